@@ -1,0 +1,156 @@
+"""The one orchestrator: load -> normalise -> group -> render -> write, top to bottom."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from jinja2 import TemplateError
+
+from .config import SiteConfig
+from .group import group
+from .load import find_sources, read_source
+from .model import Article, Digest, Problem
+from .normalise import apply_topic_rules, assign_slugs, duplicate_urls, normalise
+from .render import BUILTIN_TEMPLATES, make_environment, render_pages, site_context
+from .write import WriteResult, write_site
+
+BUILTIN_STATIC = BUILTIN_TEMPLATES.parent / "static"
+
+
+class BuildError(Exception):
+    """The site could not be built at all (a template or output error); names the file."""
+
+
+@dataclass
+class BuildResult:
+    articles_read: int = 0
+    articles_built: int = 0
+    drafts_skipped: int = 0
+    future_skipped: int = 0
+    undated: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    pages: int = 0
+    write: WriteResult | None = None
+    seconds: float = 0.0
+    digest: Digest | None = None
+
+
+def read_articles(config: SiteConfig, now: datetime) -> tuple[list[Article], list[Problem], int]:
+    """Content folder -> normalised articles (drafts included), problems, files read."""
+    content = config.resolve(config.content_dir)
+    output = config.resolve(config.output_dir)
+    paths, problems = find_sources(content, exclude=(output,))
+    articles: list[Article] = []
+    for path in paths:
+        source, read_problems = read_source(path, content)
+        problems.extend(read_problems)
+        if source is None:
+            continue
+        article, article_problems = normalise(source, config, now)
+        problems.extend(article_problems)
+        if article is not None:
+            articles.append(article)
+    return articles, problems, len(paths)
+
+
+def build(config: SiteConfig, *, now: datetime | None = None,
+          progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Build the whole site into config.output_dir; raises BuildError on fatal problems."""
+    started = time.perf_counter()
+    now = now or datetime.now(UTC)
+    result = BuildResult()
+
+    articles, problems, result.articles_read = read_articles(config, now)
+    result.problems.extend(problems)
+
+    # Drafts and future articles leave before slugs are assigned, so a published
+    # article never changes its URL because a draft with the same title exists.
+    published = []
+    for article in articles:
+        if article.draft and not config.drafts:
+            result.drafts_skipped += 1
+        elif not config.future and article.published and article.published > now:
+            result.future_skipped += 1
+        else:
+            published.append(article)
+    published = [apply_topic_rules(a, config.topic_rules, config.default_topic)
+                 for a in published]
+    published, slug_problems = assign_slugs(published)
+    result.problems.extend(slug_problems)
+    result.problems.extend(duplicate_urls(published))
+
+    digest = group(published, config)
+    result.digest = digest
+    result.articles_built = len(digest.articles)
+    result.undated = len(digest.undated)
+
+    files = render_site(digest, config)
+    result.pages = sum(1 for p in files if p.endswith(".html"))
+    result.write = write_site(files, config.resolve(config.output_dir))
+    result.problems.sort(key=lambda p: (p.path, p.line or 0))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def render_site(digest: Digest, config: SiteConfig) -> dict[str, bytes]:
+    """Digest -> every output file: static assets (fingerprinted CSS) and rendered pages."""
+    static = read_static(config)
+    assets = {}
+    files: dict[str, bytes] = {}
+    for rel, data in static.items():
+        if rel.endswith(".css") or rel.endswith(".js"):
+            stem, dot, suffix = rel.rpartition(".")
+            fingerprinted = f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}{dot}{suffix}"
+            assets[rel] = f"static/{fingerprinted}"
+            files[f"static/{fingerprinted}"] = data
+        else:
+            assets[rel] = f"static/{rel}"
+            files[f"static/{rel}"] = data
+    try:
+        env = make_environment(config)
+        site = site_context(digest, config) | {"assets": assets}
+        files.update(render_pages(digest, config, env, extra=site))
+    except TemplateError as err:
+        raise BuildError(_template_error(err)) from err
+    return files
+
+
+def _template_error(err: TemplateError) -> str:
+    """A Jinja error -> 'templates/x.html:12: UndefinedError: …' (Jinja puts template
+    lines into the traceback, so the innermost template frame says where it happened)."""
+    name = getattr(err, "filename", None) or getattr(err, "name", None)
+    line = getattr(err, "lineno", None)
+    frames = [f for f in traceback.extract_tb(err.__traceback__)
+              if not f.filename.endswith(".py") and f.filename != "<template>"]
+    if frames and not name:
+        name, line = frames[-1].filename, frames[-1].lineno
+    where = f"{name}:{line}" if name and line else (name or "template")
+    return f"{where}: {type(err).__name__}: {err.message or err}"
+
+
+def read_static(config: SiteConfig) -> dict[str, bytes]:
+    """Built-in static files, overridden file by file by the site's own static folder."""
+    folders = [BUILTIN_STATIC]
+    own = config.resolve(config.static_dir) if config.static_dir else config.root / "static"
+    if own.is_dir() and own.resolve() != BUILTIN_STATIC.resolve():
+        folders.append(own)
+    files: dict[str, bytes] = {}
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith(".") and path.name != "__init__.py":
+                files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return files
+
+
+def with_drafts(config: SiteConfig, drafts: bool) -> SiteConfig:
+    return replace(config, drafts=drafts)
+
+
+def output_path(config: SiteConfig) -> Path:
+    return config.resolve(config.output_dir)

@@ -1,0 +1,121 @@
+"""The command line: parse options, call the core, print a summary. No logic of its own."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .build import BuildError, BuildResult, build
+from .config import ConfigError, SiteConfig, find_config, load_config, normalise_base_url
+from .write import OutputError
+
+
+def build_options(func: Any) -> Any:
+    """Options shared by build, serve and watch."""
+    options = [
+        click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Config file (default: ./digest.yaml if there is one)."),
+        click.option("--content", type=click.Path(file_okay=False, path_type=Path),
+                     help="Folder of articles (default from config: seeds/)."),
+        click.option("--output", type=click.Path(file_okay=False, path_type=Path),
+                     help="Folder to write the site into (default from config: site/)."),
+        click.option("--base-url", help="Where the site is published, e.g. "
+                     "https://user.github.io/repo/ (used for feeds, sitemap, canonical URLs)."),
+        click.option("--future/--no-future", default=None,
+                     help="Include articles dated in the future (default: include, with a "
+                     "warning)."),
+        click.option("--strict", is_flag=True,
+                     help="Exit with status 1 if any article had a problem."),
+        click.option("--quiet", "-q", is_flag=True, help="Print only problems and errors."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def make_config(config_file: Path | None, content: Path | None, output: Path | None,
+                base_url: str | None, **overrides: Any) -> SiteConfig:
+    """CLI options -> SiteConfig. Paths given on the command line are relative to here."""
+    cwd = Path.cwd()
+    path = config_file or find_config(cwd)
+    if config_file is not None and not config_file.is_file():
+        raise ConfigError(f"{config_file}: no such config file")
+    if base_url:
+        base_url = normalise_base_url(base_url, "--base-url")
+    values = {
+        "content_dir": content.absolute() if content else None,
+        "output_dir": output.absolute() if output else None,
+        "base_url": base_url,
+        **overrides,
+    }
+    return load_config(path, values, root=path.parent.absolute() if path else cwd)
+
+
+def print_summary(result: BuildResult, config: SiteConfig, quiet: bool) -> None:
+    content = _shown(config.resolve(config.content_dir))
+    for problem in result.problems:
+        where = f"{content}/{problem.path}" + (f":{problem.line}" if problem.line else "")
+        label = "error" if problem.severity == "error" else "warning"
+        click.echo(f"{label}: {where}: {problem.message}", err=True)
+    if quiet:
+        return
+    parts = [f"read {result.articles_read} file{'s' * (result.articles_read != 1)}",
+             f"built {result.articles_built} article{'s' * (result.articles_built != 1)}"]
+    if result.undated:
+        parts.append(f"{result.undated} undated")
+    click.echo("digest: " + ", ".join(parts))
+    if result.drafts_skipped:
+        noun = "draft" if result.drafts_skipped == 1 else "drafts"
+        click.echo(f"  {result.drafts_skipped} {noun} left out (use --drafts to include "
+                   f"{'it' if result.drafts_skipped == 1 else 'them'})")
+    if result.future_skipped:
+        click.echo(f"  {result.future_skipped} future-dated left out (--future includes them)")
+    if result.problems:
+        files = len({p.path for p in result.problems})
+        click.echo(f"  {len(result.problems)} problem{'s' * (len(result.problems) != 1)} in "
+                   f"{files} file{'s' * (files != 1)} (listed above)")
+    write = result.write
+    if write is not None:
+        click.echo(f"  {result.pages} pages in {_shown(config.resolve(config.output_dir))}/: "
+                   f"{write.written} written, {write.unchanged} unchanged, "
+                   f"{write.removed} removed, in {result.seconds:.2f} s")
+        if write.kept:
+            click.echo(f"  kept {len(write.kept)} file(s) in the output that digest did not "
+                       f"write: {', '.join(write.kept[:5])}{' …' if len(write.kept) > 5 else ''}")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="digest")
+def main() -> None:
+    """digest: build a browsable static site from a folder of news articles."""
+
+
+@main.command("build")
+@build_options
+@click.option("--drafts", is_flag=True, help="Include drafts (draft: true / published: false).")
+def build_command(config_file: Path | None, content: Path | None, output: Path | None,
+                  base_url: str | None, future: bool | None, strict: bool, quiet: bool,
+                  drafts: bool) -> None:
+    """Read the articles and write the site."""
+    try:
+        config = make_config(config_file, content, output, base_url, future=future,
+                             drafts=drafts or None)
+        result = build(config)
+    except (ConfigError, BuildError, OutputError) as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    print_summary(result, config, quiet)
+    if strict and result.problems:
+        click.echo(f"error: --strict: {len(result.problems)} problem(s)", err=True)
+        sys.exit(1)

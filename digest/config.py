@@ -1,0 +1,217 @@
+"""Site configuration: one frozen value read from digest.yaml, overridden by the CLI."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+CONFIG_NAME = "digest.yaml"
+
+# Lines that scrapers leave in articles and readers never want to see.
+# Each is a regular expression matched (case-insensitively) against a whole line.
+# A pattern whose line ends the text (`Also Read`, `Read Also:`) also takes the
+# link lines that follow it, up to the next blank line.
+DEFAULT_PROMO_PATTERNS: tuple[str, ...] = (
+    r"(see|read) also\b.*",
+    r"also read\b.*",
+    r"(related|recommended|more)( stories| articles| reading| coverage)?:?",
+    r"table of contents",
+    r"(advertisement|sponsored( content)?|subscribe( now)?( to .*)?)",
+    r"(click|tap) here .*",
+    r"write to .*\[email\s*protected\].*",
+    r".*\[email\s*protected\]",
+)
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used; the message names the file."""
+
+
+@dataclass(frozen=True)
+class TopicRule:
+    """Assigns `name` to an article whose title or text mentions the keywords."""
+
+    name: str
+    keywords: tuple[str, ...]
+    min_mentions: int = 2
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "News digest"
+    description: str = "A digest of the news on one topic."
+    base_url: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    author: str = ""
+    content_dir: Path = Path("seeds")
+    output_dir: Path = Path("site")
+    templates_dir: Path | None = None
+    static_dir: Path | None = None
+    page_size: int = 20
+    front_page_days: int = 7
+    feed_size: int = 20
+    excerpt_words: int = 40
+    words_per_minute: int = 230
+    max_title_length: int = 200
+    drafts: bool = False
+    future: bool = True
+    clean_links: bool = False
+    remote_images: bool = False
+    cname: str = ""
+    topic_aliases: dict[str, str] = field(default_factory=dict)
+    topic_rules: tuple[TopicRule, ...] = ()
+    default_topic: str = "Uncategorized"
+    promo_patterns: tuple[str, ...] = DEFAULT_PROMO_PATTERNS
+    root: Path = Path(".")
+    config_path: Path | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always with a trailing slash: '/repo/' or '/'."""
+        path = urlsplit(self.base_url).path if self.base_url else "/"
+        return path.rstrip("/") + "/"
+
+    def resolve(self, path: Path) -> Path:
+        return path if path.is_absolute() else self.root / path
+
+
+_PATH_KEYS = {"content_dir", "output_dir", "templates_dir", "static_dir"}
+_KEY_ALIASES = {"content": "content_dir", "output": "output_dir", "url": "base_url",
+                "templates": "templates_dir", "static": "static_dir", "lang": "language"}
+
+
+def load_config(path: Path | None = None, overrides: dict[str, Any] | None = None,
+                root: Path | None = None) -> SiteConfig:
+    """digest.yaml (or no file at all) + CLI overrides -> a checked SiteConfig."""
+    raw: dict[str, Any] = {}
+    root = root if root is not None else (path.parent if path else Path("."))
+    if path is not None:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except OSError as err:
+            raise ConfigError(f"{path}: cannot read the config: {err.strerror}") from err
+        except UnicodeDecodeError as err:
+            raise ConfigError(f"{path}: the config is not UTF-8 text") from err
+        try:
+            loaded = yaml.safe_load(text)
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            where = f":{mark.line + 1}" if mark is not None else ""
+            problem = getattr(err, "problem", None) or str(err)
+            raise ConfigError(f"{path}{where}: invalid YAML: {problem}") from err
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{path}: the config must be a mapping of keys to values")
+        raw = loaded
+    values = _coerce({**raw, **{k: v for k, v in (overrides or {}).items() if v is not None}},
+                     path)
+    return SiteConfig(root=root, config_path=path, **values)
+
+
+def _coerce(raw: dict[str, Any], path: Path | None) -> dict[str, Any]:
+    """Raw YAML values -> typed SiteConfig fields; unknown keys and bad types are errors."""
+    where = str(path) if path else "config"
+    known = {f.name: f for f in fields(SiteConfig)} | {"topics": None}
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        key = _KEY_ALIASES.get(str(key), str(key))
+        if key not in known or key in {"root", "config_path"}:
+            names = ", ".join(sorted(k for k in known if k not in {"root", "config_path"}))
+            raise ConfigError(f"{where}: unknown key {key!r} (known keys: {names})")
+        if key == "topics":
+            out.update(_coerce_topics(value, where))
+        elif key in _PATH_KEYS:
+            out[key] = None if value is None else Path(_expect(value, str | Path, key, where))
+        elif key == "promo_patterns":
+            patterns = tuple(str(p) for p in _expect(value or [], list, key, where))
+            for pattern in patterns:
+                try:
+                    re.compile(pattern)
+                except re.error as err:
+                    raise ConfigError(f"{where}: promo pattern {pattern!r}: {err}") from err
+            out[key] = patterns
+        else:
+            default = getattr(SiteConfig(), key)
+            kind = type(default)
+            if kind is int and not isinstance(value, bool) and isinstance(value, int):
+                if value < 1:
+                    raise ConfigError(f"{where}: {key} must be at least 1, not {value}")
+                out[key] = value
+            elif isinstance(value, kind) and kind in (bool, str):
+                out[key] = value
+            elif kind is str and isinstance(value, int | float):
+                out[key] = str(value)
+            else:
+                raise ConfigError(f"{where}: {key} must be a {kind.__name__}, not {value!r}")
+    if "timezone" in out:
+        try:
+            ZoneInfo(out["timezone"])
+        except (ZoneInfoNotFoundError, ValueError) as err:
+            raise ConfigError(f"{where}: unknown timezone {out['timezone']!r} "
+                              "(use an IANA name such as 'Europe/Paris' or 'UTC')") from err
+    if out.get("base_url"):
+        out["base_url"] = normalise_base_url(out["base_url"], where)
+    return out
+
+
+def normalise_base_url(url: str, where: str = "config") -> str:
+    """'https://user.github.io/repo' -> 'https://user.github.io/repo/' (checked)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ConfigError(f"{where}: base_url must be an absolute http(s) URL such as "
+                          f"'https://user.github.io/repo/', not {url!r}")
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}/"
+
+
+def _expect(value: Any, kind: Any, key: str, where: str) -> Any:
+    if not isinstance(value, kind):
+        name = getattr(kind, "__name__", "path")
+        raise ConfigError(f"{where}: {key} must be a {name}, not {value!r}")
+    return value
+
+
+def _coerce_topics(value: Any, where: str) -> dict[str, Any]:
+    """The `topics:` section: aliases, rules and the fallback topic."""
+    section = _expect(value or {}, dict, "topics", where)
+    out: dict[str, Any] = {}
+    aliases = _expect(section.get("aliases") or {}, dict, "topics.aliases", where)
+    out["topic_aliases"] = {str(k).strip().casefold(): str(v).strip() for k, v in aliases.items()}
+    rules = []
+    for i, rule in enumerate(_expect(section.get("rules") or [], list, "topics.rules", where)):
+        if not isinstance(rule, dict) or not rule.get("name") or not rule.get("keywords"):
+            raise ConfigError(f"{where}: topics.rules[{i}] needs a name and a list of keywords")
+        keywords = rule["keywords"]
+        if isinstance(keywords, str):
+            keywords = [keywords]
+        rules.append(TopicRule(name=str(rule["name"]).strip(),
+                               keywords=tuple(str(k) for k in keywords),
+                               min_mentions=int(rule.get("min_mentions", 2))))
+    out["topic_rules"] = tuple(rules)
+    if section.get("default"):
+        out["default_topic"] = str(section["default"]).strip()
+    unknown = set(section) - {"aliases", "rules", "default"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) under topics: {', '.join(sorted(unknown))} "
+                          "(known: aliases, rules, default)")
+    return out
+
+
+def find_config(start: Path) -> Path | None:
+    candidate = start / CONFIG_NAME
+    return candidate if candidate.is_file() else None
+
+
+def with_overrides(config: SiteConfig, **changes: Any) -> SiteConfig:
+    return replace(config, **{k: v for k, v in changes.items() if v is not None})

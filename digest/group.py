@@ -1,0 +1,131 @@
+"""Pure: articles -> Digest (by day, month, year, topic and source), rebuilt every build."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import date
+from typing import TypeVar
+
+from .config import SiteConfig
+from .model import Article, Day, Digest, Month, Source, SourceGroup, Topic, TopicGroup, Year
+from .normalise import slugify
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def group(articles: Iterable[Article], config: SiteConfig) -> Digest:
+    """Articles -> Digest with canonical topics and sources, newest first."""
+    articles = _canonical_sources(_canonical_topics(list(articles), config))
+    ordered = tuple(sorted(articles, key=lambda a: a.sort_key))
+    dated = [a for a in ordered if a.published is not None]
+    undated = tuple(a for a in ordered if a.published is None)
+
+    by_day = _bucket(dated, lambda a: local_day(a, config))
+    days = tuple(_day(day, arts) for day, arts in sorted(by_day.items(), reverse=True))
+    by_month = _bucket(days, lambda d: (d.day.year, d.day.month))
+    months = [Month(y, m, tuple(ds)) for (y, m), ds in sorted(by_month.items(), reverse=True)]
+    by_year = _bucket(months, lambda m: m.year)
+    years = tuple(Year(y, tuple(ms)) for y, ms in sorted(by_year.items(), reverse=True))
+
+    topics: dict[Topic, list[Article]] = defaultdict(list)
+    sources: dict[Source, list[Article]] = defaultdict(list)
+    for article in ordered:
+        for topic in article.topics:
+            topics[topic].append(article)
+        if article.source is not None:
+            sources[article.source].append(article)
+    neighbours = {
+        a.path: (ordered[i - 1] if i > 0 else None,
+                 ordered[i + 1] if i + 1 < len(ordered) else None)
+        for i, a in enumerate(ordered)
+    }
+    return Digest(
+        articles=ordered,
+        days=days,
+        years=years,
+        undated=undated,
+        topics=tuple(TopicGroup(t, tuple(a)) for t, a in
+                     sorted(topics.items(), key=lambda kv: (kv[0].name.casefold(), kv[0].slug))),
+        sources=tuple(SourceGroup(s, tuple(a)) for s, a in
+                      sorted(sources.items(), key=lambda kv: (kv[0].name.casefold(), kv[0].slug))),
+        neighbours=neighbours,
+    )
+
+
+def local_day(article: Article, config: SiteConfig) -> date:
+    assert article.published is not None
+    return article.published.astimezone(config.zone).date()
+
+
+def _day(day: date, articles: list[Article]) -> Day:
+    """One day's articles grouped by primary topic: biggest group first, then by name."""
+    by_topic = _bucket(articles, lambda a: a.topics[0] if a.topics else Topic("", ""))
+    groups = sorted(by_topic.items(), key=lambda kv: (-len(kv[1]), kv[0].name.casefold()))
+    return Day(day, tuple((topic, tuple(arts)) for topic, arts in groups))
+
+
+def _bucket(items: Iterable[V], key: Callable[[V], K]) -> dict[K, list[V]]:
+    buckets: dict[K, list[V]] = defaultdict(list)
+    for item in items:
+        buckets[key(item)].append(item)
+    return buckets
+
+
+def _canonical_topics(articles: list[Article], config: SiteConfig) -> list[Article]:
+    """'AI', 'ai' and ' Ai ' become one topic named by config's alias or the commonest spelling."""
+    def key(name: str) -> str:
+        return config.topic_aliases.get(name.casefold(), name).casefold()
+
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for article in articles:
+        for topic in article.topics:
+            spellings[key(topic.name)][config.topic_aliases.get(topic.name.casefold(),
+                                                                topic.name)] += 1
+    canonical = _unique_slugs(
+        {k: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, c in spellings.items()})
+    out = []
+    for article in articles:
+        topics: list[Topic] = []
+        for topic in article.topics:
+            name, slug = canonical[key(topic.name)]
+            if all(t.slug != slug for t in topics):
+                topics.append(Topic(name, slug))
+        out.append(replace(article, topics=tuple(topics)))
+    return out
+
+
+def _canonical_sources(articles: list[Article]) -> list[Article]:
+    """One Source per domain (or per name when there is no domain), named as most files do."""
+    def key(source: Source) -> str:
+        return source.domain or source.name.casefold()
+
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    domains: dict[str, str] = {}
+    for article in articles:
+        if article.source is not None:
+            spellings[key(article.source)][article.source.name] += 1
+            domains[key(article.source)] = article.source.domain
+    canonical = _unique_slugs(
+        {k: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, c in spellings.items()})
+    return [
+        replace(a, source=Source(canonical[key(a.source)][0], domains[key(a.source)],
+                                 canonical[key(a.source)][1])) if a.source else a
+        for a in articles
+    ]
+
+
+def _unique_slugs(names: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """key -> display name  =>  key -> (display name, slug unique among them)."""
+    taken: set[str] = set()
+    out: dict[str, tuple[str, str]] = {}
+    for key in sorted(names):
+        base = slugify(names[key])
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        out[key] = (names[key], slug)
+    return out

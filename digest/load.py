@@ -1,0 +1,181 @@
+"""I/O at the input edge: find the article files and decode them into text."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from pathlib import Path
+
+from .model import Problem
+
+ARTICLE_SUFFIXES = {".md", ".markdown", ".txt"}
+LITTER_PATTERNS = ("*~", ".#*", "#*#", "*.swp", "*.swo", "*.tmp", "*.bak")
+IGNORED_DIRS = {".digest-cache", "node_modules", "__pycache__"}
+MAX_FILE_BYTES = 50 * 1024 * 1024  # larger files are skipped, never read
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One article file as text; `rel` is its path inside the content folder."""
+
+    rel: str
+    text: str
+    sha256: str
+    suffix: str
+
+
+def find_sources(content: Path, exclude: tuple[Path, ...] = ()) -> tuple[list[Path], list[Problem]]:
+    """content folder -> sorted article files inside it, and what was passed over."""
+    problems: list[Problem] = []
+    if not content.is_dir():
+        return [], [Problem(str(content), "the content folder does not exist", severity="error")]
+    root = content.resolve()
+    excluded = {p.resolve() for p in exclude}
+    found: list[Path] = []
+    for path in _walk(root, root, excluded, set(), problems):
+        found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix()), problems
+
+
+def _walk(folder: Path, root: Path, excluded: set[Path], seen: set[Path],
+          problems: list[Problem]) -> Iterator[Path]:
+    real = folder.resolve()
+    if real in seen:
+        problems.append(Problem(_rel(folder, root), "symlink loop: this folder was already read"))
+        return
+    seen.add(real)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as err:
+        problems.append(Problem(_rel(folder, root), f"cannot list the folder: {err.strerror}"))
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if _ignored(entry.name):
+            continue
+        if entry.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                problems.append(Problem(_rel(path, root), "symlink points outside the content "
+                                        f"folder (to {target}); not followed"))
+                continue
+            if not target.exists():
+                problems.append(Problem(_rel(path, root), "broken symlink; skipped"))
+                continue
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            continue
+        if is_dir:
+            if entry.name in IGNORED_DIRS or path.resolve() in excluded:
+                continue
+            yield from _walk(path, root, excluded, seen, problems)
+        elif path.suffix.lower() in ARTICLE_SUFFIXES:
+            yield path
+
+
+def _ignored(name: str) -> bool:
+    return name.startswith(".") or any(fnmatch(name, p) for p in LITTER_PATTERNS)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def read_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]:
+    """File -> decoded SourceFile (or None if unreadable), with any decoding problems."""
+    rel = _rel(path.resolve() if path.is_symlink() else path, root.resolve())
+    if rel == str(path.resolve()):
+        rel = _rel(path, root)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(rel, f"file is {size // (1024 * 1024)} MB, over the "
+                                  f"{MAX_FILE_BYTES // (1024 * 1024)} MB limit; skipped",
+                                  severity="error")]
+        data = path.read_bytes()
+    except OSError as err:
+        return None, [Problem(rel, f"cannot read the file: {err.strerror}; skipped",
+                              severity="error")]
+    text, notes = decode(data)
+    problems = [Problem(rel, note) for note in notes]
+    if text is None:
+        return None, [Problem(rel, notes[0], severity="error")]
+    sha = hashlib.sha256(data).hexdigest()
+    return SourceFile(rel=rel, text=text, sha256=sha, suffix=path.suffix.lower()), problems
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode(data: bytes) -> tuple[str | None, list[str]]:
+    """bytes -> (text with \\n line ends, notes on what was repaired) or (None, [why not])."""
+    notes: list[str] = []
+    text: str | None = None
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                text = data[len(bom):].decode(encoding, errors="replace")
+                notes.append(f"invalid {encoding.upper()} bytes replaced with \ufffd")
+            break
+    if text is None:
+        if _looks_binary(data):
+            return None, ["binary file (not text); skipped"]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text, note = _decode_non_utf8(data)
+            notes.append(note)
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+        notes.append("NUL bytes removed")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, notes
+
+
+def _looks_binary(data: bytes) -> bool:
+    """Many NULs or control bytes near the start: an image, a PDF, an archive."""
+    head = data[:8192]
+    if not head:
+        return False
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return head.count(0) > len(head) // 100 or controls > len(head) // 10
+
+
+def _decode_non_utf8(data: bytes) -> tuple[str, str]:
+    """Mostly-UTF-8 with a few bad bytes stays UTF-8; otherwise it is Windows-1252."""
+    replaced = data.decode("utf-8", errors="replace")
+    bad = replaced.count("\ufffd")
+    multibyte = sum(1 for ch in replaced if ord(ch) > 127 and ch != "\ufffd")
+    if multibyte > bad:
+        return replaced, f"{bad} invalid UTF-8 byte sequence(s) replaced with \ufffd"
+    text = "".join(_cp1252(b) for b in data) if _has_undefined_cp1252(data) else data.decode(
+        "cp1252")
+    return text, "not UTF-8; read as Windows-1252 (Latin-1)"
+
+
+_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+
+
+def _has_undefined_cp1252(data: bytes) -> bool:
+    return any(b in _CP1252_UNDEFINED for b in data)
+
+
+def _cp1252(byte: int) -> str:
+    return chr(byte) if byte in _CP1252_UNDEFINED else bytes([byte]).decode("cp1252")

@@ -1,0 +1,170 @@
+"""The values the pipeline passes along: articles, problems and the grouped digest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one input file, and what the build did about it."""
+
+    path: str
+    message: str
+    line: int | None = None
+    severity: str = "warning"  # "warning": handled; "error": the file was skipped
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Image:
+    url: str
+    width: int | None = None
+    height: int | None = None
+    alt: str = ""
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    domain: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A related story elsewhere on the web."""
+
+    title: str
+    url: str
+    source: str = ""
+    published: datetime | None = None
+    excerpt: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One normalised article; `path` (relative to the content folder) is its identity."""
+
+    path: str
+    slug: str
+    title: str
+    published: datetime | None
+    updated: datetime | None = None
+    topics: tuple[Topic, ...] = ()
+    source: Source | None = None
+    original_url: str = ""
+    excerpt: str = ""
+    standfirst: str = ""
+    body_html: str = ""
+    image: Image | None = None
+    related: tuple[Link, ...] = ()
+    word_count: int = 0
+    reading_minutes: int = 0
+    draft: bool = False
+    author: str = ""
+    text: str = ""  # plain text of the body, for topic rules and search
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def url(self) -> str:
+        return article_path(self.slug)
+
+    @property
+    def sort_key(self) -> tuple[float, str]:
+        """Newest first; undated last; ties broken by path so output is deterministic."""
+        stamp = -self.published.timestamp() if self.published else float("inf")
+        return (stamp, self.path)
+
+
+def article_path(slug: str) -> str:
+    return f"articles/{slug}/"
+
+
+def topic_path(slug: str, page: int = 1) -> str:
+    return f"topics/{slug}/" + (f"page/{page}/" if page > 1 else "")
+
+
+def source_path(slug: str, page: int = 1) -> str:
+    return f"sources/{slug}/" + (f"page/{page}/" if page > 1 else "")
+
+
+def day_path(day: date) -> str:
+    return f"{day.year:04d}/{day.month:02d}/{day.day:02d}/"
+
+
+def month_path(year: int, month: int) -> str:
+    return f"{year:04d}/{month:02d}/"
+
+
+def year_path(year: int) -> str:
+    return f"{year:04d}/"
+
+
+@dataclass(frozen=True)
+class Day:
+    """One day's edition: its articles grouped by primary topic."""
+
+    day: date
+    groups: tuple[tuple[Topic, tuple[Article, ...]], ...]
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return tuple(a for _, arts in self.groups for a in arts)
+
+
+@dataclass(frozen=True)
+class TopicGroup:
+    topic: Topic
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    source: Source
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    days: tuple[Day, ...]
+
+    @property
+    def count(self) -> int:
+        return sum(len(d.articles) for d in self.days)
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+    months: tuple[Month, ...]
+
+    @property
+    def count(self) -> int:
+        return sum(m.count for m in self.months)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Every relation between articles, rebuilt on every build."""
+
+    articles: tuple[Article, ...]  # newest first, undated last
+    days: tuple[Day, ...]  # newest first
+    years: tuple[Year, ...]  # newest first
+    undated: tuple[Article, ...]
+    topics: tuple[TopicGroup, ...]  # by name
+    sources: tuple[SourceGroup, ...]  # by name
+    neighbours: dict[str, tuple[Article | None, Article | None]]  # path -> (newer, older)

@@ -1,0 +1,332 @@
+"""Pure parsers: split YAML front matter, and find the structure of plain-text articles."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+try:  # the C loader is several times faster; it is just as safe
+    _BaseLoader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader
+
+MAX_YAML_NODES = 100_000  # an alias bomb expands far past this
+
+
+class YamlProblem(Exception):
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """A safe loader that remembers duplicate keys instead of silently keeping the last.
+
+    Timestamps stay strings: one impossible date must not make the whole front matter
+    unreadable, and the date parser in normalise reports it with its own message.
+    """
+
+    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's own class-level table
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int]] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = key_node.value
+                if key in seen and key != "<<":
+                    self.duplicates.append((key, key_node.start_mark.line + 1))
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    meta: dict[str, Any] | None  # None: the file has no front matter
+    body: str
+    body_line: int  # 1-based line of the file where the body starts
+    problems: tuple[tuple[int | None, str], ...] = ()
+
+
+_OPENING = re.compile(r"\A[ \t]*-{3,}[ \t]*\n")
+_HANDLER = YAMLHandler()
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """Text -> front matter mapping and body; YAML trouble becomes problems, never exceptions."""
+    if not _OPENING.match(text):
+        return FrontMatter(None, text, 1)
+    problems: list[tuple[int | None, str]] = []
+    try:
+        _, fm, body = _HANDLER.FM_BOUNDARY.split(text, 2)
+    except ValueError:
+        fm, body = text[_OPENING.match(text).end():], ""  # type: ignore[union-attr]
+        problems.append((1, "front matter opened with '---' is never closed; "
+                            "read the rest of the file as front matter"))
+    body_line = text.count("\n", 0, len(text) - len(body)) + 1
+    try:
+        meta, duplicates = load_yaml(fm)
+    except YamlProblem as err:
+        line = err.line + 1 if err.line is not None else 1  # +1: the opening '---'
+        problems.append((line, f"invalid front matter: {err.message}; metadata ignored"))
+        return FrontMatter({}, body.lstrip("\n"), body_line, tuple(problems))
+    for key, line in duplicates:
+        problems.append((line + 1, f"duplicate key {key!r} in front matter; the last one wins"))
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        problems.append((2, f"front matter is a {type(meta).__name__}, not a mapping of keys "
+                            "to values; metadata ignored"))
+        meta = {}
+    return FrontMatter({str(k): v for k, v in meta.items()}, body.lstrip("\n"), body_line,
+                       tuple(problems))
+
+
+def load_yaml(text: str) -> tuple[Any, list[tuple[str, int]]]:
+    """YAML text -> (value, duplicate keys with lines); raises YamlProblem with a line."""
+    if "\t" in text and re.search(r"^\t", text, re.MULTILINE):
+        text = text.expandtabs(2)  # tabs cannot indent YAML; be forgiving, as editors insert them
+    loader = _Loader(text)
+    try:
+        value = loader.get_single_data()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        problem = err.problem or err.context or "cannot parse"
+        raise YamlProblem(f"{problem} (YAML)", mark.line + 1 if mark else None) from err
+    except yaml.YAMLError as err:
+        raise YamlProblem(f"{err} (YAML)") from err
+    except (ValueError, TypeError, OverflowError) as err:  # e.g. a timestamp out of range
+        raise YamlProblem(f"{err} (YAML)") from err
+    finally:
+        loader.dispose()
+    if _expanded_size(value) > MAX_YAML_NODES:
+        raise YamlProblem("too many repeated aliases (an 'alias bomb')")
+    return value, loader.duplicates
+
+
+def _expanded_size(value: Any, limit: int = MAX_YAML_NODES) -> int:
+    """How many nodes the value has once aliases are expanded, counting up to `limit`."""
+    count = 0
+    stack = [value]
+    while stack and count <= limit:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set):
+            stack.extend(item)
+    return count
+
+
+# ---------------------------------------------------------------- plain text
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "p", "h" (subheading) or "ul"
+    text: str = ""
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlainDoc:
+    title: str
+    standfirst: str
+    dateline: date | None
+    blocks: tuple[Block, ...]
+    dropped: tuple[str, ...] = ()  # promo and reading-time lines that left the text
+
+
+_MONTHS = {name: i for i, names in enumerate(
+    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+     ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+     ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+     ("dec", "december")], start=1) for name in names}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_TAIL = r"(?:[,.]?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,5})?)?\s*[,.;]?\s*"
+_DATELINE_PATTERNS = (
+    re.compile(rf"^{_WEEKDAY}{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})"
+               rf"{_TAIL}$", re.IGNORECASE),
+    re.compile(rf"^{_WEEKDAY}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<year>\d{{4}})"
+               rf"{_TAIL}$", re.IGNORECASE),
+    re.compile(rf"^(?:published|updated|posted)?:?\s*(?P<year>\d{{4}})-(?P<monthnum>\d{{2}})-"
+               rf"(?P<day>\d{{2}}){_TAIL}$", re.IGNORECASE),
+)
+_READING_TIME = re.compile(r"^\d+\s*(?:-\s*\d+\s*)?min(?:ute)?s?\.?\s*(?:read|reading)?"
+                           r"(?:\s*time)?\.?$", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[-*+•·▪‣◦]|\d{1,3}[.)])\s+(?=\S)")
+_FINAL_PUNCTUATION = ".,;:!?…"
+_CLOSERS = "\"'”’»)]"
+
+
+def parse_dateline(line: str) -> date | None:
+    """'Monday September 11, 2023,' -> date(2023, 9, 11); anything else -> None."""
+    line = line.strip()
+    if len(line) > 60:
+        return None
+    for pattern in _DATELINE_PATTERNS:
+        match = pattern.match(line)
+        if match:
+            parts = match.groupdict()
+            month = int(parts["monthnum"]) if parts.get("monthnum") else _MONTHS[
+                parts["month"].lower()]
+            try:
+                return date(int(parts["year"]), month, int(parts["day"]))
+            except ValueError:
+                return None
+    return None
+
+
+def parse_plain(text: str, promo_patterns: tuple[str, ...] = (),
+                title: str | None = None) -> PlainDoc:
+    """Plain text -> title, standfirst, dateline and body blocks (paragraphs, headings, lists).
+
+    Without a known `title` (from front matter), the first non-empty line is the title.
+    """
+    promo = [re.compile(rf"^\s*(?:{p})\s*$", re.IGNORECASE) for p in promo_patterns]
+    lines = [line.strip() for line in text.split("\n")]
+    if title is None:
+        start = next((i for i, line in enumerate(lines) if line), None)
+        if start is None:
+            return PlainDoc("", "", None, ())
+        title = _clean_inline(lines[start])
+        rest = lines[start + 1:]
+    else:
+        rest = lines
+    by_blank_lines = any(not line for line in _trim(rest))
+    units = _units(rest, by_blank_lines)
+    dropped: list[str] = []
+    standfirst = ""
+    dateline: date | None = None
+    kept: list[list[str]] = []
+    skip_tail = False
+    for index, unit in enumerate(units):
+        first = unit[0]
+        if skip_tail:
+            if _is_link_line(first, by_blank_lines):
+                dropped.extend(unit)
+                continue
+            skip_tail = False
+        if len(unit) == 1 and _same_title(first, title):
+            # a repeated title: whatever came before it was a standfirst (subtitle)
+            if kept and not standfirst and all(len(u) == 1 for u in kept):
+                standfirst = " ".join(_clean_inline(u[0]) for u in kept)
+                kept = []
+            continue
+        if len(unit) == 1 and index < 6 and dateline is None and (found := parse_dateline(first)):
+            dateline = found
+            continue
+        if len(unit) == 1 and _READING_TIME.match(first):
+            dropped.append(first)
+            continue
+        if promo and any(p.match(line) for p in promo for line in unit[:1]):
+            dropped.append(first)
+            remainder = unit[1:]
+            if _is_header(first):
+                dropped.extend(remainder)
+                skip_tail = True
+            elif remainder:
+                kept.append(remainder)
+            continue
+        kept.append(unit)
+    blocks = _blocks(kept)
+    return PlainDoc(title, standfirst, dateline, tuple(blocks), tuple(dropped))
+
+
+def _trim(lines: list[str]) -> list[str]:
+    start = next((i for i, line in enumerate(lines) if line), len(lines))
+    end = len(lines) - next((i for i, line in enumerate(reversed(lines)) if line), 0)
+    return lines[start:end]
+
+
+def _units(lines: list[str], by_blank_lines: bool) -> list[list[str]]:
+    """Lines -> units: blank-line separated groups, or one line each when there are no blanks."""
+    if not by_blank_lines:
+        return [[line] for line in lines if line]
+    units: list[list[str]] = []
+    current: list[str] = []
+    for line in [*lines, ""]:
+        if line:
+            current.append(line)
+        elif current:
+            units.append(current)
+            current = []
+    return units
+
+
+def _blocks(units: list[list[str]]) -> list[Block]:
+    """Units -> blocks: list items gather into lists; short title-like lines become headings."""
+    blocks: list[Block] = []
+    for position, unit in enumerate(units):
+        if all(_BULLET.match(line) for line in unit):
+            items = tuple(_clean_inline(_BULLET.sub("", line)) for line in unit)
+            if blocks and blocks[-1].kind == "ul":
+                blocks[-1] = Block("ul", items=blocks[-1].items + items)
+            else:
+                blocks.append(Block("ul", items=items))
+            continue
+        between = 0 < position < len(units) - 1
+        if len(unit) == 1 and between and _is_heading(unit[0]):
+            blocks.append(Block("h", _clean_inline(unit[0])))
+            continue
+        blocks.append(Block("p", _clean_inline(" ".join(unit))))
+    return blocks
+
+
+def _is_heading(line: str) -> bool:
+    """A short, capitalised line with no final punctuation: a subheading."""
+    words = line.split()
+    if not 1 <= len(words) <= 12 or len(line) > 90 or _BULLET.match(line):
+        return False
+    if line.rstrip(_CLOSERS)[-1:] in _FINAL_PUNCTUATION or not line[0].isupper():
+        return False
+    long_words = [w for w in words if len(w) > 3] or words
+    capitalised = sum(1 for w in long_words if w[0].isupper() or not w[0].isalpha())
+    return capitalised / len(long_words) >= 0.5
+
+
+def _is_header(line: str) -> bool:
+    """A promo line with nothing after it ('Also Read', 'Read Also:') introduces links."""
+    return len(line.split()) <= 4 and not line.rstrip(":").endswith((".", "!", "?"))
+
+
+def _is_link_line(line: str, by_blank_lines: bool) -> bool:
+    """After 'Read Also:': a bulleted line, or a short headline when lines are paragraphs."""
+    if _BULLET.match(line):
+        return True
+    return not by_blank_lines and len(line.split()) <= 20 and not line.endswith(".")
+
+
+def _same_title(line: str, title: str) -> bool:
+    return _fold(line) == _fold(title)
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().casefold()
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
+                      r"\u2066-\u2069\ufeff\ufff9-\ufffb]")
+
+
+def _clean_inline(text: str) -> str:
+    """Collapse white space and remove control, zero-width and bidi-override characters."""
+    return re.sub(r"\s+", " ", strip_controls(text)).strip()
+
+
+def strip_controls(text: str) -> str:
+    return _CONTROL.sub("", text)

@@ -1,0 +1,240 @@
+"""Digest -> {output path: bytes}: the Jinja environment and one context per page.
+
+Every internal link is relative to the page it is on, so one build works at a domain
+root, under a subpath such as /repo/, and opened straight from disk.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import posixpath
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    select_autoescape,
+)
+from markupsafe import Markup
+
+from . import __version__
+from .config import SiteConfig
+from .model import (
+    Article,
+    Digest,
+    day_path,
+    month_path,
+    source_path,
+    topic_path,
+    year_path,
+)
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+if not BUILTIN_TEMPLATES.is_dir():  # installed from a wheel: the theme ships in the package
+    BUILTIN_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def make_environment(config: SiteConfig) -> Environment:
+    """Site templates override the built-in ones file by file; '!default/x.html' is the original."""
+    builtin = FileSystemLoader(str(BUILTIN_TEMPLATES))
+    loaders: list[Any] = []
+    if config.templates_dir is not None:
+        loaders.append(FileSystemLoader(str(config.resolve(config.templates_dir))))
+    elif (config.root / "templates").is_dir() and \
+            (config.root / "templates").resolve() != BUILTIN_TEMPLATES:
+        loaders.append(FileSystemLoader(str(config.root / "templates")))
+    loaders.append(builtin)
+    env = Environment(
+        loader=ChoiceLoader([PrefixLoader({"!default": builtin}), *loaders]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    zone = config.zone
+    env.filters["local"] = lambda dt: dt.astimezone(zone)
+    env.filters["long_date"] = lambda d: _long_date(d.astimezone(zone) if isinstance(
+        d, datetime) else d)
+    env.filters["short_date"] = lambda d: _short_date(d.astimezone(zone) if isinstance(
+        d, datetime) else d)
+    env.filters["clock"] = lambda dt: dt.astimezone(zone).strftime("%H:%M")
+    env.filters["iso"] = lambda d: d.astimezone(zone).isoformat() if isinstance(
+        d, datetime) else d.isoformat()
+    env.filters["month_name"] = lambda m: _MONTH_NAMES[m - 1]
+    env.filters["tojson_script"] = _json_script
+    env.globals["version"] = __version__
+    env.globals["by_day"] = lambda articles: by_day(articles, zone)
+    return env
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _long_date(d: date) -> str:
+    """date -> 'Monday 11 September 2023' (English; locale-free so output is deterministic)."""
+    return f"{_WEEKDAYS[d.weekday()]} {d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def _short_date(d: date) -> str:
+    return f"{d.day} {_MONTH_NAMES[d.month - 1][:3]} {d.year}"
+
+
+def _json_script(value: Any) -> Markup:
+    """A value as JSON that is safe inside <script> (no '</script>' can close it)."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=None)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+@dataclass(frozen=True)
+class Links:
+    """URL helpers for one page: `url` is relative to it, `absolute` uses base_url."""
+
+    page: str  # the page's site path: '' (home), 'articles/slug/', '404.html'
+    config: SiteConfig
+    rooted: bool = False  # for 404.html: served at any depth, so links start at base_path
+
+    def url(self, target: str) -> str:
+        if target.startswith(("http://", "https://", "mailto:")):
+            return target
+        if not self.config.clean_links and (target == "" or target.endswith("/")):
+            target += "index.html"
+        if self.rooted:
+            return self.config.base_path + target
+        folder = self.page if self.page.endswith("/") else posixpath.dirname(self.page)
+        depth = len([part for part in folder.split("/") if part])
+        return "../" * depth + target or "./"
+
+    def absolute(self, target: str) -> str:
+        """Canonical, feed and sitemap URLs: clean ('…/slug/'), absolute when base_url is set."""
+        if target.startswith(("http://", "https://")):
+            return target
+        if self.config.base_url:
+            return self.config.base_url + target
+        return self.url(target)
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # site path; 'x/' is written as x/index.html
+    template: str
+    context: dict[str, Any]
+
+    @property
+    def file(self) -> str:
+        return self.path + "index.html" if self.path == "" or self.path.endswith("/") else self.path
+
+
+@dataclass(frozen=True)
+class Paginated:
+    number: int
+    count: int
+    items: Sequence[Article]
+    path_of: Callable[[int], str]
+
+    @property
+    def previous(self) -> str | None:
+        return self.path_of(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.path_of(self.number + 1) if self.number < self.count else None
+
+
+def by_day(articles: Sequence[Article], zone: Any) -> list[tuple[date | None, list[Article]]]:
+    """Articles newest first -> [(local day or None for undated, articles)] keeping the order."""
+    out: list[tuple[date | None, list[Article]]] = []
+    for article in articles:
+        day = article.published.astimezone(zone).date() if article.published else None
+        if out and out[-1][0] == day:
+            out[-1][1].append(article)
+        else:
+            out.append((day, [article]))
+    return out
+
+
+def paginate(articles: Sequence[Article], size: int,
+             path_of: Callable[[int], str]) -> Iterator[Paginated]:
+    count = max(1, math.ceil(len(articles) / size))
+    for number in range(1, count + 1):
+        yield Paginated(number, count, articles[(number - 1) * size: number * size], path_of)
+
+
+def pages(digest: Digest, config: SiteConfig) -> Iterator[Page]:
+    """Every HTML page of the site, with the template and context that render it."""
+    yield Page("", "index.html", {
+        "days": digest.days[: config.front_page_days],
+        "undated": digest.undated,
+        "more_days": len(digest.days) > config.front_page_days,
+    })
+    for article in digest.articles:
+        newer, older = digest.neighbours[article.path]
+        yield Page(article.url, "article.html",
+                   {"article": article, "newer": newer, "older": older})
+    yield Page("topics/", "topics.html", {})
+    for group in digest.topics:
+        for page in paginate(group.articles, config.page_size,
+                             lambda n, s=group.topic.slug: topic_path(s, n)):
+            yield Page(topic_path(group.topic.slug, page.number), "topic.html",
+                       {"topic": group.topic, "page": page, "total": len(group.articles)})
+    yield Page("sources/", "sources.html", {})
+    for sgroup in digest.sources:
+        for page in paginate(sgroup.articles, config.page_size,
+                             lambda n, s=sgroup.source.slug: source_path(s, n)):
+            yield Page(source_path(sgroup.source.slug, page.number), "source.html",
+                       {"source": sgroup.source, "page": page, "total": len(sgroup.articles)})
+    yield Page("archive/", "archive.html", {"undated": digest.undated})
+    for year in digest.years:
+        yield Page(year_path(year.year), "year.html", {"year": year})
+        for month in year.months:
+            yield Page(month_path(month.year, month.month), "month.html", {"month": month})
+            for day in month.days:
+                yield Page(day_path(day.day), "day.html", {"day": day})
+
+
+def render_pages(digest: Digest, config: SiteConfig, env: Environment | None = None,
+                 extra: dict[str, Any] | None = None) -> dict[str, bytes]:
+    """Digest -> {file path: HTML bytes} for every page."""
+    env = env or make_environment(config)
+    site = site_context(digest, config) | (extra or {})
+    out: dict[str, bytes] = {}
+    for page in pages(digest, config):
+        out[page.file] = render_page(env, page, site, config)
+    return out
+
+
+def render_page(env: Environment, page: Page, site: dict[str, Any], config: SiteConfig,
+                rooted: bool = False) -> bytes:
+    links = Links(page.path, config, rooted=rooted)
+    context = site | page.context | {"url": links.url, "absolute": links.absolute,
+                                     "page_path": page.path}
+    return env.get_template(page.template).render(context).encode("utf-8")
+
+
+def site_context(digest: Digest, config: SiteConfig) -> dict[str, Any]:
+    """What every template sees: the config, the digest and the paths of the site's pages."""
+    return {
+        "site": config,
+        "digest": digest,
+        "generator": f"digest {__version__}",
+        "paths": {
+            "article": lambda a: a.url,
+            "topic": lambda t, n=1: topic_path(t.slug, n),
+            "source": lambda s, n=1: source_path(s.slug, n),
+            "day": day_path,
+            "month": month_path,
+            "year": year_path,
+        },
+        "assets": {},
+    }
