@@ -45,6 +45,9 @@ def read_articles(config: SiteConfig, now: datetime) -> tuple[list[Article], lis
     """Content folder -> normalised articles (drafts included), problems, files read."""
     content = config.resolve(config.content_dir)
     output = config.resolve(config.output_dir)
+    if not content.is_dir():
+        raise BuildError(f"{content}: the content folder does not exist (set `content:` in "
+                         "digest.yaml or pass --content DIR)")
     paths, problems = find_sources(content, exclude=(output,))
     articles: list[Article] = []
     for path in paths:

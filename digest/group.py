@@ -76,14 +76,17 @@ def _bucket(items: Iterable[V], key: Callable[[V], K]) -> dict[K, list[V]]:
 
 def _canonical_topics(articles: list[Article], config: SiteConfig) -> list[Article]:
     """'AI', 'ai' and ' Ai ' become one topic named by config's alias or the commonest spelling."""
+    def spelling(name: str) -> str:
+        name = " ".join(name.split())
+        return config.topic_aliases.get(name.casefold(), name)
+
     def key(name: str) -> str:
-        return config.topic_aliases.get(name.casefold(), name).casefold()
+        return spelling(name).casefold()
 
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for article in articles:
         for topic in article.topics:
-            spellings[key(topic.name)][config.topic_aliases.get(topic.name.casefold(),
-                                                                topic.name)] += 1
+            spellings[key(topic.name)][spelling(topic.name)] += 1
     canonical = _unique_slugs(
         {k: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, c in spellings.items()})
     out = []

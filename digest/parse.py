@@ -75,22 +75,23 @@ def split_front_matter(text: str) -> FrontMatter:
         fm, body = text[_OPENING.match(text).end():], ""  # type: ignore[union-attr]
         problems.append((1, "front matter opened with '---' is never closed; "
                             "read the rest of the file as front matter"))
+    body = body.lstrip("\n")
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
     try:
         meta, duplicates = load_yaml(fm)
     except YamlProblem as err:
-        line = err.line + 1 if err.line is not None else 1  # +1: the opening '---'
+        line = err.line or 1  # the YAML text starts with the opening line's newline
         problems.append((line, f"invalid front matter: {err.message}; metadata ignored"))
-        return FrontMatter({}, body.lstrip("\n"), body_line, tuple(problems))
+        return FrontMatter({}, body, body_line, tuple(problems))
     for key, line in duplicates:
-        problems.append((line + 1, f"duplicate key {key!r} in front matter; the last one wins"))
+        problems.append((line, f"duplicate key {key!r} in front matter; the last one wins"))
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         problems.append((2, f"front matter is a {type(meta).__name__}, not a mapping of keys "
                             "to values; metadata ignored"))
         meta = {}
-    return FrontMatter({str(k): v for k, v in meta.items()}, body.lstrip("\n"), body_line,
+    return FrontMatter({str(k): v for k, v in meta.items()}, body, body_line,
                        tuple(problems))
 
 
@@ -103,6 +104,8 @@ def load_yaml(text: str) -> tuple[Any, list[tuple[str, int]]]:
         value = loader.get_single_data()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
+        if err.context_mark is not None and mark is not None and mark.index >= len(text) - 1:
+            mark = err.context_mark  # "unexpected end": point at what was left open
         problem = err.problem or err.context or "cannot parse"
         raise YamlProblem(f"{problem} (YAML)", mark.line + 1 if mark else None) from err
     except yaml.YAMLError as err:

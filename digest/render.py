@@ -67,8 +67,7 @@ def make_environment(config: SiteConfig) -> Environment:
     env.filters["short_date"] = lambda d: _short_date(d.astimezone(zone) if isinstance(
         d, datetime) else d)
     env.filters["clock"] = lambda dt: dt.astimezone(zone).strftime("%H:%M")
-    env.filters["iso"] = lambda d: d.astimezone(zone).isoformat() if isinstance(
-        d, datetime) else d.isoformat()
+    env.filters["iso"] = lambda d: _iso(d.astimezone(zone) if isinstance(d, datetime) else d)
     env.filters["month_name"] = lambda m: _MONTH_NAMES[m - 1]
     env.filters["tojson_script"] = _json_script
     env.globals["version"] = __version__
@@ -88,6 +87,13 @@ def _long_date(d: date) -> str:
 
 def _short_date(d: date) -> str:
     return f"{d.day} {_MONTH_NAMES[d.month - 1][:3]} {d.year}"
+
+
+def _iso(d: date) -> str:
+    """A <time datetime> value: the date alone when no time of day is known (local midnight)."""
+    if isinstance(d, datetime) and (d.hour, d.minute, d.second, d.microsecond) == (0, 0, 0, 0):
+        return d.date().isoformat()
+    return d.isoformat()
 
 
 def _json_script(value: Any) -> Markup:
