@@ -134,11 +134,11 @@ def decode(data: bytes) -> tuple[str | None, list[str]]:
                 notes.append(f"invalid {encoding.upper()} bytes replaced with \ufffd")
             break
     if text is None:
-        if _looks_binary(data):
-            return None, ["binary file (not text); skipped"]
         try:
-            text = data.decode("utf-8")
+            text = data.decode("utf-8")  # valid UTF-8 is text, even with a stray NUL
         except UnicodeDecodeError:
+            if _looks_binary(data):
+                return None, ["binary file (not text); skipped"]
             text, note = _decode_non_utf8(data)
             notes.append(note)
     if "\x00" in text:
@@ -163,7 +163,7 @@ def _decode_non_utf8(data: bytes) -> tuple[str, str]:
     replaced = data.decode("utf-8", errors="replace")
     bad = replaced.count("\ufffd")
     multibyte = sum(1 for ch in replaced if ord(ch) > 127 and ch != "\ufffd")
-    if multibyte > bad:
+    if multibyte and multibyte >= bad:
         return replaced, f"{bad} invalid UTF-8 byte sequence(s) replaced with \ufffd"
     text = "".join(_cp1252(b) for b in data) if _has_undefined_cp1252(data) else data.decode(
         "cp1252")

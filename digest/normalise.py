@@ -30,7 +30,14 @@ from .parse import Block, parse_dateline, parse_plain, split_front_matter, strip
 
 
 class FieldProblem(Exception):
-    """A front-matter value that could not be used, and what was done instead."""
+    """A front-matter value that could not be used, and what was done instead.
+
+    `partial` is what could be used all the same (e.g. the good links of a list).
+    """
+
+    def __init__(self, message: str, partial: Any = None) -> None:
+        super().__init__(message)
+        self.partial = partial
 
 
 # ------------------------------------------------------------------ text helpers
@@ -270,8 +277,17 @@ def _dimension(value: Any) -> int | None:
 
 
 def _related(value: Any, config: SiteConfig) -> tuple[Link, ...]:
+    """related: [{title, webUrl, …}] -> Links; bad entries are left out and reported."""
     if value is None:
         return ()
+    notes: list[str] = []
+    links = _related_links(value, config, notes)
+    if notes:
+        raise FieldProblem("; ".join(notes), links)
+    return links
+
+
+def _related_links(value: Any, config: SiteConfig, notes: list[str]) -> tuple[Link, ...]:
     if not isinstance(value, list):
         raise FieldProblem(f"related is a {type(value).__name__}, not a list; ignored")
     links = []
@@ -281,7 +297,8 @@ def _related(value: Any, config: SiteConfig) -> tuple[Link, ...]:
         try:
             url = safe_url(item.get("webUrl") or item.get("url") or item.get("link") or "",
                            allow_relative=False)
-        except FieldProblem:
+        except FieldProblem as err:
+            notes.append(f"related link {shorten(str(item.get('title', '')), 40)!r}: {err}")
             continue
         title = strip_tags(text_of(item.get("title"), "related title")) if isinstance(
             item.get("title"), str | int | float) else ""
@@ -377,7 +394,9 @@ def read_fields(meta: dict[str, Any], config: SiteConfig) -> tuple[dict[str, Any
                 value = spec.process(meta[key], config)
             except FieldProblem as err:
                 problems.append(f"{key}: {err}")
-                continue
+                if err.partial is None:
+                    continue
+                value = err.partial
             values[name] = values.get(name, ()) + value if name == "topics" else value
     if "published" not in values and isinstance(meta.get("published"), str):
         try:

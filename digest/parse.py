@@ -72,9 +72,7 @@ def split_front_matter(text: str) -> FrontMatter:
     try:
         _, fm, body = _HANDLER.FM_BOUNDARY.split(text, 2)
     except ValueError:
-        fm, body = text[_OPENING.match(text).end():], ""  # type: ignore[union-attr]
-        problems.append((1, "front matter opened with '---' is never closed; "
-                            "read the rest of the file as front matter"))
+        return _unclosed(text)
     body = body.lstrip("\n")
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
     try:
@@ -93,6 +91,24 @@ def split_front_matter(text: str) -> FrontMatter:
         meta = {}
     return FrontMatter({str(k): v for k, v in meta.items()}, body, body_line,
                        tuple(problems))
+
+
+def _unclosed(text: str) -> FrontMatter:
+    """'---' with no closing line: the rest is front matter if it reads as a mapping,
+    otherwise it is the body (and the '---' line a stray rule)."""
+    rest = text[_OPENING.match(text).end():]  # type: ignore[union-attr]
+    try:
+        meta, _ = load_yaml(rest)
+    except YamlProblem:
+        meta = None
+    if isinstance(meta, dict) and meta:
+        message = ("front matter opened with '---' on line 1 is never closed; "
+                   "read it all as front matter")
+        return FrontMatter({str(k): v for k, v in meta.items()}, "", text.count("\n") + 1,
+                           ((1, message),))
+    message = ("'---' on line 1 opens front matter that is never closed; read the file as "
+               "text without front matter")
+    return FrontMatter(None, rest, 2, ((1, message),))
 
 
 def load_yaml(text: str) -> tuple[Any, list[tuple[str, int]]]:
