@@ -42,7 +42,8 @@ def test_hostile_pages_run_no_script(tmp_path: Path, build_site: BuildSite) -> N
                 page.goto(path.as_uri())
                 page.wait_for_load_state("load")
                 # every <script> must be the theme's own file or JSON-LD data
-                scripts = page.eval_on_selector_all("script", "els => els.map(e => [e.type, e.src])")
+                scripts = page.eval_on_selector_all("script",
+                                                    "els => els.map(e => [e.type, e.src])")
                 for kind, src in scripts:
                     assert kind == "application/ld+json" or src.startswith(site.as_uri()), (
                         path, kind, src)
