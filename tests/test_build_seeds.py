@@ -105,3 +105,30 @@ def test_pages_have_one_h1_and_a_language(seeds: Path, build_site: BuildSite) ->
         html = text(page)
         assert len(re.findall(r"<h1\b", html)) == 1, page
         assert '<html lang="en"' in html
+
+
+def test_topic_pages_paginate(tmp_path: Path, build_site: BuildSite) -> None:
+    content = tmp_path / "many"
+    content.mkdir()
+    for i in range(5):
+        (content / f"s{i}.md").write_text(
+            f"---\ntitle: Story {i}\ndate: 2023-05-0{i + 1}\ntopics: [Chips]\n---\nText {i}.\n")
+    _, site = build_site(content, page_size=2)
+    first = text(site / "topics" / "chips" / "index.html")
+    assert "Story 4" in first and "Story 3" in first and "Story 2" not in first
+    assert 'href="../../topics/chips/page/2/index.html"' in first and "Page 1 of 3" in first
+    third = text(site / "topics" / "chips" / "page" / "3" / "index.html")
+    assert "Story 0" in third and 'rel="prev"' in third and 'rel="next"' not in third
+    assert broken_links(site) == []
+
+
+def test_future_policy(tmp_path: Path, build_site: BuildSite) -> None:
+    content = tmp_path / "future"
+    content.mkdir()
+    (content / "f.md").write_text("---\ntitle: Tomorrow's news\ndate: 2999-01-01\n---\nx\n")
+    (content / "n.md").write_text("---\ntitle: Today's news\ndate: 2023-01-01\n---\nx\n")
+    shown, _ = build_site(content)
+    assert shown.articles_built == 2
+    hidden, site = build_site(content, future=False)
+    assert (hidden.articles_built, hidden.future_skipped) == (1, 1)
+    assert "Tomorrow" not in text(site / "index.html")
