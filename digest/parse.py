@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -262,7 +263,7 @@ def parse_plain(text: str, promo_patterns: tuple[str, ...] = (),
                 kept.append(remainder)
             continue
         kept.append(unit)
-    blocks = _blocks(kept)
+    blocks = _blocks(kept, _vocabulary(kept))
     return PlainDoc(title, standfirst, dateline, tuple(blocks), tuple(dropped))
 
 
@@ -287,7 +288,27 @@ def _units(lines: list[str], by_blank_lines: bool) -> list[list[str]]:
     return units
 
 
-def _blocks(units: list[list[str]]) -> list[Block]:
+def _vocabulary(units: list[list[str]]) -> Counter[str]:
+    words = (w for unit in units for line in unit for w in re.findall(r"\w+", line))
+    return Counter(w.casefold() for w in words)
+
+
+def _join_lines(lines: list[str], vocabulary: Counter[str]) -> str:
+    """Lines of one paragraph -> one line. A word broken across two lines ('a' + 'nd') is
+    mended when the whole word occurs elsewhere in the text and the second half never does."""
+    text = lines[0]
+    for line in lines[1:]:
+        head = re.search(r"(\w+)$", text)
+        tail = re.match(r"[a-z]\w*", line)
+        if head and tail and vocabulary[(head.group(1) + tail.group(0)).casefold()] \
+                and vocabulary[tail.group(0).casefold()] == 1:
+            text += line
+        else:
+            text += " " + line
+    return text
+
+
+def _blocks(units: list[list[str]], vocabulary: Counter[str]) -> list[Block]:
     """Units -> blocks: list items gather into lists; short title-like lines become headings."""
     blocks: list[Block] = []
     for position, unit in enumerate(units):
@@ -302,7 +323,7 @@ def _blocks(units: list[list[str]]) -> list[Block]:
         if len(unit) == 1 and between and _is_heading(unit[0]):
             blocks.append(Block("h", _clean_inline(unit[0])))
             continue
-        blocks.append(Block("p", _clean_inline(" ".join(unit))))
+        blocks.append(Block("p", _clean_inline(_join_lines(unit, vocabulary))))
     return blocks
 
 

@@ -229,3 +229,11 @@ def test_seed_files_are_untouched() -> None:
         assert (SEEDS / path.name).read_bytes() == path.read_bytes()
     assert sorted(p.name for p in SEEDS.iterdir()) == sorted(p.name for p in shared.iterdir())
 
+
+
+def test_a_word_broken_across_lines_is_mended() -> None:
+    doc = plain("002")
+    paragraph = next(b.text for b in doc.blocks if "internally a" in b.text)
+    assert "each internally and publicly" in paragraph
+    joined = parse_plain("T\n\nThe cat sat\non the mat and the cat\nate.\n\nThe end.")
+    assert joined.blocks[0].text == "The cat sat on the mat and the cat ate."
