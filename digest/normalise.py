@@ -436,7 +436,7 @@ def render_markdown(text: str) -> tuple[str, list[str]]:
     """Markdown (with raw HTML) -> sanitised HTML; headings shift down so h1 stays the title."""
     converter = _markdown()
     converter.reset()
-    raw = converter.convert(text)
+    raw = converter.convert(strip_controls(text))
     problems = [f"unsafe link {m.group(1).replace(' ', '')!r} in the body; removed"
                 for m in _UNSAFE_ATTRIBUTE.finditer(raw)]
     raw = re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", raw)

@@ -245,3 +245,8 @@ def test_empty_files_are_problems() -> None:
 
 
 _ = timezone
+
+
+def test_control_characters_leave_markdown_bodies() -> None:
+    a = article("---\ntitle: T\n---\nBell\x07 and \u202eoverride\u202c and zero\u200bwidth.\n")
+    assert a.body_html == "<p>Bell and override and zerowidth.</p>"
