@@ -88,7 +88,9 @@ def first_words(text: str, count: int) -> str:
 
 
 _SLUG_RESERVED = {"articles", "topics", "sources", "archive", "page", "index", "static",
-                  "feeds", "search", "con", "prn", "aux", "nul", "com1", "lpt1"}
+                  "feeds", "search"}
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                     *(f"lpt{i}" for i in range(10))}
 
 
 def slugify(text: str, max_length: int = 80) -> str:
@@ -100,6 +102,8 @@ def slugify(text: str, max_length: int = 80) -> str:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
     if not slug:
         return "untitled"
+    if slug in _WINDOWS_RESERVED:
+        return f"{slug}-1"  # 'con', 'nul', … cannot be folder names on Windows
     return slug
 
 

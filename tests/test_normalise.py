@@ -205,7 +205,8 @@ def test_unsafe_original_url_is_dropped_with_a_problem() -> None:
 @pytest.mark.parametrize(
     ("text", "slug"),
     [("Meta’s AI: the race!", "metas-ai-the-race"), ("Ça va déjà", "ca-va-deja"),
-     ("../../etc/passwd", "etc-passwd"), ("日本語", "untitled"), ("-leading dash", "leading-dash")],
+     ("../../etc/passwd", "etc-passwd"), ("日本語", "untitled"), ("-leading dash", "leading-dash"),
+     ("CON", "con-1"), ("nul", "nul-1")],
 )
 def test_slugify(text: str, slug: str) -> None:
     assert slugify(text) == slug
