@@ -12,6 +12,7 @@ import posixpath
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -189,17 +190,13 @@ def pages(digest: Digest, config: SiteConfig) -> Iterator[Page]:
         yield Page(article.url, "article.html",
                    {"article": article, "newer": newer, "older": older})
     yield Page("topics/", "topics.html", {})
-    for group in digest.topics:
-        for page in paginate(group.articles, config.page_size,
-                             lambda n, s=group.topic.slug: topic_path(s, n)):
-            yield Page(topic_path(group.topic.slug, page.number), "topic.html",
-                       {"topic": group.topic, "page": page, "total": len(group.articles)})
+    for topic_group in digest.topics:
+        yield from _listing(topic_group.articles, "topic", topic_group.topic,
+                            partial(topic_path, topic_group.topic.slug), config)
     yield Page("sources/", "sources.html", {})
-    for sgroup in digest.sources:
-        for page in paginate(sgroup.articles, config.page_size,
-                             lambda n, s=sgroup.source.slug: source_path(s, n)):
-            yield Page(source_path(sgroup.source.slug, page.number), "source.html",
-                       {"source": sgroup.source, "page": page, "total": len(sgroup.articles)})
+    for source_group in digest.sources:
+        yield from _listing(source_group.articles, "source", source_group.source,
+                            partial(source_path, source_group.source.slug), config)
     yield Page("archive/", "archive.html", {"undated": digest.undated})
     for year in digest.years:
         yield Page(year_path(year.year), "year.html", {"year": year})
@@ -207,6 +204,14 @@ def pages(digest: Digest, config: SiteConfig) -> Iterator[Page]:
             yield Page(month_path(month.year, month.month), "month.html", {"month": month})
             for day in month.days:
                 yield Page(day_path(day.day), "day.html", {"day": day})
+
+
+def _listing(articles: Sequence[Article], kind: str, subject: object,
+             path_of: Callable[[int], str], config: SiteConfig) -> Iterator[Page]:
+    """The paginated pages of one topic or source ('topic.html' gets `topic`, …)."""
+    for page in paginate(articles, config.page_size, path_of):
+        yield Page(path_of(page.number), f"{kind}.html",
+                   {kind: subject, "page": page, "total": len(articles)})
 
 
 def render_pages(digest: Digest, config: SiteConfig, env: Environment | None = None,
