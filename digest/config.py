@@ -20,7 +20,8 @@ CONFIG_NAME = "digest.yaml"
 DEFAULT_PROMO_PATTERNS: tuple[str, ...] = (
     r"(see|read) also\b.*",
     r"also read\b.*",
-    r"(related|recommended|more)( stories| articles| reading| coverage)?:?",
+    r"(related|recommended|more) (stories|articles|reading|coverage|on this)\b.*",
+    r"(related|more|recommended):?",
     r"table of contents",
     r"(advertisement|sponsored( content)?|subscribe( now)?( to .*)?)",
     r"(click|tap) here .*",

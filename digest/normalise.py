@@ -26,7 +26,14 @@ import nh3
 from .config import SiteConfig, TopicRule
 from .load import SourceFile
 from .model import Article, Image, Link, Problem, Source, Topic
-from .parse import Block, parse_dateline, parse_plain, split_front_matter, strip_controls
+from .parse import (
+    Block,
+    parse_dateline,
+    parse_plain,
+    split_front_matter,
+    strip_controls,
+    strip_promo_markdown,
+)
 
 
 class FieldProblem(Exception):
@@ -505,6 +512,7 @@ def normalise(source: SourceFile, config: SiteConfig,
     standfirst = ""
     dateline = None
     if source.suffix in {".md", ".markdown"} and front.meta is not None:
+        body, _ = strip_promo_markdown(body, config.promo_patterns)
         body_html, body_problems = render_markdown(body)
         for message in body_problems:
             problem(message)

@@ -193,6 +193,44 @@ _FINAL_PUNCTUATION = ".,;:!?…"
 _CLOSERS = "\"'”’»)]"
 
 
+def promo_matchers(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
+    return [re.compile(rf"^\s*(?:{p})\s*$", re.IGNORECASE) for p in patterns]
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKUP = re.compile(r"[*_`#>]+")
+_MD_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+
+
+def strip_promo_markdown(text: str, patterns: tuple[str, ...]) -> tuple[str, list[str]]:
+    """Markdown -> the same without promo lines ('**Related coverage:** [a](…)'); a bare
+    promo header ('More stories:') also takes the list of links right after it."""
+    promo = promo_matchers(patterns)
+    if not promo:
+        return text, []
+    kept: list[str] = []
+    dropped: list[str] = []
+    in_fence = taking_list = False
+    for line in text.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        plain = _MD_MARKUP.sub("", _MD_LINK.sub(r"\1", line)).strip()
+        if in_fence or not plain:
+            taking_list = taking_list and not plain
+            kept.append(line)
+            continue
+        if taking_list and _MD_LIST_ITEM.match(line):
+            dropped.append(line)
+            continue
+        taking_list = False
+        if any(p.match(plain) for p in promo):
+            dropped.append(line)
+            taking_list = _is_header(plain)
+            continue
+        kept.append(line)
+    return "\n".join(kept), dropped
+
+
 def parse_dateline(line: str) -> date | None:
     """'Monday September 11, 2023,' -> date(2023, 9, 11); anything else -> None."""
     line = line.strip()
@@ -217,7 +255,7 @@ def parse_plain(text: str, promo_patterns: tuple[str, ...] = (),
 
     Without a known `title` (from front matter), the first non-empty line is the title.
     """
-    promo = [re.compile(rf"^\s*(?:{p})\s*$", re.IGNORECASE) for p in promo_patterns]
+    promo = promo_matchers(promo_patterns)
     lines = [line.strip() for line in text.split("\n")]
     if title is None:
         start = next((i for i, line in enumerate(lines) if line), None)

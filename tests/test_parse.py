@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from digest.config import DEFAULT_PROMO_PATTERNS
-from digest.parse import parse_dateline, parse_plain, split_front_matter
+from digest.parse import parse_dateline, parse_plain, split_front_matter, strip_promo_markdown
 from tests.conftest import SEEDS
 
 
@@ -237,3 +237,15 @@ def test_a_word_broken_across_lines_is_mended() -> None:
     assert "each internally and publicly" in paragraph
     joined = parse_plain("T\n\nThe cat sat\non the mat and the cat\nate.\n\nThe end.")
     assert joined.blocks[0].text == "The cat sat on the mat and the cat ate."
+
+
+def test_promo_lines_leave_markdown_too() -> None:
+    text = ("Body text.\n\n**Related coverage:** [A story](https://x.example/a), "
+            "[B](https://x.example/b)\n\nMore body.\n\n## More stories:\n\n"
+            "- [One](https://x.example/1)\n- [Two](https://x.example/2)\n\nThe end.\n\n"
+            "```\nRead also: in code stays\n```\n")
+    kept, dropped = strip_promo_markdown(text, DEFAULT_PROMO_PATTERNS)
+    assert "Related coverage" not in kept and "[One]" not in kept and "[Two]" not in kept
+    assert "Body text." in kept and "More body." in kept and "The end." in kept
+    assert "Read also: in code stays" in kept
+    assert len(dropped) == 4
