@@ -12,11 +12,13 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
+from .check import LinkProblem, check_site
 from .config import SiteConfig
 from .group import group
 from .load import find_sources, read_source
 from .model import Article, Digest, Problem
 from .normalise import apply_topic_rules, assign_slugs, duplicate_urls, normalise
+from .publish import Publication, feed_links, publish
 from .render import BUILTIN_TEMPLATES, make_environment, render_pages, site_context
 from .write import WriteResult, write_site
 
@@ -39,6 +41,10 @@ class BuildResult:
     write: WriteResult | None = None
     seconds: float = 0.0
     digest: Digest | None = None
+    feeds: int = 0  # feeds written (each in Atom, RSS and JSON Feed); 0 without base_url
+    feed_undated: int = 0  # undated articles no feed carries
+    sitemap_urls: int = 0
+    link_problems: list[LinkProblem] = field(default_factory=list)
 
 
 def read_articles(config: SiteConfig, now: datetime) -> tuple[list[Article], list[Problem], int]:
@@ -93,16 +99,24 @@ def build(config: SiteConfig, *, now: datetime | None = None,
     result.articles_built = len(digest.articles)
     result.undated = len(digest.undated)
 
-    files = render_site(digest, config)
+    publication = publish(digest, config)
+    result.feeds, result.feed_undated = len(publication.feeds), publication.undated
+    result.sitemap_urls = publication.sitemap_urls
+    files = render_site(digest, config, publication)
     result.pages = sum(1 for p in files if p.endswith(".html"))
+    # Before writing, so a link that would break under the base path is reported at once.
+    result.link_problems = check_site(files, config)
     result.write = write_site(files, config.resolve(config.output_dir))
     result.problems.sort(key=lambda p: (p.path, p.line or 0))
     result.seconds = time.perf_counter() - started
     return result
 
 
-def render_site(digest: Digest, config: SiteConfig) -> dict[str, bytes]:
-    """Digest -> every output file: static assets (fingerprinted CSS) and rendered pages."""
+def render_site(digest: Digest, config: SiteConfig,
+                publication: Publication | None = None) -> dict[str, bytes]:
+    """Digest -> every output file: static assets (fingerprinted CSS), rendered pages,
+    feeds, sitemap and the files GitHub Pages reads."""
+    publication = publication or publish(digest, config)
     static = read_static(config)
     assets = {}
     files: dict[str, bytes] = {}
@@ -117,10 +131,12 @@ def render_site(digest: Digest, config: SiteConfig) -> dict[str, bytes]:
             files[f"static/{rel}"] = data
     try:
         env = make_environment(config)
-        site = site_context(digest, config) | {"assets": assets}
+        site = site_context(digest, config) | {
+            "assets": assets, "feeds_for": feed_links(publication.feeds, config)}
         files.update(render_pages(digest, config, env, extra=site))
     except TemplateError as err:
         raise BuildError(_template_error(err)) from err
+    files.update(publication.files)
     return files
 
 

@@ -10,6 +10,7 @@ import click
 
 from . import __version__
 from .build import BuildError, BuildResult, build
+from .check import check_site, read_output
 from .config import ConfigError, SiteConfig, find_config, load_config, normalise_base_url
 from .write import OutputError
 
@@ -57,10 +58,13 @@ def make_config(config_file: Path | None, content: Path | None, output: Path | N
 
 def print_summary(result: BuildResult, config: SiteConfig, quiet: bool) -> None:
     content = _shown(config.resolve(config.content_dir))
+    output = _shown(config.resolve(config.output_dir))
     for problem in result.problems:
         where = f"{content}/{problem.path}" + (f":{problem.line}" if problem.line else "")
         label = "error" if problem.severity == "error" else "warning"
         click.echo(f"{label}: {where}: {problem.message}", err=True)
+    for link in result.link_problems:
+        click.echo(f"warning: {output}/{link}", err=True)
     if quiet:
         return
     parts = [f"read {result.articles_read} file{'s' * (result.articles_read != 1)}",
@@ -78,6 +82,20 @@ def print_summary(result: BuildResult, config: SiteConfig, quiet: bool) -> None:
         files = len({p.path for p in result.problems})
         click.echo(f"  {len(result.problems)} problem{'s' * (len(result.problems) != 1)} in "
                    f"{files} file{'s' * (files != 1)} (listed above)")
+    if not config.base_url:
+        click.echo("  feeds and sitemap not written: they need absolute URLs (set base_url "
+                   "in digest.yaml or pass --base-url)")
+    elif result.feeds:
+        click.echo(f"  {result.feeds} feed{'s' * (result.feeds != 1)} (Atom, RSS, JSON Feed), "
+                   f"sitemap of {result.sitemap_urls} URLs")
+    else:
+        click.echo(f"  no feeds: no dated articles; sitemap of {result.sitemap_urls} URLs")
+    if result.feed_undated and config.base_url:
+        click.echo(f"  {result.feed_undated} undated article{'s' * (result.feed_undated != 1)} "
+                   "left out of the feeds (a feed entry needs a date)")
+    if result.link_problems:
+        click.echo(f"  {len(result.link_problems)} broken or root-absolute "
+                   f"link{'s' * (len(result.link_problems) != 1)} in the output (listed above)")
     write = result.write
     if write is not None:
         click.echo(f"  {result.pages} pages in {_shown(config.resolve(config.output_dir))}/: "
@@ -116,6 +134,37 @@ def build_command(config_file: Path | None, content: Path | None, output: Path |
         click.echo(f"error: {err}", err=True)
         sys.exit(2)
     print_summary(result, config, quiet)
-    if strict and result.problems:
-        click.echo(f"error: --strict: {len(result.problems)} problem(s)", err=True)
+    if strict and (result.problems or result.link_problems):
+        count = len(result.problems) + len(result.link_problems)
+        click.echo(f"error: --strict: {count} problem(s)", err=True)
         sys.exit(1)
+
+
+@main.command("check")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Config file (default: ./digest.yaml if there is one).")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path),
+              help="The built site to check (default from config: site/).")
+@click.option("--base-url", help="The URL the site was built for (default from config).")
+def check_command(config_file: Path | None, output: Path | None, base_url: str | None) -> None:
+    """Find broken links, and links that ignore the base path, in a built site."""
+    try:
+        config = make_config(config_file, None, output, base_url)
+    except ConfigError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    folder = config.resolve(config.output_dir)
+    if not (folder / "index.html").is_file():
+        click.echo(f"error: {_shown(folder)}: no built site here (run digest build)", err=True)
+        sys.exit(2)
+    files = read_output(folder)
+    problems = check_site(files, config)
+    for problem in problems:
+        click.echo(f"{_shown(folder)}/{problem}", err=True)
+    pages = sum(1 for p in files if p.endswith(".html"))
+    where = config.base_url or "a domain root or from disk"
+    if problems:
+        click.echo(f"digest check: {len(problems)} problem(s) in {pages} pages "
+                   f"(built for {where})", err=True)
+        sys.exit(1)
+    click.echo(f"digest check: {pages} pages, every link resolves (built for {where})")

@@ -162,9 +162,27 @@ def _coerce(raw: dict[str, Any], path: Path | None) -> dict[str, Any]:
         except (ZoneInfoNotFoundError, ValueError) as err:
             raise ConfigError(f"{where}: unknown timezone {out['timezone']!r} "
                               "(use an IANA name such as 'Europe/Paris' or 'UTC')") from err
+    if out.get("cname"):
+        out["cname"] = check_cname(out["cname"], where)
+        # A custom domain is where the site lives, unless base_url says otherwise.
+        if not out.get("base_url"):
+            out["base_url"] = f"https://{out['cname']}/"
     if out.get("base_url"):
         out["base_url"] = normalise_base_url(out["base_url"], where)
     return out
+
+
+_HOSTNAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
+def check_cname(value: str, where: str = "config") -> str:
+    """'News.Example.org' -> 'news.example.org'; a URL or a path is an error (GitHub Pages
+    wants the bare domain in CNAME)."""
+    host = value.strip().lower().rstrip(".")
+    if not _HOSTNAME.fullmatch(host):
+        raise ConfigError(f"{where}: cname must be a bare domain such as 'news.example.org', "
+                          f"not {value!r}")
+    return host
 
 
 def normalise_base_url(url: str, where: str = "config") -> str:

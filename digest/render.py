@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .config import SiteConfig
+from .meta import NOT_FOUND, page_meta
 from .model import (
     Article,
     Digest,
@@ -222,14 +223,20 @@ def render_pages(digest: Digest, config: SiteConfig, env: Environment | None = N
     out: dict[str, bytes] = {}
     for page in pages(digest, config):
         out[page.file] = render_page(env, page, site, config)
+    # GitHub Pages serves 404.html at whatever URL was missing, so its links start at
+    # the site's base path instead of being relative to where the page sits.
+    out[NOT_FOUND] = render_page(env, Page(NOT_FOUND, NOT_FOUND, {}), site, config, rooted=True)
     return out
 
 
 def render_page(env: Environment, page: Page, site: dict[str, Any], config: SiteConfig,
                 rooted: bool = False) -> bytes:
     links = Links(page.path, config, rooted=rooted)
+    feeds = site["feeds_for"](page.path) if "feeds_for" in site else []
+    meta = page_meta(page.path, page.template, page.context, site["digest"], config,
+                     links.absolute, feeds)
     context = site | page.context | {"url": links.url, "absolute": links.absolute,
-                                     "page_path": page.path}
+                                     "page_path": page.path, "meta": meta}
     return env.get_template(page.template).render(context).encode("utf-8")
 
 

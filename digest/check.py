@@ -1,0 +1,174 @@
+"""Pure: the built site -> links that would break once it is published.
+
+Two mistakes break a site served under a subpath such as https://user.github.io/repo/:
+a root-absolute link ('/static/x.css') that ignores the base path, and a link to a
+file that is not there. Every href/src in every HTML page is checked, and so is every
+URL under base_url in the feeds and sitemaps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .config import SiteConfig
+from .meta import NOT_FOUND
+from .write import MANIFEST
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_URL_ATTRIBUTES = {"href", "src", "poster", "action", "data"}
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    file: str  # output path of the page or feed
+    link: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.link!r}: {self.message}"
+
+
+class _Links(HTMLParser):
+    """Collects the URLs a page points at (href, src, srcset and friends)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in _URL_ATTRIBUTES:
+                self.found.append(value)
+            elif name in {"srcset", "imagesrcset"}:
+                self.found.extend(part.strip().split()[0] for part in value.split(",")
+                                  if part.strip())
+
+
+_PARSED: dict[bytes, tuple[str, ...]] = {}  # page hash -> its links; pages repeat across builds
+
+
+def html_links(page: bytes) -> tuple[str, ...]:
+    """An HTML page -> the URLs it points at. Parsing is most of the check's cost, so a
+    page whose bytes did not change since the last build is not parsed again."""
+    key = hashlib.blake2b(page, digest_size=16).digest()
+    if key not in _PARSED:
+        parser = _Links()
+        parser.feed(page.decode("utf-8", errors="replace"))
+        parser.close()
+        if len(_PARSED) > 200_000:
+            _PARSED.clear()
+        _PARSED[key] = tuple(parser.found)
+    return _PARSED[key]
+
+
+def xml_links(document: bytes, base_url: str) -> list[str]:
+    """URLs under base_url in a feed or sitemap (element text and href attributes)."""
+    try:
+        root = ET.fromstring(document)
+    except ET.ParseError:
+        return []
+    found = []
+    for element in root.iter():
+        for value in (element.text, element.get("href")):
+            if value and value.strip().startswith(base_url) and " " not in value.strip():
+                found.append(value.strip())
+    return found
+
+
+def json_links(document: bytes, base_url: str) -> list[str]:
+    def walk(value: object) -> Iterator[str]:
+        if isinstance(value, str):
+            if value.startswith(base_url) and not any(c.isspace() for c in value):
+                yield value
+        elif isinstance(value, list):
+            for item in value:
+                yield from walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from walk(item)
+
+    try:
+        return list(walk(json.loads(document)))
+    except ValueError:
+        return []
+
+
+def check_site(files: Mapping[str, bytes], config: SiteConfig) -> list[LinkProblem]:
+    """{output path: bytes} -> every link that ignores the base path or leads nowhere."""
+    problems: list[LinkProblem] = []
+    for path in sorted(files):
+        links: Sequence[str]
+        if path.endswith(".html"):
+            links = html_links(files[path])
+        elif config.base_url and path.endswith(".xml"):
+            links = xml_links(files[path], config.base_url)
+        elif config.base_url and path.endswith(".json"):
+            links = json_links(files[path], config.base_url)
+        else:
+            continue
+        for link in dict.fromkeys(links):  # each distinct link once per file
+            message = check_link(path, link, files, config)
+            if message:
+                problems.append(LinkProblem(path, link, message))
+    return problems
+
+
+def check_link(page: str, link: str, files: Mapping[str, bytes],
+               config: SiteConfig) -> str | None:
+    """One link on one page -> what is wrong with it, or None."""
+    link = link.strip()
+    base_url, base_path = config.base_url, config.base_path
+    if not link or link.startswith("#"):
+        return None
+    if base_url and link.startswith(base_url):
+        target = link[len(base_url):]
+    elif link.startswith("//") or _SCHEME.match(link):
+        return None  # another site, mailto:, data: …
+    elif link.startswith("/"):
+        if not link.startswith(base_path):
+            return (f"root-absolute link outside the base path {base_path!r}: it breaks "
+                    "when the site is served from a subpath")
+        if page != NOT_FOUND:
+            return ("root-absolute link: it breaks when the site is opened from disk or "
+                    "moved; templates should use url()")
+        target = link[len(base_path):]
+    elif page == NOT_FOUND:
+        return ("relative link in 404.html: GitHub Pages shows this page at any depth, "
+                "so its links must start at the base path (Links(rooted=True))")
+    else:
+        folder = posixpath.dirname(page)
+        target = posixpath.join(folder, link) if folder else link
+    target = unquote(urlsplit(target).path)
+    normal = posixpath.normpath(target) if target else "."
+    if normal == ".." or normal.startswith("../"):
+        return "points outside the site"
+    if _exists(normal, target.endswith("/") or target == "", files):
+        return None
+    return "broken link: no such file in the output"
+
+
+def _exists(path: str, folder: bool, files: Mapping[str, bytes]) -> bool:
+    index = "index.html" if path == "." else f"{path}/index.html"
+    if folder:
+        return index in files
+    return path in files or index in files
+
+
+def read_output(folder: Path) -> dict[str, bytes]:
+    """A built site on disk -> {output path: bytes} (what check_site reads)."""
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.name != MANIFEST:
+            files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return files
