@@ -292,3 +292,27 @@ def test_feeds_read_from_real_markdown_with_markup_in_the_title(tmp_path: Path,
         entry = parse_feed((out / name).read_bytes()).entries[0]
         assert entry.title == title
         assert f'href="{BASE}{result.digest.articles[0].url}other/"' in entry.content[0].value
+
+
+def test_pages_workflow_builds_with_the_pages_url_and_deploys() -> None:
+    """The workflow GitHub runs: read as YAML (PyYAML reads `on:` as True)."""
+    import yaml
+
+    workflow = yaml.safe_load((REPO / ".github/workflows/pages.yml").read_text())
+    triggers = workflow[True]
+    assert triggers["push"]["branches"] == ["main"] and "workflow_dispatch" in triggers
+    assert workflow["permissions"] == {}
+    assert workflow["concurrency"]["group"] == "pages"
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    uses = [step.get("uses", "") for step in build["steps"]]
+    assert any(u.startswith("actions/configure-pages@") for u in uses)
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    script = next(s for s in build["steps"] if "digest build" in s.get("run", ""))
+    assert script["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
+    assert '--base-url "$BASE_URL"' in script["run"] and "digest check" in script["run"]
+    upload = next(s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"] == "_site" and "--output _site" in script["run"]
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
