@@ -12,6 +12,8 @@ from typing import Any
 
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from digest.config import ConfigError, SiteConfig, load_config
@@ -148,6 +150,21 @@ def test_titles_with_control_characters_and_markup_stay_well_formed() -> None:
         assert entry.title == "Bad  title <b>&amp;</b> ]]>  & <script>"
     item = json.loads(files["feed.json"])["items"][0]
     assert item["title"] == "Bad  title <b>&amp;</b> ]]>  & <script>"
+
+
+@settings(max_examples=60, deadline=None)
+@given(title=st.text(min_size=1), excerpt=st.text(), author=st.text(), body=st.text())
+def test_any_text_makes_well_formed_feeds(title: str, excerpt: str, author: str,
+                                          body: str) -> None:
+    files = files_for([article(1, title=title, excerpt=excerpt, author=author,
+                               body_html=f"<p>{body}</p>", topics=(Topic(title, "t"),))])
+    names = [name for name in files if name.endswith(".xml")]
+    assert len(names) == 5  # the site's and the topic's Atom and RSS, and the sitemap
+    for name in names:
+        root = etree.fromstring(files[name])  # raises unless well-formed
+        assert len(root.xpath("//*[local-name()='entry' or local-name()='item' or "
+                              "local-name()='url']")) >= 1
+    assert json.loads(files["feed.json"])["items"][0]["title"] == xml_text(title)
 
 
 def test_xml_text_keeps_everything_xml_allows() -> None:
