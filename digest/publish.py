@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 
@@ -124,7 +125,8 @@ def feed_links(feeds: Sequence[Feed], config: SiteConfig) -> Callable[[str], lis
     topics = {feed.folder: links(feed) for feed in feeds if feed.folder}
 
     def for_page(path: str) -> list[FeedLink]:
-        own = next((v for k, v in topics.items() if path.startswith(k)), [])
+        parts = path.split("/")
+        own = topics.get(f"{parts[0]}/{parts[1]}/", []) if len(parts) > 2 else []
         return own + site
 
     return for_page
@@ -141,15 +143,17 @@ def permalink(article: Article, config: SiteConfig) -> str:
 def absolute_body(article: Article, config: SiteConfig) -> str:
     """The sanitised body with every link and image made absolute: feed readers show it
     away from the site, where a relative URL would point nowhere."""
-    if not article.body_html:
-        return ""
-    base = permalink(article, config)
+    return _absolute_html(article.body_html, permalink(article, config)) if \
+        article.body_html else ""
 
+
+@lru_cache(maxsize=4096)  # a story is in the site's feed and its topics', in three formats
+def _absolute_html(fragment: str, base: str) -> str:
     def absolutise(_tag: str, attribute: str, value: str) -> str | None:
         return urljoin(base, value) if attribute in {"href", "src", "cite"} else value
 
-    return xml_text(nh3.clean(article.body_html, tags=_ALLOWED_TAGS,
-                              attributes=_ALLOWED_ATTRIBUTES, attribute_filter=absolutise,
+    return xml_text(nh3.clean(fragment, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+                              attribute_filter=absolutise,
                               url_schemes={"http", "https", "mailto"},
                               link_rel="noopener noreferrer nofollow"))
 

@@ -177,3 +177,17 @@ def test_shareable_image(url: str, base: str, remote: bool, expected: str | None
 ])
 def test_og_locale(language: str, locale: str | None) -> None:
     assert _og_locale(language) == locale
+
+
+def test_every_page_of_a_topic_advertises_its_feed(tmp_path: Path,
+                                                   build_site: BuildSite) -> None:
+    content = tmp_path / "content"
+    for n in (1, 2):
+        write(content, f"{n}.md", f"---\ntitle: Story {n}\npublished: 2024-03-0{n}\n"
+              "topics: [Chips]\n---\n\nText.\n")
+    _, out = build_site(content, base_url=BASE, page_size=1)
+    hrefs = head(out / "topics/chips/page/2/index.html").xpath(
+        "//link[@rel='alternate']/@href")
+    assert hrefs[0] == BASE + "topics/chips/feed.xml" and BASE + "feed.xml" in hrefs
+    article = head(out / "articles/story-1/index.html").xpath("//link[@rel='alternate']/@href")
+    assert article == [BASE + "feed.xml", BASE + "rss.xml", BASE + "feed.json"]
