@@ -333,3 +333,32 @@ def test_pages_workflow_builds_with_the_pages_url_and_deploys() -> None:
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
+
+
+def test_every_feed_of_the_seed_build_reads_cleanly(seeds: Path, build_site: BuildSite) -> None:
+    """Every feed file the build wrote: no bozo, one entry per dated story, absolute links,
+    parsed dates; and each topic page that has dated stories has its three feeds."""
+    result, out = build_site(seeds, base_url=BASE)
+    digest = result.digest
+    expected = {"": [a for a in digest.articles if a.published]}
+    expected |= {f"topics/{g.topic.slug}/": [a for a in g.articles if a.published]
+                 for g in digest.topics}
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                     if p.name in {"feed.xml", "rss.xml", "feed.json"})
+    assert written == sorted(folder + name for folder, dated in expected.items() if dated
+                             for name in ("feed.xml", "rss.xml", "feed.json"))
+    for name in written:
+        folder = name.rsplit("/", 1)[0] + "/" if "/" in name else ""
+        titles = [a.title for a in expected[folder]]
+        if name.endswith(".json"):
+            items = json.loads((out / name).read_bytes())["items"]
+            assert [i["title"] for i in items] == titles
+            assert all(i["url"].startswith(BASE) and RFC3339.match(i["date_published"])
+                       for i in items)
+            continue
+        feed = parse_feed((out / name).read_bytes())
+        assert [e.title for e in feed.entries] == titles, name
+        assert feed.feed.link == BASE + folder
+        for entry in feed.entries:
+            assert entry.link.startswith(BASE) and entry.published_parsed, name
+            assert (out / entry.link.removeprefix(BASE) / "index.html").is_file()
