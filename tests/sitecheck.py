@@ -27,18 +27,28 @@ def links_of(page: Path) -> list[str]:
     return parser.links
 
 
-def broken_links(site: Path) -> list[str]:
-    """Every internal href/src of every HTML page must name a file that exists."""
+def broken_links(site: Path, base_path: str = "/") -> list[str]:
+    """Every internal href/src of every HTML page must name a file that exists.
+
+    404.html is the one exception to relative links: GitHub Pages shows it at any
+    depth, so its links start at the site's base path ('/' or '/repo/')."""
     broken = []
     for page in sorted(site.rglob("*.html")):
+        rooted = page == site / "404.html"
         for link in links_of(page):
             parts = urlsplit(link)
             if parts.scheme or parts.netloc or link.startswith("#") or not parts.path:
                 continue
-            if parts.path.startswith("/"):
+            if parts.path.startswith("/") and not (rooted and
+                                                   parts.path.startswith(base_path)):
                 broken.append(f"{page.relative_to(site)}: root-absolute link {link}")
                 continue
-            target = (page.parent / unquote(parts.path)).resolve()
+            if rooted != parts.path.startswith("/"):
+                broken.append(f"{page.relative_to(site)}: relative link {link}")
+                continue
+            folder = site if rooted else page.parent
+            path = parts.path[len(base_path):] if rooted else parts.path
+            target = (folder / unquote(path)).resolve()
             if target.is_dir():
                 target = target / "index.html"
             if not target.is_file() or not target.is_relative_to(site.resolve()):
