@@ -105,7 +105,8 @@ def page_meta(path: str, template: str, context: Mapping[str, Any], digest: Dige
         "modified": _maybe(rfc3339, modified(article)) if article else None,
         "tags": [t.name for t in article.topics] if article else [],
         "feeds": list(feeds),
-        "noindex": template == NOT_FOUND,
+        # drafts are previews: kept out of search engines as they are kept out of feeds
+        "noindex": template == NOT_FOUND or bool(article and article.draft),
         "json_ld": None,
     }
     if template == NOT_FOUND:

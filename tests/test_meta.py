@@ -191,3 +191,12 @@ def test_every_page_of_a_topic_advertises_its_feed(tmp_path: Path,
     assert hrefs[0] == BASE + "topics/chips/feed.xml" and BASE + "feed.xml" in hrefs
     article = head(out / "articles/story-1/index.html").xpath("//link[@rel='alternate']/@href")
     assert article == [BASE + "feed.xml", BASE + "rss.xml", BASE + "feed.json"]
+
+
+def test_drafts_are_noindex(seeds: Path, build_site: BuildSite) -> None:
+    result, out = build_site(seeds, drafts=True, base_url=BASE)
+    drafts = [a for a in result.digest.articles if a.draft]
+    assert drafts
+    for article in result.digest.articles:
+        robots = og(head(out / article.url / "index.html")).get("robots")
+        assert robots == (["noindex"] if article.draft else None), article.path
