@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .config import SiteConfig
+from .dates import long_date, month_name
 from .model import Article, Digest, Image
 
 NOT_FOUND = "404.html"
@@ -135,14 +136,12 @@ def _title_and_description(template: str, context: Mapping[str, Any],
         total = context["total"]
         return (context["source"].name,
                 f"{stories(total)} from {context['source'].name} in {config.title}.")
-    from .render import _MONTH_NAMES, _long_date  # render imports this module
-
     if "day" in context:
-        name = _long_date(context["day"].day)
+        name = long_date(context["day"].day)
         return name, f"{stories(len(context['day'].articles))} on {name} in {config.title}."
     if "month" in context:
         month = context["month"]
-        name = f"{_MONTH_NAMES[month.month - 1]} {month.year}"
+        name = f"{month_name(month.month)} {month.year}"
         return name, f"{stories(month.count)} in {name} in {config.title}."
     if "year" in context:
         year = context["year"]

@@ -420,14 +420,14 @@ def read_fields(meta: dict[str, Any], config: SiteConfig) -> tuple[dict[str, Any
 # ------------------------------------------------------------------ bodies
 
 _MARKDOWN_EXTENSIONS = ["extra", "sane_lists"]
-_ALLOWED_TAGS = {
+ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details",
     "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr",
     "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span",
     "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time",
     "tr", "u", "ul",
 }
-_ALLOWED_ATTRIBUTES = {
+ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
     "img": {"src", "alt", "title", "width", "height"},
     "abbr": {"title"}, "blockquote": {"cite"}, "q": {"cite"}, "time": {"datetime"},
@@ -451,7 +451,7 @@ def render_markdown(text: str) -> tuple[str, list[str]]:
     problems = [f"unsafe link {m.group(1).replace(' ', '')!r} in the body; removed"
                 for m in _UNSAFE_ATTRIBUTE.finditer(raw)]
     raw = re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", raw)
-    cleaned = nh3.clean(raw, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+    cleaned = nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                         url_schemes={"http", "https", "mailto"},
                         link_rel="noopener noreferrer nofollow",
                         clean_content_tags={"script", "style", "iframe", "object", "embed",

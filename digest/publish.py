@@ -26,7 +26,7 @@ from . import __version__
 from .config import SiteConfig
 from .meta import FeedLink, modified, newest, page_articles, rfc3339, shareable_image
 from .model import Article, Digest, topic_path
-from .normalise import _ALLOWED_ATTRIBUTES, _ALLOWED_TAGS
+from .normalise import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from .render import pages
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -152,7 +152,7 @@ def _absolute_html(fragment: str, base: str) -> str:
     def absolutise(_tag: str, attribute: str, value: str) -> str | None:
         return urljoin(base, value) if attribute in {"href", "src", "cite"} else value
 
-    return xml_text(nh3.clean(fragment, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+    return xml_text(nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                               attribute_filter=absolutise,
                               url_schemes={"http", "https", "mailto"},
                               link_rel="noopener noreferrer nofollow"))

@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .config import SiteConfig
+from .dates import long_date, month_name, short_date
 from .meta import NOT_FOUND, page_meta
 from .model import (
     Article,
@@ -64,31 +65,17 @@ def make_environment(config: SiteConfig) -> Environment:
     )
     zone = config.zone
     env.filters["local"] = lambda dt: dt.astimezone(zone)
-    env.filters["long_date"] = lambda d: _long_date(d.astimezone(zone) if isinstance(
+    env.filters["long_date"] = lambda d: long_date(d.astimezone(zone) if isinstance(
         d, datetime) else d)
-    env.filters["short_date"] = lambda d: _short_date(d.astimezone(zone) if isinstance(
+    env.filters["short_date"] = lambda d: short_date(d.astimezone(zone) if isinstance(
         d, datetime) else d)
     env.filters["clock"] = lambda dt: dt.astimezone(zone).strftime("%H:%M")
     env.filters["iso"] = lambda d: _iso(d.astimezone(zone) if isinstance(d, datetime) else d)
-    env.filters["month_name"] = lambda m: _MONTH_NAMES[m - 1]
+    env.filters["month_name"] = month_name
     env.filters["tojson_script"] = _json_script
     env.globals["version"] = __version__
     env.globals["by_day"] = lambda articles: by_day(articles, zone)
     return env
-
-
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December")
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def _long_date(d: date) -> str:
-    """date -> 'Monday 11 September 2023' (English; locale-free so output is deterministic)."""
-    return f"{_WEEKDAYS[d.weekday()]} {d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
-
-
-def _short_date(d: date) -> str:
-    return f"{d.day} {_MONTH_NAMES[d.month - 1][:3]} {d.year}"
 
 
 def _iso(d: date) -> str:
