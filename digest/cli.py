@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,7 +18,12 @@ from . import __version__
 from .build import BuildError, BuildResult, build
 from .check import check_site, read_output
 from .config import ConfigError, SiteConfig, find_config, load_config, normalise_base_url
-from .write import OutputError
+from .model import Problem
+from .write import OutputError, WriteResult
+
+if TYPE_CHECKING:  # serve and watch (and watchdog) are imported only when used
+    from .serve import Site
+    from .watch import Change, Watcher
 
 
 def build_options(func: Any) -> Any:
@@ -168,3 +179,176 @@ def check_command(config_file: Path | None, output: Path | None, base_url: str |
                    f"(built for {where})", err=True)
         sys.exit(1)
     click.echo(f"digest check: {pages} pages, every link resolves (built for {where})")
+
+
+class Rebuild:
+    """The builder that serve and watch call: reload the config, build, say so in one line.
+
+    The config is read again on every rebuild, so a change to digest.yaml takes effect
+    at once; the watched folders follow it (`on_config`).
+    """
+
+    def __init__(self, options: dict[str, Any], strict: bool, quiet: bool) -> None:
+        self.options = options
+        self.strict = strict
+        self.quiet = quiet
+        self.on_config: Callable[[SiteConfig], None] | None = None
+        self.known: set[Problem] = set()
+        self.builds = 0
+
+    def config(self) -> SiteConfig:
+        return make_config(**self.options)
+
+    def __call__(self, changes: Sequence[Change]) -> Site:
+        from .serve import BuildFailed, Site
+        from .watch import describe
+
+        what = describe(changes, Path.cwd().resolve())
+        stamp = time.strftime("%H:%M:%S")
+        try:
+            config = self.config()
+            if self.on_config is not None:
+                self.on_config(config)
+            result = build(config)
+        except (ConfigError, BuildError, OutputError) as err:
+            click.echo(f"{stamp} {what}: build failed: {err}", err=True)
+            raise BuildFailed(str(err)) from err
+        self.builds += 1
+        if self.builds == 1:
+            print_summary(result, config, self.quiet)
+        else:
+            new = [p for p in result.problems if p not in self.known]
+            print_summary(replace(result, problems=new), config, quiet=True)
+            write = result.write or WriteResult()
+            line = (f"{stamp} {what}: rebuilt in {result.seconds:.2f} s "
+                    f"({result.articles_built} articles, {result.pages} pages: "
+                    f"{write.written} written, {write.removed} removed)")
+            if new:
+                line += f", {len(new)} new problem{'s' * (len(new) != 1)} (above)"
+            click.echo(line)
+        self.known = set(result.problems)
+        if self.strict and result.problems:
+            first = result.problems[0]
+            raise BuildFailed(f"--strict: {len(result.problems)} problem(s), the first: "
+                              f"{first.path}{f':{first.line}' if first.line else ''}: "
+                              f"{first.message}")
+        return Site(config.resolve(config.output_dir), config.base_path)
+
+
+def _watcher(rebuild: Rebuild, config: SiteConfig, on_change: Callable[[list[Change]], None],
+             poll: bool, debounce: float) -> Watcher:
+    from .watch import Watcher, site_targets
+
+    watcher = Watcher(site_targets(config), on_change, delay=debounce, poll=poll)
+    rebuild.on_config = lambda c: watcher.retarget(site_targets(c))
+    return watcher
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops serve and watch the way Ctrl-C does."""
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def preview_options(func: Any) -> Any:
+    """Options shared by serve and watch, on top of the build options."""
+    options = [
+        click.option("--poll", is_flag=True, help="Poll for changes instead of waiting for "
+                     "the system to report them (for network drives and some containers)."),
+        click.option("--debounce", default=0.1, show_default=True, type=click.FloatRange(0),
+                     help="Seconds of quiet after a change before rebuilding."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@main.command("serve")
+@build_options
+@click.option("--drafts/--no-drafts", default=True, show_default=True,
+              help="Include drafts (marked as drafts on the page).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 shows the preview to your network).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; if it is taken, the next free one is used.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+@preview_options
+def serve_command(config_file: Path | None, content: Path | None, output: Path | None,
+                  base_url: str | None, future: bool | None, strict: bool, quiet: bool,
+                  drafts: bool, host: str, port: int, open_browser: bool, poll: bool,
+                  debounce: float) -> None:
+    """Build, serve the site, rebuild on change and reload open pages."""
+    from .serve import Preview
+
+    options = {"config_file": config_file, "content": content, "output": output,
+               "base_url": base_url, "future": future, "drafts": drafts}
+    rebuild = Rebuild(options, strict, quiet)
+    try:
+        config = rebuild.config()
+    except ConfigError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    preview = Preview(rebuild, log=lambda text: click.echo(text, err=True))
+    try:
+        bound = preview.bind(host, port)
+    except OSError as err:
+        click.echo(f"error: cannot listen on {host}:{port}: {err.strerror or err}", err=True)
+        sys.exit(2)
+    if port and bound != port:
+        click.echo(f"Port {port} is in use; using port {bound} instead.", err=True)
+    watcher = _watcher(rebuild, config, preview.rebuild, poll, debounce)
+    _stop_on_sigterm()
+    try:
+        watcher.start()
+        preview.rebuild()
+        click.echo(f"Serving {preview.url()} (Ctrl-C to stop)")
+        if open_browser:
+            import webbrowser
+            webbrowser.open(preview.url())
+        preview.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+        preview.stop()
+    click.echo("Stopped.")
+
+
+@main.command("watch")
+@build_options
+@click.option("--drafts/--no-drafts", default=False, show_default=True,
+              help="Include drafts (marked as drafts on the page).")
+@preview_options
+def watch_command(config_file: Path | None, content: Path | None, output: Path | None,
+                  base_url: str | None, future: bool | None, strict: bool, quiet: bool,
+                  drafts: bool, poll: bool, debounce: float) -> None:
+    """Build, then rebuild into the output folder on every change (no server)."""
+    from .serve import BuildFailed
+
+    options = {"config_file": config_file, "content": content, "output": output,
+               "base_url": base_url, "future": future, "drafts": drafts}
+    rebuild = Rebuild(options, strict, quiet)
+    try:
+        config = rebuild.config()
+    except ConfigError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+
+    def on_change(changes: Sequence[Change]) -> None:
+        with contextlib.suppress(BuildFailed):  # reported already; the next change retries
+            rebuild(changes)
+
+    watcher = _watcher(rebuild, config, on_change, poll, debounce)
+    _stop_on_sigterm()
+    try:
+        watcher.start()
+        on_change([])
+        click.echo(f"Watching {_shown(config.resolve(config.content_dir))}/ and the templates "
+                   "for changes (Ctrl-C to stop)")
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+    click.echo("Stopped.")
