@@ -178,7 +178,7 @@ class Preview:
         assert self.httpd is not None
         self._serving = True
         try:
-            self.httpd.serve_forever(poll_interval=0.25)
+            self.httpd.serve_forever(poll_interval=0.1)
         finally:
             self._serving = False
 

@@ -1,0 +1,320 @@
+"""The preview server with a fake builder: routing, safety, content types, live reload."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from digest.serve import (
+    NOT_FOUND,
+    SCRIPT,
+    BuildFailed,
+    Preview,
+    Route,
+    Site,
+    content_type,
+    inject,
+    route,
+)
+
+
+@pytest.mark.parametrize(("path", "base", "expected"), [
+    ("/", "/", Route(file="")),
+    ("/index.html", "/", Route(file="index.html")),
+    ("/articles/a-b/", "/", Route(file="articles/a-b/")),
+    ("/articles/a-b", "/", Route(file="articles/a-b")),
+    ("/articles/a-b/?utm=1#top", "/", Route(file="articles/a-b/")),
+    ("/topics//ai/./", "/", Route(file="topics/ai/")),
+    ("/caf%C3%A9/", "/", Route(file="café/")),
+    ("/", "/repo/", Route(redirect="/repo/")),
+    ("/repo", "/repo/", Route(redirect="/repo/")),
+    ("/repo/", "/repo/", Route(file="")),
+    ("/repo/feed.xml", "/repo/", Route(file="feed.xml")),
+    ("/other/", "/repo/", NOT_FOUND),
+    ("/repository/", "/repo/", NOT_FOUND),
+    # never out of the site folder, never a hidden file
+    ("/../etc/passwd", "/", NOT_FOUND),
+    ("/articles/../../etc/passwd", "/", NOT_FOUND),
+    ("/%2e%2e/%2e%2e/etc/passwd", "/", NOT_FOUND),
+    ("/repo/%2E%2E/secret", "/repo/", NOT_FOUND),
+    ("/..%2f..%2fetc/passwd", "/", NOT_FOUND),
+    ("/a%5c..%5c..%5cwin.ini", "/", NOT_FOUND),
+    ("/a%00.html", "/", NOT_FOUND),
+    ("/.digest-manifest.json", "/", NOT_FOUND),
+    ("/.git/config", "/", NOT_FOUND),
+])
+def test_route(path: str, base: str, expected: Route) -> None:
+    assert route(path, base) == expected
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("index.html", "text/html; charset=utf-8"),
+    ("style.0123456789.css", "text/css; charset=utf-8"),
+    ("app.js", "text/javascript; charset=utf-8"),
+    ("feed.xml", "application/xml; charset=utf-8"),
+    ("atom.atom", "application/atom+xml; charset=utf-8"),
+    ("search.json", "application/json; charset=utf-8"),
+    ("robots.txt", "text/plain; charset=utf-8"),
+    ("CNAME", "application/octet-stream"),
+    ("logo.svg", "image/svg+xml; charset=utf-8"),
+    ("photo.JPG", "image/jpeg"),
+    ("site.webmanifest", "application/manifest+json; charset=utf-8"),
+    ("font.woff2", "font/woff2"),
+])
+def test_content_type(name: str, expected: str) -> None:
+    assert content_type(name) == expected
+
+
+def test_inject_goes_before_the_last_body_end() -> None:
+    page = b"<html><body><p>&lt;/body&gt; in text</p></BODY></html>"
+    assert inject(page, b"<script></script>") == \
+        b"<html><body><p>&lt;/body&gt; in text</p><script></script></BODY></html>"
+    assert inject(b"<p>fragment", b"<s>") == b"<p>fragment<s>"
+
+
+# --- the server, in a thread, with a fake builder ------------------------------------------
+
+
+class FakeBuilder:
+    """Serves a folder; fails with `error` when it is set, as a real builder reports."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.error: Exception | None = None
+        self.calls: list[Any] = []
+
+    def __call__(self, changes: Any) -> Site:
+        self.calls.append(changes)
+        if self.error is not None:
+            raise self.error
+        return self.site
+
+
+class Running:
+    def __init__(self, preview: Preview, port: int, builder: FakeBuilder) -> None:
+        self.preview, self.port, self.builder = preview, port, builder
+
+    def request(self, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        try:
+            conn.putrequest(method, path, skip_accept_encoding=True)
+            conn.endheaders()
+            response = conn.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            conn.close()
+
+
+def start(folder: Path, base_path: str = "/") -> tuple[Running, threading.Thread]:
+    builder = FakeBuilder(Site(folder, base_path))
+    logged: list[str] = []
+    preview = Preview(builder, log=logged.append)
+    port = preview.bind("127.0.0.1", 0)
+    preview.rebuild()
+    thread = threading.Thread(target=preview.serve_forever, daemon=True)
+    thread.start()
+    return Running(preview, port, builder), thread
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    folder = tmp_path / "out"
+    for rel, text in {
+        "index.html": "<!doctype html><html><body><h1>Home</h1></body></html>",
+        "articles/a/index.html": "<html><body><h1>A</h1></body></html>",
+        "static/style.abc.css": "body{}",
+        "feed.xml": "<?xml version='1.0'?><feed/>",
+        ".digest-manifest.json": "{}",
+    }.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text)
+    (tmp_path / "secret.txt").write_text("TOP-SECRET-CONTENT")
+    (folder / "escape").symlink_to(tmp_path / "secret.txt")
+    return folder
+
+
+@pytest.fixture
+def server(site: Path) -> Iterator[Running]:
+    running, thread = start(site)
+    yield running
+    running.preview.stop()
+    thread.join(5)
+    assert not thread.is_alive()
+
+
+def test_serves_pages_with_the_reload_script_only_in_html(server: Running, site: Path) -> None:
+    status, headers, body = server.request("/")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert body.endswith(b'data-version="1"></script>\n</body></html>')
+    assert SCRIPT.encode() in body
+    assert int(headers["Content-Length"]) == len(body)
+    assert SCRIPT.encode() not in (site / "index.html").read_bytes()  # the file is untouched
+    status, headers, body = server.request("/static/style.abc.css")
+    assert (status, body, headers["Content-Type"]) == (200, b"body{}", "text/css; charset=utf-8")
+    status, headers, body = server.request("/feed.xml")
+    assert status == 200 and SCRIPT.encode() not in body
+    status, headers, body = server.request(SCRIPT)
+    assert status == 200 and b"EventSource" in body
+
+
+def test_folder_without_slash_redirects(server: Running) -> None:
+    status, headers, _ = server.request("/articles/a")
+    assert status == 302 and headers["Location"] == "/articles/a/"
+    assert server.request("/articles/a/")[0] == 200
+
+
+def test_head_sends_headers_only(server: Running) -> None:
+    status, headers, body = server.request("/articles/a/", method="HEAD")
+    get = server.request("/articles/a/")
+    assert status == 200 and body == b""
+    assert headers["Content-Length"] == str(len(get[2]))
+
+
+@pytest.mark.parametrize("path", ["/nope/", "/.digest-manifest.json", "/escape",
+                                  "/../secret.txt", "/%2e%2e/secret.txt", "/articles/"])
+def test_missing_and_forbidden_paths_are_404(server: Running, path: str) -> None:
+    status, headers, body = server.request(path)
+    assert status == 404 and b"Not found" in body and b"TOP-SECRET" not in body
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_raw_traversal_request_is_404(server: Running) -> None:
+    """A client that sends '..' verbatim (curl --path-as-is) gets nothing either."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(b"GET /../../../../etc/passwd HTTP/1.0\r\n\r\n")
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.0 404") and b"root:" not in reply
+
+
+def test_the_site_404_page_is_used_when_there_is_one(server: Running, site: Path) -> None:
+    (site / "404.html").write_text("<html><body>Our own 404</body></html>")
+    status, _, body = server.request("/missing")
+    assert status == 404 and b"Our own 404" in body and SCRIPT.encode() in body
+
+
+def test_serves_under_the_base_path(site: Path) -> None:
+    running, thread = start(site, "/repo/")
+    try:
+        status, headers, _ = running.request("/")
+        assert status == 302 and headers["Location"] == "/repo/"
+        assert running.request("/repo/articles/a/")[0] == 200
+        assert running.request("/articles/a/")[0] == 404
+        assert running.request("/repo/articles/a")[2] == b""
+        assert running.request("/repo/articles/a")[1]["Location"] == "/repo/articles/a/"
+    finally:
+        running.preview.stop()
+        thread.join(5)
+
+
+class Events:
+    """Reads a Server-Sent Events stream one event at a time."""
+
+    def __init__(self, port: int) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        self.conn.request("GET", "/__digest__/events")
+        self.response = self.conn.getresponse()
+        assert self.response.status == 200
+        assert self.response.getheader("Content-Type") == "text/event-stream; charset=utf-8"
+
+    def next(self) -> tuple[str, dict[str, Any]]:
+        name, data = "", ""
+        while True:
+            line = self.response.readline().decode()
+            if line == "":
+                raise EOFError
+            line = line.rstrip("\n")
+            if line.startswith("event: "):
+                name = line[7:]
+            elif line.startswith("data: "):
+                data = line[6:]
+            elif line == "" and name:
+                return name, json.loads(data)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def test_events_say_reload_after_a_build_and_show_failures(server: Running) -> None:
+    events = Events(server.port)
+    try:
+        name, hello = events.next()
+        assert name == "hello" and hello["version"] == 1 and hello["error"] is None
+        assert server.preview.rebuild(["a change"])
+        name, data = events.next()
+        assert (name, data["version"]) == ("reload", 2)
+
+        server.builder.error = BuildFailed("templates/base.html:3: TemplateSyntaxError: oops")
+        assert not server.preview.rebuild()
+        name, data = events.next()
+        assert name == "failed" and data["error"].startswith("templates/base.html:3:")
+        # the last good site is still served, and a new page hears of the error at once
+        assert server.request("/")[0] == 200
+        late = Events(server.port)
+        assert late.next()[1]["error"].startswith("templates/base.html:3")
+        late.close()
+
+        server.builder.error = None
+        assert server.preview.rebuild()
+        assert events.next() == ("reload", {"server": hello["server"], "version": 3,
+                                            "error": None})
+    finally:
+        events.close()
+
+
+def test_an_unexpected_builder_error_is_logged_and_shown(server: Running) -> None:
+    server.builder.error = ZeroDivisionError("division by zero")
+    logged: list[str] = []
+    server.preview.log = logged.append
+    assert not server.preview.rebuild()
+    assert "Traceback" in logged[0] and "ZeroDivisionError" in logged[0]
+    assert server.preview.state()["error"] == "division by zero"
+
+
+def test_stop_ends_open_event_streams(site: Path) -> None:
+    running, thread = start(site)
+    events = Events(running.port)
+    assert events.next()[0] == "hello"
+    running.preview.stop()
+    thread.join(5)
+    assert not thread.is_alive()
+    with pytest.raises((EOFError, ConnectionError)):
+        events.next()
+    events.close()
+
+
+def test_a_first_build_that_fails_shows_an_error_page(site: Path) -> None:
+    builder = FakeBuilder(Site(site))
+    builder.error = BuildFailed("digest.yaml:4: invalid YAML: <oops>")
+    preview = Preview(builder, log=lambda _: None)
+    port = preview.bind("127.0.0.1", 0)
+    preview.rebuild()
+    thread = threading.Thread(target=preview.serve_forever, daemon=True)
+    thread.start()
+    try:
+        status, _, body = Running(preview, port, builder).request("/any/page/")
+        assert status == 503
+        assert b"digest.yaml:4: invalid YAML: &lt;oops&gt;" in body and SCRIPT.encode() in body
+    finally:
+        preview.stop()
+        thread.join(5)
+
+
+def test_a_taken_port_moves_to_a_free_one(site: Path) -> None:
+    first = Preview(FakeBuilder(Site(site)))
+    port = first.bind("127.0.0.1", 0)
+    second = Preview(FakeBuilder(Site(site)))
+    try:
+        other = second.bind("127.0.0.1", port)
+        assert other != port
+    finally:
+        first.stop()
+        second.stop()
