@@ -1,0 +1,159 @@
+"""End to end: `digest serve` and `digest watch` as real processes on a copy of the seeds."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from digest.serve import SCRIPT
+from tests.preview import Process, Serve, copy_site
+
+
+def article(title: str, slug: str, text: str, **meta: str) -> str:
+    extra = "".join(f"{k}: {v}\n" for k, v in meta.items())
+    return (f"---\ntitle: {title}\nslug: {slug}\npublishedDateTime: 2025-12-30T10:00:00Z\n"
+            f"topics: [Preview]\n{extra}---\n\n{text}\n")
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return copy_site(tmp_path / "blog")
+
+
+@pytest.fixture
+def serve(root: Path) -> Iterator[Serve]:
+    server = Serve(root)
+    yield server
+    assert server.interrupt() == 0
+
+
+def test_edit_add_rename_delete_are_served(serve: Serve, root: Path) -> None:
+    home = serve.base
+    assert serve.get(home)[0] == 200
+    page = "/articles/hello-preview/"
+
+    # add
+    since = serve.mark()
+    path = root / "seeds" / "hello.md"
+    path.write_text(article("Hello preview", "hello-preview", "First words."))
+    serve.until(page, lambda s, t: s == 200 and "First words." in t)
+    serve.until(home, lambda s, t: "Hello preview" in t)
+    serve.until("/topics/preview/", lambda s, t: s == 200 and "Hello preview" in t)
+    serve.expect(r"\d\d:\d\d:\d\d seeds/hello\.md: rebuilt in \d+\.\d\d s", since)
+
+    # edit: the page and the aggregate pages change together
+    path.write_text(article("Hello again", "hello-preview", "Second words."))
+    _, text = serve.until(page, lambda s, t: "Second words." in t)
+    assert "First words." not in text and SCRIPT in text
+    serve.until(home, lambda s, t: "Hello again" in t and "Hello preview" not in t)
+
+    # rename the file: one article, still there, nothing stale
+    path.rename(root / "seeds" / "renamed.md")
+    serve.expect(r"2 articles: rebuilt", since)
+    _, text = serve.until(page, lambda s, t: s == 200)
+    assert text.count("<h1") == 1 and "Second words." in text
+
+    # delete: its page, topic and mention on the front page go
+    (root / "seeds" / "renamed.md").unlink()
+    serve.until(page, lambda s, t: s == 404)
+    serve.until("/topics/preview/", lambda s, t: s == 404)
+    serve.until(home, lambda s, t: "Hello again" not in t)
+    assert not (root / "site" / "articles" / "hello-preview").exists()
+
+
+def test_drafts_are_shown_and_marked(serve: Serve, root: Path) -> None:
+    (root / "seeds" / "draft.md").write_text(
+        article("Work in progress", "wip", "Not yet.", draft="true"))
+    _, text = serve.until("/articles/wip/", lambda s, t: s == 200)
+    assert '<span class="badge">Draft</span>' in text
+
+
+def test_errors_keep_the_last_good_site_until_fixed(serve: Serve, root: Path) -> None:
+    page = "/articles/hello-preview/"
+    (root / "seeds" / "hello.md").write_text(article("Hello", "hello-preview", "Good."))
+    serve.until(page, lambda s, t: s == 200)
+
+    # a broken template: the terminal and the page name the file and line
+    since = serve.mark()
+    templates = root / "templates"
+    templates.mkdir()
+    (templates / "article.html").write_text(
+        '{% extends "!default/article.html" %}\n{% block main %}{{ oops( }}{% endblock %}\n')
+    found = serve.expect(r"build failed: (.*)", since)
+    assert "templates/article.html:2" in found[1]
+    state = serve.until_state(lambda state: state["error"] is not None)
+    assert "templates/article.html:2: TemplateSyntaxError" in state["error"]
+    status, text = serve.get(page)
+    assert status == 200 and "Good." in text  # the last good site
+
+    # fixed: served again without a restart, the change included
+    since = serve.mark()
+    (templates / "article.html").write_text(
+        '{% extends "!default/article.html" %}\n'
+        '{% block title %}Fixed · {{ article.title }}{% endblock %}\n')
+    serve.until(page, lambda s, t: "<title>Fixed · Hello</title>" in t)
+    serve.until_state(lambda state: state["error"] is None)
+
+    # a broken config: the same, and a config change takes effect at once
+    config = root / "digest.yaml"
+    good = config.read_text()
+    config.write_text(good + "page_size: [\n")
+    found = serve.expect(r"build failed: (.*)", since)
+    assert "digest.yaml:" in found[1] and "invalid YAML" in found[1]
+    assert serve.get(page)[0] == 200
+    config.write_text(good.replace("title: Meta and the AI race", "title: Renamed digest"))
+    serve.until("/", lambda s, t: "<title>Renamed digest</title>" in t)
+    serve.until_state(lambda state: state["error"] is None)
+
+    # and a static file
+    (root / "static").mkdir()
+    (root / "static" / "extra.txt").write_text("plain static")
+    serve.until("/static/extra.txt", lambda s, t: s == 200 and t == "plain static")
+
+
+def test_serves_under_the_base_path_and_stops_at_once(root: Path) -> None:
+    server = Serve(root, "--base-url", "https://someone.github.io/news/")
+    try:
+        assert server.base == "/news/"
+        assert server.get("/news/")[0] == 200
+        assert server.get("/")[0] == 302
+        assert server.get("/index.html")[0] == 404
+    finally:
+        started = time.monotonic()
+        assert server.interrupt() == 0
+        assert time.monotonic() - started < 2
+    assert server.lines[-1] == "Stopped."
+
+
+def test_a_taken_port_is_said_and_another_used(root: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = Process(root, "serve", "--port", str(port))
+        try:
+            process.expect(rf"Port {port} is in use; using port (\d+) instead")
+            found = process.expect(r"Serving http://127\.0\.0\.1:(\d+)/")
+            assert int(found[1]) != port
+        finally:
+            assert process.interrupt() == 0
+
+
+def test_watch_rebuilds_the_output_without_a_script(root: Path) -> None:
+    process = Process(root, "watch", "--debounce", "0.05")
+    try:
+        process.expect(r"Watching seeds/")
+        since = process.mark()
+        (root / "seeds" / "w.md").write_text(article("Watched", "watched", "Rebuilt."))
+        process.expect(r"seeds/w\.md: rebuilt", since)
+        page = (root / "site" / "articles" / "watched" / "index.html").read_text()
+        assert "Rebuilt." in page and SCRIPT not in page and "__digest__" not in page
+        (root / "seeds" / "x.md").write_text(article("Draft", "a-draft", "x", draft="true"))
+        process.expect(r"seeds/x\.md: rebuilt", since)
+        assert not (root / "site" / "articles" / "a-draft").exists()  # like build: no drafts
+    finally:
+        assert process.interrupt() == 0
