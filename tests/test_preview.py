@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,6 +51,8 @@ def test_edit_add_rename_delete_are_served(serve: Serve, root: Path) -> None:
     path.write_text(article("Hello again", "hello-preview", "Second words."))
     _, text = serve.until(page, lambda s, t: "Second words." in t)
     assert "First words." not in text and SCRIPT in text
+    written = (root / "site" / "articles" / "hello-preview" / "index.html").read_text()
+    assert "Second words." in written and "__digest__" not in written  # served pages only
     serve.until(home, lambda s, t: "Hello again" in t and "Hello preview" not in t)
 
     # rename the file: one article, still there, nothing stale
@@ -157,3 +161,13 @@ def test_watch_rebuilds_the_output_without_a_script(root: Path) -> None:
         assert not (root / "site" / "articles" / "a-draft").exists()  # like build: no drafts
     finally:
         assert process.interrupt() == 0
+
+
+def test_build_does_not_load_the_preview() -> None:
+    """watchdog and the server are imported only by serve and watch."""
+    code = ("import sys, digest.cli; "
+            "print(sorted(m for m in sys.modules if m.startswith(('watchdog', 'digest.serve', "
+            "'digest.watch', 'http.server'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
