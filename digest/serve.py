@@ -246,8 +246,7 @@ class _Handler(BaseHTTPRequestHandler):
         file = _find(site.folder, target.file) if target.file is not None else None
         if file == "redirect" and target.file is not None:
             self._redirect(site.base_path + quote(target.file) + "/", body)
-        elif isinstance(file, Path):
-            data = file.read_bytes()
+        elif isinstance(file, Path) and (data := _read(file)) is not None:
             kind = content_type(file.name)
             if kind.startswith("text/html"):
                 data = self._live(data)
@@ -257,9 +256,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _not_found(self, site: Site, body: bool) -> None:
         custom = _find(site.folder, "404.html")
-        if isinstance(custom, Path):
-            page = custom.read_bytes()
-        else:
+        page = _read(custom) if isinstance(custom, Path) else None
+        if page is None:
             page = _NOT_FOUND_PAGE.format(path=html.escape(unquote(self.path)),
                                           home=html.escape(site.base_path)).encode()
         self._send(HTTPStatus.NOT_FOUND, self._live(page), content_type("404.html"), body)
@@ -320,6 +318,14 @@ class _Handler(BaseHTTPRequestHandler):
         text += f"data: {json.dumps(data)}\n\n"
         self.wfile.write(text.encode())
         self.wfile.flush()
+
+
+def _read(file: Path) -> bytes | None:
+    """The file's bytes, or None if a rebuild removed it a moment ago."""
+    try:
+        return file.read_bytes()
+    except OSError:
+        return None
 
 
 def _find(folder: Path, rel: str) -> Path | str | None:

@@ -229,3 +229,19 @@ def test_watcher_follows_a_templates_folder_that_appears(tmp_path: Path) -> None
         assert builder.batches[0][0] == Change(Kind.TEMPLATE, tmp_path / "templates/base.html")
     finally:
         watcher.stop()
+
+
+def test_polling_watcher_sees_changes(tmp_path: Path) -> None:
+    """--poll: for file systems that do not report changes (network drives)."""
+    (tmp_path / "seeds").mkdir()
+    targets = Targets(content=tmp_path / "seeds", output=tmp_path / "site", root=tmp_path)
+    builder = FakeBuilder()
+    watcher = Watcher(targets, builder, delay=0.05, poll=True)
+    watcher.start()
+    try:
+        time.sleep(0.1)
+        (tmp_path / "seeds" / "a.md").write_text("A\n")
+        wait_until(lambda: builder.batches)
+        assert builder.batches[0] == [Change(Kind.ARTICLE, tmp_path / "seeds" / "a.md")]
+    finally:
+        watcher.stop()
