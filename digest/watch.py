@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -205,6 +206,8 @@ class Watcher:
 
         # Only the events that can change an input: a build opens and reads every
         # article, and hearing about each of those reads would cost time on every build.
+        # A folder's "modified" only says that something inside changed, and that
+        # something has an event of its own.
         wanted_events = [events.FileCreatedEvent, events.DirCreatedEvent,
                          events.FileModifiedEvent, events.FileClosedEvent,
                          events.FileMovedEvent, events.DirMovedEvent,
@@ -255,7 +258,10 @@ class Watcher:
                     return
                 batch = self.debounce.take(self.clock())
             if batch:
-                self.on_change(batch)
+                try:
+                    self.on_change(batch)
+                except Exception:  # a bug in one rebuild must not end the watching
+                    traceback.print_exc()
 
 
 class _Handler:
@@ -265,12 +271,6 @@ class _Handler:
         self.watcher = watcher
 
     def dispatch(self, event: Any) -> None:
-        # A folder's "modified" only says something inside it changed, and that
-        # something has its own event; opening a file for reading changes nothing.
-        if event.is_directory and event.event_type == "modified":
-            return
-        if event.event_type in {"opened", "closed_no_write"}:
-            return
         paths = [(_text(event.src_path), event.is_directory)]
         if getattr(event, "dest_path", ""):
             paths.append((_text(event.dest_path), event.is_directory))

@@ -245,3 +245,23 @@ def test_polling_watcher_sees_changes(tmp_path: Path) -> None:
         assert builder.batches[0] == [Change(Kind.ARTICLE, tmp_path / "seeds" / "a.md")]
     finally:
         watcher.stop()
+
+
+def test_a_failing_callback_does_not_end_the_watching(capsys: pytest.CaptureFixture[str]) -> None:
+    calls: list[list[Change]] = []
+
+    def on_change(batch: list[Change]) -> None:
+        calls.append(batch)
+        if len(calls) == 1:
+            raise RuntimeError("a bug")
+
+    watcher = Watcher(TARGETS, on_change, delay=0.01)
+    watcher._thread.start()
+    try:
+        watcher.add([(str(R / "seeds/a.md"), False)])
+        wait_until(lambda: len(calls) == 1)
+        watcher.add([(str(R / "seeds/b.md"), False)])
+        wait_until(lambda: len(calls) == 2)
+    finally:
+        watcher.stop()
+    assert "RuntimeError: a bug" in capsys.readouterr().err
