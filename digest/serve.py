@@ -93,16 +93,17 @@ def route(path: str, base_path: str) -> Route:
         return Route(redirect=base_path)
     if not path.startswith(base_path):
         return NOT_FOUND
-    rel = unquote(path[len(base_path):], errors="strict")
+    try:
+        rel = unquote(path[len(base_path):], errors="strict")
+    except UnicodeDecodeError:
+        return NOT_FOUND
     if "\x00" in rel or "\\" in rel:
         return NOT_FOUND
     parts = [part for part in rel.split("/") if part not in {"", "."}]
     if any(part == ".." or part.startswith(".") for part in parts):
         return NOT_FOUND
     clean = "/".join(parts)
-    if rel.endswith("/") or not clean:
-        clean = clean + "/" if clean else ""
-    return Route(file=clean)
+    return Route(file=clean + "/" if clean and rel.endswith("/") else clean)
 
 
 def inject(page: bytes, tag: bytes) -> bytes:
@@ -236,10 +237,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, self._live(page), content_type("x.html"),
                        body)
             return
-        try:
-            target = route(self.path, site.base_path)
-        except UnicodeDecodeError:
-            target = NOT_FOUND
+        target = route(self.path, site.base_path)
         if target.redirect is not None:
             self._redirect(target.redirect, body)
             return
@@ -367,7 +365,7 @@ _SCRIPT_JS = b"""// digest preview: reload this page after every rebuild; show b
   }
   function hide() { if (overlay) { overlay.remove(); overlay = null; } }
   function connect() {
-    const source = new EventSource("/__digest__/events");
+    const source = new EventSource("EVENTS");
     source.addEventListener("hello", (e) => {
       const now = JSON.parse(e.data);
       if (now.server !== seen.server || now.version !== seen.version) {
@@ -387,7 +385,7 @@ _SCRIPT_JS = b"""// digest preview: reload this page after every rebuild; show b
   }
   connect();
 })();
-"""
+""".replace(b"EVENTS", EVENTS.encode())
 
 _ERROR_PAGE = """<!doctype html>
 <html lang="en">

@@ -47,6 +47,7 @@ from digest.serve import (
     ("/..%2f..%2fetc/passwd", "/", NOT_FOUND),
     ("/a%5c..%5c..%5cwin.ini", "/", NOT_FOUND),
     ("/a%00.html", "/", NOT_FOUND),
+    ("/%ff%fe.html", "/", NOT_FOUND),                   # not UTF-8
     ("/.digest-manifest.json", "/", NOT_FOUND),
     ("/.git/config", "/", NOT_FOUND),
 ])
@@ -161,7 +162,7 @@ def test_serves_pages_with_the_reload_script_only_in_html(server: Running, site:
     status, headers, body = server.request("/feed.xml")
     assert status == 200 and SCRIPT.encode() not in body
     status, headers, body = server.request(SCRIPT)
-    assert status == 200 and b"EventSource" in body
+    assert status == 200 and b'new EventSource("/__digest__/events")' in body
 
 
 def test_folder_without_slash_redirects(server: Running) -> None:
