@@ -347,7 +347,7 @@ def _find(folder: Path, rel: str) -> Path | str | None:
 _SCRIPT_JS = b"""// digest preview: reload this page after every rebuild; show build errors over it.
 (() => {
   const me = document.currentScript;
-  let seen = {server: me.dataset.server, version: Number(me.dataset.version)};
+  const seen = {server: me.dataset.server, version: Number(me.dataset.version)};
   let overlay = null;
   function show(error) {
     if (!overlay) {
@@ -364,8 +364,12 @@ _SCRIPT_JS = b"""// digest preview: reload this page after every rebuild; show b
       error + "\\n\\nFix the file and save: this page reloads by itself.";
   }
   function hide() { if (overlay) { overlay.remove(); overlay = null; } }
+  // A tab in the background lets go of its connection (browsers allow only six per
+  // server), and asks again when it is shown: `hello` then says if it missed a rebuild.
+  let source = null;
   function connect() {
-    const source = new EventSource("EVENTS");
+    if (source || document.hidden) { return; }
+    source = new EventSource("EVENTS");
     source.addEventListener("hello", (e) => {
       const now = JSON.parse(e.data);
       if (now.server !== seen.server || now.version !== seen.version) {
@@ -377,12 +381,18 @@ _SCRIPT_JS = b"""// digest preview: reload this page after every rebuild; show b
     source.addEventListener("reload", () => location.reload());
     source.addEventListener("failed", (e) => show(JSON.parse(e.data).error));
     source.onerror = () => {
-      if (source.readyState === EventSource.CLOSED) {
-        source.close();
+      if (source && source.readyState === EventSource.CLOSED) {
+        disconnect();
         setTimeout(connect, 1000);
       }
     };
   }
+  function disconnect() {
+    if (source) { source.close(); source = null; }
+  }
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) { disconnect(); } else { connect(); }
+  });
   connect();
 })();
 """.replace(b"EVENTS", EVENTS.encode())

@@ -125,3 +125,33 @@ def test_a_page_finds_a_restarted_server(tmp_path: Path, page: Any) -> None:
         page.get_by_text("Served again.").wait_for()
     finally:
         assert second.interrupt() == 0
+
+
+def set_hidden(page: Any, hidden: bool) -> None:
+    """What the browser does when the tab goes to the background (or comes back)."""
+    page.evaluate("""(hidden) => {
+        Object.defineProperty(document, "hidden", {value: hidden, configurable: true});
+        document.dispatchEvent(new Event("visibilitychange"));
+    }""", hidden)
+
+
+def test_a_background_tab_lets_go_and_catches_up_when_shown(tmp_path: Path, page: Any) -> None:
+    root = copy_site(tmp_path / "blog")
+    article = root / "seeds" / "live.md"
+    article.write_text(story("Live", "Seen first."))
+    server = Serve(root)
+    try:
+        page.goto(server.url + "articles/live/")
+        mark(page)
+        set_hidden(page, True)
+        since = server.mark()
+        article.write_text(story("Live", "Changed while hidden."))
+        server.expect(r"seeds/live\.md: rebuilt", since)
+        server.until_state(lambda state: state["version"] >= 2)
+        page.wait_for_timeout(500)  # long enough for a connected page to have reloaded
+        assert page.evaluate("window.__notReloaded") is True
+        set_hidden(page, False)
+        reloaded(page)
+        page.get_by_text("Changed while hidden.").wait_for()
+    finally:
+        assert server.interrupt() == 0
