@@ -225,7 +225,8 @@ class Rebuild:
                     f"{write.written} written, {write.removed} removed)")
             if new:
                 line += f", {len(new)} new problem{'s' * (len(new) != 1)} (above)"
-            click.echo(line)
+            if not self.quiet:
+                click.echo(line)
         self.known = set(result.problems)
         if self.strict and result.problems:
             first = result.problems[0]
