@@ -171,3 +171,29 @@ def test_build_does_not_load_the_preview() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_new_content_folder_in_the_config_is_watched(serve: Serve, root: Path) -> None:
+    news = root / "news"
+    news.mkdir()
+    (news / "n.md").write_text(article("Elsewhere", "elsewhere", "From news/."))
+    config = root / "digest.yaml"
+    config.write_text(config.read_text().replace("content: seeds", "content: news"))
+    serve.until("/articles/elsewhere/", lambda s, t: s == 200 and "From news/." in t)
+    serve.until("/", lambda s, t: "Elsewhere" in t and "Billion-Dollar" not in t)
+    (news / "n.md").write_text(article("Elsewhere", "elsewhere", "Edited in news/."))
+    serve.until("/articles/elsewhere/", lambda s, t: "Edited in news/." in t)
+
+
+def test_strict_shows_article_problems_in_the_page(root: Path) -> None:
+    server = Serve(root, "--strict")
+    try:
+        assert server.state()["error"] is None
+        (root / "seeds" / "bad.md").write_text(
+            "---\ntitle: Bad date\npublishedDateTime: 2023-02-30\n---\n\nText.\n")
+        state = server.until_state(lambda state: state["error"] is not None)
+        assert state["error"].startswith("--strict: 1 problem(s), the first: bad.md:3:")
+        (root / "seeds" / "bad.md").unlink()
+        server.until_state(lambda state: state["error"] is None)
+    finally:
+        assert server.interrupt() == 0
