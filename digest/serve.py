@@ -292,8 +292,8 @@ class _Handler(BaseHTTPRequestHandler):
         if not body:
             return
         preview = self.preview
-        self._event("hello", preview.state(), retry=500)
-        seen = preview.state()
+        seen = preview.state()  # one snapshot: a rebuild right after hello is still sent
+        self._event("hello", seen, retry=500)
         while True:
             with preview.changed:
                 preview.changed.wait_for(
