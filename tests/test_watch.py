@@ -193,7 +193,7 @@ def test_watcher_with_watchdog_coalesces_a_checkout(tmp_path: Path) -> None:
     content.mkdir()
     targets = Targets(content=content, output=tmp_path / "site", root=tmp_path)
     builder = FakeBuilder()
-    watcher = Watcher(targets, builder, delay=0.15)
+    watcher = Watcher(targets, builder, delay=0.3)  # generous: the machine may be busy
     watcher.start()
     try:
         for i in range(300):
