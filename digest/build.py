@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,11 +15,13 @@ from jinja2 import TemplateError
 from .check import LinkProblem, check_site
 from .config import SiteConfig
 from .group import group
+from .images import LocalImage, find_local_images, shown_images
 from .load import find_sources, read_source
 from .model import Article, Digest, Problem
 from .normalise import apply_topic_rules, assign_slugs, duplicate_urls, normalise
 from .publish import Publication, feed_links, publish
 from .render import BUILTIN_TEMPLATES, make_environment, render_pages, site_context
+from .search import SearchUnavailable, search_index
 from .write import WriteResult, write_site
 
 BUILTIN_STATIC = BUILTIN_TEMPLATES.parent / "static"
@@ -37,6 +39,7 @@ class BuildResult:
     future_skipped: int = 0
     undated: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about the whole site, not one file
     pages: int = 0
     write: WriteResult | None = None
     seconds: float = 0.0
@@ -102,10 +105,20 @@ def build(config: SiteConfig, *, now: datetime | None = None,
     publication = publish(digest, config)
     result.feeds, result.feed_undated = len(publication.feeds), publication.undated
     result.sitemap_urls = publication.sitemap_urls
-    files = render_site(digest, config, publication)
+    images, image_problems = find_local_images(digest.articles,
+                                               config.resolve(config.content_dir))
+    result.problems.extend(image_problems)
+    files = render_site(digest, config, publication, images)
     result.pages = sum(1 for p in files if p.endswith(".html"))
     # Before writing, so a link that would break under the base path is reported at once.
     result.link_problems = check_site(files, config)
+    # Search indexes the rendered pages (in memory, never the output folder), so its
+    # bundle is swapped in atomically with everything else below.
+    if config.search:
+        try:
+            files.update(search_index(files, config))
+        except SearchUnavailable as err:
+            result.warnings.append(str(err))
     result.write = write_site(files, config.resolve(config.output_dir))
     result.problems.sort(key=lambda p: (p.path, p.line or 0))
     result.seconds = time.perf_counter() - started
@@ -113,9 +126,11 @@ def build(config: SiteConfig, *, now: datetime | None = None,
 
 
 def render_site(digest: Digest, config: SiteConfig,
-                publication: Publication | None = None) -> dict[str, bytes]:
-    """Digest -> every output file: static assets (fingerprinted CSS), rendered pages,
-    feeds, sitemap and the files GitHub Pages reads."""
+                publication: Publication | None = None,
+                images: Mapping[str, LocalImage] | None = None) -> dict[str, bytes]:
+    """Digest (+ local lead images) -> every output file: static assets (fingerprinted
+    CSS and JS), images copied next to their articles, rendered pages, feeds, sitemap
+    and the files GitHub Pages reads."""
     publication = publication or publish(digest, config)
     static = read_static(config)
     assets = {}
@@ -129,10 +144,15 @@ def render_site(digest: Digest, config: SiteConfig,
         else:
             assets[rel] = f"static/{rel}"
             files[f"static/{rel}"] = data
+    images = images or {}
+    for article in digest.articles:
+        if article.path in images:
+            files[article.url + images[article.path].name] = images[article.path].data
     try:
         env = make_environment(config)
         site = site_context(digest, config) | {
-            "assets": assets, "feeds_for": feed_links(publication.feeds, config)}
+            "assets": assets, "feeds_for": feed_links(publication.feeds, config),
+            "images": shown_images(digest.articles, images, config)}
         files.update(render_pages(digest, config, env, extra=site))
     except TemplateError as err:
         raise BuildError(_template_error(err)) from err

@@ -74,6 +74,8 @@ def print_summary(result: BuildResult, config: SiteConfig, quiet: bool) -> None:
         where = f"{content}/{problem.path}" + (f":{problem.line}" if problem.line else "")
         label = "error" if problem.severity == "error" else "warning"
         click.echo(f"{label}: {where}: {problem.message}", err=True)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for link in result.link_problems:
         click.echo(f"warning: {output}/{link}", err=True)
     if quiet:

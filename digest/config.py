@@ -65,6 +65,7 @@ class SiteConfig:
     future: bool = True
     clean_links: bool = False
     remote_images: bool = False
+    search: bool = True
     cname: str = ""
     topic_aliases: dict[str, str] = field(default_factory=dict)
     topic_rules: tuple[TopicRule, ...] = ()

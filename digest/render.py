@@ -186,6 +186,8 @@ def pages(digest: Digest, config: SiteConfig) -> Iterator[Page]:
         yield from _listing(source_group.articles, "source", source_group.source,
                             partial(source_path, source_group.source.slug), config)
     yield Page("archive/", "archive.html", {"undated": digest.undated})
+    if config.search:
+        yield Page("search/", "search.html", {})
     for year in digest.years:
         yield Page(year_path(year.year), "year.html", {"year": year})
         for month in year.months:
@@ -242,4 +244,5 @@ def site_context(digest: Digest, config: SiteConfig) -> dict[str, Any]:
             "year": year_path,
         },
         "assets": {},
+        "images": {},  # article path -> ShownImage; see images.py
     }

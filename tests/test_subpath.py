@@ -123,7 +123,12 @@ def test_every_url_answers_200_under_the_subpath(seeds: Path, build_site: BuildS
                if p.is_file() and not p.name.startswith(".")}
     reached = {u.removeprefix(local) for u in statuses}
     reached |= {u + "index.html" for u in reached if u == "" or u.endswith("/")}
-    assert written - reached == {"404.html"}
+    # The search bundle is fetched by search.js, not linked: the browser tests search
+    # under /repo/; here its entry points must answer too.
+    bundle = {w for w in written if w.startswith("pagefind/")}
+    assert {"pagefind/pagefind.js", "pagefind/pagefind-entry.json"} <= bundle
+    assert all(fetch(local + w)[0] == 200 for w in sorted(bundle))
+    assert written - reached - bundle == {"404.html"}
     assert any(u.endswith("/feed.xml") and "/topics/" in u for u in statuses)
 
 
