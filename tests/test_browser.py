@@ -1,0 +1,339 @@
+"""The seeds site in a real browser, judged by tools nobody on the team wrote.
+
+Debian's Chromium through Playwright, axe-core for accessibility, the Nu HTML Checker
+for validity. The site is built with drafts (as the preview shows it) for
+https://user.github.io/repo/ and served from a temporary folder under /repo/ on
+127.0.0.1, so every test also proves the site works under a subpath. Every page a test
+opens is watched: a console error or a request to any other host fails the test.
+Screenshots go to $DIGEST_TEST_OUTPUT/screenshots (CI sets it), else to a tmp folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import urlopen
+
+import pytest
+
+from digest.build import build
+from tests.conftest import NOW, REPO, SEEDS, make_config
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+REQUIRED = os.environ.get("DIGEST_REQUIRE_BROWSER") == "1"
+
+
+def need(condition: bool, reason: str) -> None:
+    """Skip when a tool is missing, unless CI requires the browser tests to run."""
+    if not condition:
+        if REQUIRED:
+            pytest.fail(f"DIGEST_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """(URL of the site's root, its output folder), served at http://127.0.0.1:port/repo/."""
+    root = tmp_path_factory.mktemp("browser")
+    content = root / "seeds"
+    shutil.copytree(SEEDS, content)
+    config = make_config(root, content, output_dir=root / "www" / "repo", drafts=True,
+                         base_url="https://user.github.io/repo/")
+    result = build(config, now=NOW)
+    assert not result.warnings, result.warnings
+    handler = functools.partial(Quiet, directory=str(root / "www"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/repo/", root / "www" / "repo"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    need(CHROMIUM.exists(), f"{CHROMIUM} is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need(False, "playwright is not installed")
+        raise
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """Opens pages in one browser context and remembers what went wrong on them."""
+
+    def __init__(self, browser: Any, **context: Any) -> None:
+        self.context = browser.new_context(**context)
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.context.route("**/*", self._route)
+
+    def _route(self, route: Any) -> None:
+        host = urlsplit(route.request.url).hostname
+        if host == "127.0.0.1" or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            self.foreign.append(route.request.url)
+            route.abort()
+
+    def page(self) -> Any:
+        page = self.context.new_page()
+        page.on("console", lambda m: m.type == "error" and self.errors.append(
+            f"{page.url}: {m.text}"))
+        page.on("pageerror", lambda e: self.errors.append(f"{page.url}: {e}"))
+        return page
+
+    def check(self) -> None:
+        assert not self.errors, "console errors:\n" + "\n".join(self.errors)
+        assert not self.foreign, "requests to other hosts:\n" + "\n".join(self.foreign)
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    """open_page(url, **context options) -> a Playwright page; checked after the test."""
+    contexts: list[Watched] = []
+
+    def open_(url: str, **options: Any) -> Any:
+        watched = Watched(browser, **{"viewport": {"width": 1280, "height": 800}, **options})
+        contexts.append(watched)
+        page = watched.page()
+        response = page.goto(url)
+        assert response is not None and response.ok, f"{url}: {response and response.status}"
+        return page
+
+    yield open_
+    for watched in contexts:
+        watched.context.close()
+    for watched in contexts:
+        watched.check()
+
+
+def pages_of(output: Path) -> list[str]:
+    """Every HTML page of the built site, as paths relative to its root."""
+    return sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
+
+
+ARTICLE = "articles/facebook-execs-panicking-as-they-try-to-catch-up-in-ai-race/index.html"
+PAGE_TYPES = {
+    "front": "index.html",
+    "article": ARTICLE,  # the draft: badge, related links, a remote image it must not load
+    "topic": "topics/meta-ai/index.html",
+    "archive": "archive/index.html",
+    "search": "search/index.html?q=zuckerberg",
+    "404": "404.html",
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", list(PAGE_TYPES))
+def test_axe_finds_no_violations(site: tuple[str, Path], open_page: Any, kind: str,
+                                 scheme: str) -> None:
+    base, output = site
+    need(AXE.is_file(), f"{AXE} is missing (npm ci)")
+    path = PAGE_TYPES[kind]
+    if kind == "404" and not (output / "404.html").is_file():
+        pytest.skip("this build writes no 404.html")
+    page = open_page(base + path, color_scheme=scheme)
+    if kind == "search":
+        page.wait_for_selector("#search-results li")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                           AXE_TAGS)
+    problems = [f"{v['id']} ({v['impact']}): {v['help']} at "
+                f"{[n['target'] for n in v['nodes']][:5]}" for v in result["violations"]]
+    assert not problems, f"{path} in {scheme}:\n" + "\n".join(problems)
+
+
+def test_nu_html_checker_finds_no_errors(site: tuple[str, Path]) -> None:
+    _, output = site
+    need(VNU.is_file(), f"{VNU} is missing (npm ci)")
+    need(shutil.which("java") is not None, "java is not installed")
+    run = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json",
+                          "--skip-non-html", str(output)],
+                         capture_output=True, text=True, timeout=300)
+    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
+    problems = [f"{m.get('url', '').rsplit('/repo/', 1)[-1]}:{m.get('lastLine')}: "
+                f"{m['message']}" for m in messages]
+    assert not problems, "\n".join(problems)
+    assert len(pages_of(output)) > 20
+
+
+def test_every_page_loads_cleanly_and_every_link_resolves(site: tuple[str, Path],
+                                                          open_page: Any) -> None:
+    """No console error, no foreign request, one h1, and every local link answers 200."""
+    base, output = site
+    page = open_page(base + "index.html")
+    links: set[str] = set()
+    for path in pages_of(output):
+        page.goto(base + path)
+        assert page.locator("h1").count() == 1, path
+        assert page.locator("main#main").count() == 1, path
+        hrefs = page.eval_on_selector_all(
+            "a[href], link[href], script[src], img[src]",
+            "els => els.map(e => e.href || e.src)")
+        links.update(h.split("#")[0] for h in hrefs if h.startswith(base))
+    for link in sorted(links):
+        with urlopen(link) as response:
+            assert response.status == 200, link
+    assert any(link.endswith(".css") for link in links)
+
+
+def test_keyboard_reaches_the_first_story_and_follows_it(site: tuple[str, Path],
+                                                         open_page: Any) -> None:
+    base, _ = site
+    page = open_page(base + "index.html")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0  # shown when focused
+    title = None
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("""() => {
+            const el = document.activeElement;
+            const style = getComputedStyle(el);
+            return {story: !!el.closest('.card-title'), text: el.textContent,
+                    outline: style.outlineStyle, width: parseFloat(style.outlineWidth)};
+        }""")
+        assert focused["outline"] != "none" and focused["width"] >= 2, focused  # visible focus
+        if focused["story"]:
+            title = focused["text"]
+            break
+    assert title, "Tab never reached a story"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/articles/**")
+    assert page.locator("h1").inner_text().startswith(title)
+
+
+def test_search_finds_a_word_and_leads_to_its_article(site: tuple[str, Path],
+                                                      open_page: Any) -> None:
+    base, _ = site
+    page = open_page(base + "index.html")
+    page.fill("#site-search-q", "Voicebox")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/index.html?q=Voicebox")
+    result = page.locator("#search-results li").first
+    result.wait_for()
+    assert page.locator("#search-results li").count() == 1
+    assert result.locator("mark").first.inner_text().lower() == "voicebox"
+    assert "Voicebox" in page.locator("#search-status").inner_text()
+    title = result.locator("h2").inner_text()
+    result.locator("a").click()
+    page.wait_for_url("**/articles/**/index.html")
+    assert page.locator("h1").inner_text() == title == (
+        "Mark Zuckerberg Was Early in AI. Now Meta Is Making an attempt to Catch Up.")
+
+
+def test_search_filters_by_topic_and_source(site: tuple[str, Path], open_page: Any) -> None:
+    base, _ = site
+    page = open_page(base + "search/index.html")
+    page.select_option("#search-source", "Futurism")
+    page.locator("#search-results li").first.wait_for()
+    assert page.locator("#search-results li .meta").all_inner_texts() == [
+        "Futurism · 28 Apr 2023, 15:52"]
+    page.select_option("#search-source", "")
+    page.fill("#search-q", "futurism")  # a source's name is searchable as a word too
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#search-status').textContent"
+                           ".includes('futurism')")
+    assert page.locator("#search-results li .meta").first.inner_text() == (
+        "Futurism · 28 Apr 2023, 15:52")  # first by relevance; stemming also finds 'future'
+    page.fill("#search-q", "")
+    page.select_option("#search-topic", "xAI")
+    page.wait_for_function("document.querySelector('#search-results h2')?.textContent"
+                           ".includes('Elon Musk')")
+    assert page.locator("#search-results li").count() == 1
+    assert "topic=xAI" in page.url
+
+
+def test_pages_work_without_javascript(site: tuple[str, Path], open_page: Any) -> None:
+    base, _ = site
+    page = open_page(base + "index.html", java_script_enabled=False)
+    page.locator(".card-title a").first.click()
+    page.wait_for_url("**/articles/**")
+    page.goto(base + "search/index.html")
+    assert page.locator("noscript").count() == 1
+
+
+def test_article_reads_well_and_prints_clean(site: tuple[str, Path], open_page: Any) -> None:
+    base, _ = site
+    page = open_page(base + ARTICLE)
+    measure = page.evaluate("""() => {
+        const p = document.querySelector('.story-body p');
+        const probe = document.createElement('span');
+        probe.style.whiteSpace = 'nowrap';
+        probe.textContent = p.textContent;
+        p.appendChild(probe);
+        const perChar = probe.getBoundingClientRect().width / p.textContent.length * 2;
+        probe.remove();
+        const style = getComputedStyle(p);
+        return {chars: p.clientWidth / perChar,
+                leading: parseFloat(style.lineHeight) / parseFloat(style.fontSize)};
+    }""")
+    assert 60 <= measure["chars"] <= 75, measure
+    assert measure["leading"] >= 1.5, measure
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert page.locator(".story-body").is_visible()
+
+
+@pytest.mark.parametrize("width", [360, 768, 1600])
+def test_no_page_scrolls_sideways(site: tuple[str, Path], open_page: Any, width: int) -> None:
+    base, _ = site
+    page = open_page(base + "index.html", viewport={"width": width, "height": 800})
+    for kind in ("front", "article", "topic", "archive", "search"):
+        page.goto(base + PAGE_TYPES[kind])
+        overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, f"{kind} at {width}px is {overflow}px too wide"
+
+
+SHOTS = {name: PAGE_TYPES[name] for name in ("front", "article", "topic")}
+
+
+def test_screenshots(site: tuple[str, Path], open_page: Any,
+                     tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Front page, article and topic page, on desktop and phone, light and dark."""
+    base, output = site
+    folder = (Path(os.environ["DIGEST_TEST_OUTPUT"]) / "screenshots"
+              if os.environ.get("DIGEST_TEST_OUTPUT") else tmp_path_factory.mktemp("shots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    devices = {"desktop": {"viewport": {"width": 1280, "height": 800}},
+               "phone": {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
+                         "is_mobile": True, "has_touch": True}}
+    for device, options in devices.items():
+        for scheme in ("light", "dark"):
+            page = open_page(base + "index.html", color_scheme=scheme, **options)
+            for name, path in SHOTS.items():
+                assert (output / path).is_file(), path
+                page.goto(base + path)
+                target = folder / f"{name}-{device}-{scheme}.png"
+                page.screenshot(path=str(target), full_page=True)
+                assert target.stat().st_size > 10_000

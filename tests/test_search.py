@@ -1,0 +1,109 @@
+"""The search index: built from the rendered pages, deterministic, and optional."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from pathlib import Path
+
+import cbor2
+import pytest
+from click.testing import CliRunner
+from lxml import html
+
+from digest.cli import main
+from digest.search import searchable, stabilise
+from tests.conftest import REPO, BuildSite
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_are_byte_identical_search_index_included(seeds: Path,
+                                                             build_site: BuildSite) -> None:
+    first, out1 = build_site(seeds, output_dir=seeds.parent / "one")
+    second, out2 = build_site(seeds, output_dir=seeds.parent / "two")
+    assert not first.warnings and not second.warnings
+    one, two = tree(out1), tree(out2)
+    assert any(path.startswith("pagefind/filter/") for path in one)
+    assert one == two
+
+
+def test_the_index_holds_the_article_pages(seeds: Path, build_site: BuildSite) -> None:
+    result, out = build_site(seeds)
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_bytes())
+    assert entry["languages"]["en"]["page_count"] == result.articles_built == 4
+    article = html.fromstring((out / "articles" / "mark-zuckerbergs-meta-setting-the-stage-for-"
+                               "an-ai-revolution-against-openai" / "index.html").read_bytes())
+    body = article.xpath("//*[@data-pagefind-body]")[0]
+    assert body.get("data-pagefind-meta") == "date[data-date]"
+    assert body.get("data-date") == "11 Sep 2023"
+    assert article.xpath("//*[@data-pagefind-filter='topic']/text()") == [
+        "Meta AI", "OpenAI", "Llama", "Generative AI"]
+    assert article.xpath("//*[@data-pagefind-filter='source']") == []  # it names no source
+
+
+def test_a_build_without_pagefind_succeeds_and_says_why(seeds: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pagefind.index", None)  # import fails as if uninstalled
+    out = tmp_path / "out"
+    run = CliRunner().invoke(main, ["build", "--config", str(REPO / "digest.yaml"),
+                                    "--content", str(seeds), "--output", str(out)])
+    assert run.exit_code == 0, run.output
+    assert ("warning: the pagefind package is not installed, so the site has no search index "
+            "(pip install 'pagefind[extended]')") in run.output
+    assert (out / "search" / "index.html").is_file()
+    assert not (out / "pagefind").exists()
+
+
+def test_search_can_be_switched_off(seeds: Path, build_site: BuildSite) -> None:
+    result, out = build_site(seeds, search=False)
+    assert not result.warnings
+    assert not (out / "pagefind").exists() and not (out / "search").exists()
+    assert b'role="search"' not in (out / "index.html").read_bytes()
+
+
+def test_only_article_pages_are_searchable() -> None:
+    files = {"index.html": b"", "articles/a/index.html": b"a", "articles/index.html": b"",
+             "articles/a/lead.png": b"", "topics/t/index.html": b""}
+    assert searchable(files) == {"articles/a/index.html": b"a"}
+
+
+def _pf(value: object) -> bytes:
+    return gzip.compress(b"pagefind_dcd" + cbor2.dumps(value), mtime=0)
+
+
+def _bundle(order: list[int]) -> dict[str, bytes]:
+    """A minimal Pagefind bundle whose filter values come in the given order."""
+    values = [["T0", [0]], ["T1", [1]], ["T2", [2]]]
+    filter_hash = f"en_{''.join(map(str, order))}abcd"
+    return {
+        "pagefind/pagefind-entry.json": json.dumps(
+            {"version": "1.5.2", "languages": {"en": {"hash": "en_0123456789", "wasm": "en",
+                                                      "page_count": 3}}}).encode(),
+        "pagefind/pagefind.en_0123456789.pf_meta": _pf(
+            ["1.5.2", [], [], [["topic", filter_hash]], [], ["title"]]),
+        f"pagefind/filter/{filter_hash}.pf_filter": _pf(["topic", [values[i] for i in order]]),
+        "pagefind/fragment/en_1111111.pf_fragment": b"unchanged",
+    }
+
+
+def test_stabilise_sorts_filters_and_renames_what_points_at_them() -> None:
+    one, two = stabilise(_bundle([2, 0, 1])), stabilise(_bundle([1, 2, 0]))
+    assert one == two
+    entry = json.loads(one["pagefind/pagefind-entry.json"])
+    meta = cbor2.loads(gzip.decompress(
+        one[f"pagefind/pagefind.{entry['languages']['en']['hash']}.pf_meta"])[12:])
+    name = meta[3][0][1]
+    assert len(name) == len("en_201abcd")
+    values = cbor2.loads(gzip.decompress(one[f"pagefind/filter/{name}.pf_filter"])[12:])
+    assert values == ["topic", [["T0", [0]], ["T1", [1]], ["T2", [2]]]]
+    assert one["pagefind/fragment/en_1111111.pf_fragment"] == b"unchanged"
+
+
+def test_stabilise_leaves_an_unknown_format_alone() -> None:
+    odd = {"pagefind/pagefind-entry.json": b'{"languages": {"en": {"hash": "en_1"}}}'}
+    assert stabilise(odd) == odd
