@@ -10,6 +10,7 @@ import pytest
 from lxml import html
 from PIL import Image
 
+from digest.build import minify_css
 from digest.images import candidates
 from tests.conftest import BuildSite, write
 
@@ -130,8 +131,14 @@ def test_draft_badge_in_preview(seeds: Path, build_site: BuildSite) -> None:
 
 def test_an_article_page_and_its_css_weigh_under_30_kb(seeds: Path,
                                                        build_site: BuildSite) -> None:
-    _, out = build_site(seeds, drafts=True)
+    _, out = build_site(seeds, drafts=True, base_url="https://user.github.io/repo/")
     css = sum(p.stat().st_size for p in (out / "static").glob("*.css"))
     assert len(list((out / "static").glob("style.*.css"))) == 1  # fingerprinted
+    assert b"\n" not in next((out / "static").glob("style.*.css")).read_bytes()  # minified
     for page in (out / "articles").glob("*/index.html"):
         assert page.stat().st_size + css < 30 * 1024, page
+
+
+def test_css_that_is_not_utf8_is_copied_as_it_is() -> None:
+    assert minify_css(b"a { color: red; }\n") == b"a{color:red}"
+    assert minify_css(b"a { content: '\xe9'; }") == b"a { content: '\xe9'; }"
