@@ -99,7 +99,7 @@ class Watched:
 
     def _route(self, route: Any) -> None:
         host = urlsplit(route.request.url).hostname
-        if host == "127.0.0.1" or route.request.url.startswith(("data:", "blob:")):
+        if host == "127.0.0.1" or route.request.url.startswith(("data:", "blob:", "file:")):
             route.continue_()
         else:
             self.foreign.append(route.request.url)
@@ -272,6 +272,18 @@ def test_search_filters_by_topic_and_source(site: tuple[str, Path], open_page: A
                            ".includes('Elon Musk')")
     assert page.locator("#search-results li").count() == 1
     assert "topic=xAI" in page.url
+
+
+def test_search_opened_from_disk_says_what_it_needs(site: tuple[str, Path],
+                                                    browser: Any) -> None:
+    _, output = site
+    watched = Watched(browser)
+    page = watched.page()
+    page.goto((output / "search" / "index.html").as_uri() + "?q=llama")
+    status = page.locator("#search-status").inner_text()
+    watched.context.close()
+    watched.check()
+    assert "needs the site served over http(s)" in status
 
 
 def test_pages_work_without_javascript(site: tuple[str, Path], open_page: Any) -> None:

@@ -11,6 +11,8 @@
   var loading = null;
   var latest = 0;
   var timer = 0;
+  var unavailable = "Search is not available here: it needs the site served over http(s), " +
+    "with the search index that digest builds. Browse by topic, source or date instead.";
 
   function pagefind() {
     if (!loading) {
@@ -75,6 +77,10 @@
       status.textContent = "";
       return;
     }
+    if (location.protocol === "file:") {  // browsers refuse to load the index from disk
+      status.textContent = unavailable;
+      return;
+    }
     status.textContent = "Searching…";
     pagefind()
       .then(function (pf) { return pf.search(term || null, { filters: filters }); })
@@ -83,10 +89,7 @@
       })
       .then(function (results) { if (run === latest) show(results, term); })
       .catch(function () {
-        if (run === latest) {
-          status.textContent = "Search is not available here: it needs the site served over " +
-            "http(s), with the search index that digest builds. Browse by topic, source or date instead.";
-        }
+        if (run === latest) status.textContent = unavailable;
       });
   }
 
