@@ -13,7 +13,7 @@ import json
 import posixpath
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -104,8 +104,14 @@ def json_links(document: bytes, base_url: str) -> list[str]:
         return []
 
 
-def check_site(files: Mapping[str, bytes], config: SiteConfig) -> list[LinkProblem]:
-    """{output path: bytes} -> every link that ignores the base path or leads nowhere."""
+def check_site(files: Mapping[str, bytes], config: SiteConfig,
+               exists: Collection[str] | None = None) -> list[LinkProblem]:
+    """{output path: bytes} -> every link that ignores the base path or leads nowhere.
+
+    `exists` is every file of the site when `files` holds only some of them (a build that
+    rendered only the pages whose inputs changed).
+    """
+    present = files if exists is None else exists
     problems: list[LinkProblem] = []
     for path in sorted(files):
         links: Sequence[str]
@@ -118,13 +124,13 @@ def check_site(files: Mapping[str, bytes], config: SiteConfig) -> list[LinkProbl
         else:
             continue
         for link in dict.fromkeys(links):  # each distinct link once per file
-            message = check_link(path, link, files, config)
+            message = check_link(path, link, present, config)
             if message:
                 problems.append(LinkProblem(path, link, message))
     return problems
 
 
-def check_link(page: str, link: str, files: Mapping[str, bytes],
+def check_link(page: str, link: str, files: Collection[str],
                config: SiteConfig) -> str | None:
     """One link on one page -> what is wrong with it, or None."""
     link = link.strip()
@@ -158,7 +164,7 @@ def check_link(page: str, link: str, files: Mapping[str, bytes],
     return "broken link: no such file in the output"
 
 
-def _exists(path: str, folder: bool, files: Mapping[str, bytes]) -> bool:
+def _exists(path: str, folder: bool, files: Collection[str]) -> bool:
     index = "index.html" if path == "." else f"{path}/index.html"
     if folder:
         return index in files

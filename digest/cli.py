@@ -19,6 +19,7 @@ from .build import BuildError, BuildResult, build
 from .check import check_site, read_output
 from .config import ConfigError, SiteConfig, find_config, load_config, normalise_base_url
 from .model import Problem
+from .progress import progress_bar
 from .write import OutputError, WriteResult
 
 if TYPE_CHECKING:  # serve and watch (and watchdog) are imported only when used
@@ -135,14 +136,19 @@ def main() -> None:
 @main.command("build")
 @build_options
 @click.option("--drafts", is_flag=True, help="Include drafts (draft: true / published: false).")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the build cache (.digest-cache/): a cold build.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Processes for parsing and rendering (default: one per core).")
 def build_command(config_file: Path | None, content: Path | None, output: Path | None,
                   base_url: str | None, future: bool | None, strict: bool, quiet: bool,
-                  drafts: bool) -> None:
+                  drafts: bool, no_cache: bool, jobs: int | None) -> None:
     """Read the articles and write the site."""
     try:
         config = make_config(config_file, content, output, base_url, future=future,
                              drafts=drafts or None)
-        result = build(config)
+        with progress_bar(enabled=not quiet) as progress:
+            result = build(config, cache=not no_cache, jobs=jobs, progress=progress)
     except (ConfigError, BuildError, OutputError) as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)

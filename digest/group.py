@@ -96,7 +96,8 @@ def _canonical_topics(articles: list[Article], config: SiteConfig) -> list[Artic
             name, slug = canonical[key(topic.name)]
             if all(t.slug != slug for t in topics):
                 topics.append(Topic(name, slug))
-        out.append(replace(article, topics=tuple(topics)))
+        out.append(article if tuple(topics) == article.topics
+                   else replace(article, topics=tuple(topics)))
     return out
 
 
@@ -113,11 +114,15 @@ def _canonical_sources(articles: list[Article]) -> list[Article]:
             domains[key(article.source)] = article.source.domain
     canonical = _unique_slugs(
         {k: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, c in spellings.items()})
-    return [
-        replace(a, source=Source(canonical[key(a.source)][0], domains[key(a.source)],
-                                 canonical[key(a.source)][1])) if a.source else a
-        for a in articles
-    ]
+    out = []
+    for article in articles:
+        if article.source is not None:
+            name, slug = canonical[key(article.source)]
+            source = Source(name, domains[key(article.source)], slug)
+            if source != article.source:
+                article = replace(article, source=source)
+        out.append(article)
+    return out
 
 
 def _unique_slugs(names: dict[str, str]) -> dict[str, tuple[str, str]]:

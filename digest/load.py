@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from fnmatch import fnmatch
 from pathlib import Path
 
 from .model import Problem
@@ -38,7 +39,8 @@ def find_sources(content: Path, exclude: tuple[Path, ...] = ()) -> tuple[list[Pa
     found: list[Path] = []
     for path in _walk(root, root, excluded, set(), problems):
         found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix()), problems
+    prefix = len(str(root)) + 1  # every path found is root/...; slicing beats relative_to
+    return sorted(found, key=lambda p: str(p)[prefix:]), problems
 
 
 def _walk(folder: Path, root: Path, excluded: set[Path], seen: set[Path],
@@ -78,8 +80,11 @@ def _walk(folder: Path, root: Path, excluded: set[Path], seen: set[Path],
             yield path
 
 
+_LITTER = re.compile("|".join(fnmatch.translate(p) for p in LITTER_PATTERNS))
+
+
 def _ignored(name: str) -> bool:
-    return name.startswith(".") or any(fnmatch(name, p) for p in LITTER_PATTERNS)
+    return name.startswith(".") or _LITTER.match(name) is not None
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -91,25 +96,46 @@ def _rel(path: Path, root: Path) -> str:
 
 def read_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]:
     """File -> decoded SourceFile (or None if unreadable), with any decoding problems."""
-    rel = _rel(path.resolve() if path.is_symlink() else path, root.resolve())
-    if rel == str(path.resolve()):
-        rel = _rel(path, root)
+    rel, data, problems = read_file(path, root)
+    if data is None:
+        return None, problems
+    return decode_source(rel, data, path.suffix.lower())
+
+
+def read_file(path: Path, root: Path) -> tuple[str, bytes | None, list[Problem]]:
+    """File -> (its path inside the content folder, its bytes or None, why not)."""
+    rel = relative_name(path, root)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, [Problem(rel, f"file is {size // (1024 * 1024)} MB, over the "
-                                  f"{MAX_FILE_BYTES // (1024 * 1024)} MB limit; skipped",
-                                  severity="error")]
-        data = path.read_bytes()
+            return rel, None, [Problem(rel, f"file is {size // (1024 * 1024)} MB, over the "
+                                       f"{MAX_FILE_BYTES // (1024 * 1024)} MB limit; skipped",
+                                       severity="error")]
+        return rel, path.read_bytes(), []
     except OSError as err:
-        return None, [Problem(rel, f"cannot read the file: {err.strerror}; skipped",
-                              severity="error")]
+        return rel, None, [Problem(rel, f"cannot read the file: {err.strerror}; skipped",
+                                   severity="error")]
+
+
+def relative_name(path: Path, root: Path) -> str:
+    """A content file -> its name inside the content folder (a symlink: its target's)."""
+    target = path.resolve() if path.is_symlink() else path
+    rel = _rel(target, root)
+    if rel == str(target):
+        rel = _rel(target, root.resolve())
+    if rel == str(target):
+        rel = _rel(path, root)
+    return rel
+
+
+def decode_source(rel: str, data: bytes, suffix: str) -> tuple[SourceFile | None, list[Problem]]:
+    """Bytes -> decoded SourceFile (or None for a binary file), with any decoding problems."""
     text, notes = decode(data)
     problems = [Problem(rel, note) for note in notes]
     if text is None:
         return None, [Problem(rel, notes[0], severity="error")]
     sha = hashlib.sha256(data).hexdigest()
-    return SourceFile(rel=rel, text=text, sha256=sha, suffix=path.suffix.lower()), problems
+    return SourceFile(rel=rel, text=text, sha256=sha, suffix=suffix), problems
 
 
 _BOMS = (
@@ -154,8 +180,11 @@ def _looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if not head:
         return False
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return head.count(0) > len(head) // 100 or controls > len(head) // 10
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 
 
 def _decode_non_utf8(data: bytes) -> tuple[str, str]:

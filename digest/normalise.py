@@ -544,10 +544,6 @@ def normalise(source: SourceFile, config: SiteConfig,
                 problem(f"file name starts with an impossible date {match.group(0)[:10]!r}")
     if published is None and dateline is not None:
         published = datetime.combine(dateline, time(), tzinfo=config.zone)
-    if published is not None and now is not None and published > now + timedelta(days=1):
-        action = "shown anyway (--no-future to leave it out)" if config.future else "left out"
-        problem(f"date {published.date().isoformat()} is in the future; {action}")
-
     draft = values.get("draft", False) or values.get("published_flag") is False
     name, domain = values.get("source", ("", ""))
     original_url = values.get("original_url", "")
@@ -580,7 +576,18 @@ def normalise(source: SourceFile, config: SiteConfig,
         text=plain,
         meta={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
     )
+    if now is not None and (future := future_problem(article, config, now)):
+        problems.append(future)
     return article, problems
+
+
+def future_problem(article: Article, config: SiteConfig, now: datetime) -> Problem | None:
+    """The one problem that depends on the clock, kept apart so parsed articles can be cached."""
+    if article.published is None or article.published <= now + timedelta(days=1):
+        return None
+    action = "shown anyway (--no-future to leave it out)" if config.future else "left out"
+    return Problem(article.path, f"date {article.published.date().isoformat()} is in the "
+                   f"future; {action}")
 
 
 def _first_paragraph(fragment: str) -> str:

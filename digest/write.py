@@ -1,10 +1,17 @@
 """I/O at the output edge: replace the output folder atomically, never touching what isn't ours.
 
-The new site is written into a hidden sibling folder and swapped into place in one
-rename, so a crash or Ctrl-C at any moment leaves the previous complete site. Files
-whose bytes did not change are hard-linked from the previous site, so they keep their
-modification time and cost no write. Files that someone else put into the output
+A full build writes the new site into a hidden sibling folder and swaps it into place
+in one rename, so a crash or Ctrl-C at any moment leaves the previous complete site.
+Files whose bytes did not change are hard-linked from the previous site, so they keep
+their modification time and cost no write. Files that someone else put into the output
 folder (not in our manifest) are carried over untouched.
+
+A small change (an edited article touches a few pages of ten thousand) is patched into
+the output instead: re-creating every folder and link of a large site, and deleting the
+old one, costs seconds on a slow disk while the change costs milliseconds. Each file
+is then replaced atomically (written beside it, renamed over it), and the manifest
+lists the files in flight first, so a build interrupted half-way is repaired by the
+next one; only files of ours are ever deleted.
 """
 
 from __future__ import annotations
@@ -55,66 +62,152 @@ def read_manifest(output: Path) -> dict[str, str] | None:
     if not isinstance(data, dict) or data.get("version") != _MANIFEST_VERSION:
         return None
     files = data.get("files")
-    return files if isinstance(files, dict) else None
+    if not isinstance(files, dict):
+        return None
+    pending = data.get("pending") or []
+    # files an interrupted patch may have left half-done: ours, with unknown bytes
+    return files | {rel: "" for rel in pending if isinstance(rel, str)}
+
+
+def _write_manifest(folder: Path, hashes: Mapping[str, str], pending: list[str] = ()) -> None:
+    manifest: dict[str, object] = {"version": _MANIFEST_VERSION,
+                                   "files": dict(sorted(hashes.items()))}
+    if pending:
+        manifest["pending"] = pending
+    temporary = folder / f".{MANIFEST}.tmp-{os.getpid()}"
+    temporary.write_text(json.dumps(manifest, indent=0), encoding="utf-8")
+    os.replace(temporary, folder / MANIFEST)
+
+
+def patch_site(output: Path, changed: Mapping[str, bytes],
+               hashes: Mapping[str, str]) -> WriteResult:
+    """Bring a site we wrote up to date in place: write `changed`, delete our files that
+    are not in `hashes` (the hash of every file the site now has)."""
+    output = output.absolute()
+    previous = read_manifest(output)
+    if previous is None:
+        raise OutputError(f"{output} has no {MANIFEST}; cannot patch it")
+    removed = sorted(set(previous) - set(hashes))
+    result = WriteResult(written=len(changed), unchanged=len(hashes) - len(changed),
+                         removed=len(removed))
+    if not changed and not removed and previous == dict(hashes):
+        return result
+    rels = {path: check_relative(path) for path in changed}
+    _write_manifest(output, {r: h for r, h in previous.items() if h},
+                    pending=sorted({*rels.values(), *removed}))
+    for path, data in changed.items():
+        target = output / rels[path]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.parent / f".{target.name}.tmp-{os.getpid()}"
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+    for rel in removed:
+        target = output / rel
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+        folder = target.parent
+        while folder != output:  # folders that only held what we removed
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
+    _write_manifest(output, hashes)
+    return result
 
 
 def write_site(files: Mapping[str, bytes], output: Path) -> WriteResult:
     """{path: bytes} -> the output folder, replaced in one atomic swap."""
-    output = output.absolute()
-    previous = read_manifest(output) if output.exists() else None
-    if output.exists() and not output.is_dir():
-        raise OutputError(f"{output} exists and is not a folder; choose another output")
-    if output.exists() and previous is None and any(output.iterdir()):
-        raise OutputError(
-            f"{output} is not empty and was not written by digest (it has no {MANIFEST}); "
-            "refusing to replace it. Choose an empty or new output folder, or move its "
-            "files away yourself.")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(output)
-    staging = output.parent / f".{output.name}.tmp-{os.getpid()}"
-    staging.mkdir()
+    staging = Staging(output)
     try:
-        result = _fill(staging, files, output, previous or {})
-        _swap(staging, output)
+        hashes = {}
+        for path in sorted(files):
+            hashes[check_relative(path)] = staging.put(path, files[path])
+        return staging.commit(hashes)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.abort()
         raise
-    return result
 
 
-def _fill(staging: Path, files: Mapping[str, bytes], output: Path,
-          previous: dict[str, str]) -> WriteResult:
-    result = WriteResult()
-    made: set[Path] = set()
-    hashes: dict[str, str] = {}
-    for path in sorted(files):
+def file_hash(data: bytes) -> str:
+    """The hash the manifest keeps for a file's bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Staging:
+    """A new site assembled in a hidden sibling of the output, then swapped in by `commit`.
+
+    Only paths are kept here, so processes forked from the one that made it can `put`
+    files into the same folder in parallel; the counts are the caller's to add up.
+    """
+
+    def __init__(self, output: Path) -> None:
+        output = output.absolute()
+        previous = read_manifest(output) if output.exists() else None
+        if output.exists() and not output.is_dir():
+            raise OutputError(f"{output} exists and is not a folder; choose another output")
+        if output.exists() and previous is None and any(output.iterdir()):
+            raise OutputError(
+                f"{output} is not empty and was not written by digest (it has no {MANIFEST}); "
+                "refusing to replace it. Choose an empty or new output folder, or move its "
+                "files away yourself.")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(output)
+        self.output = output
+        self.previous: dict[str, str] = previous or {}
+        self.folder = output.parent / f".{output.name}.tmp-{os.getpid()}"
+        self.folder.mkdir()
+        self.written = 0
+        self.unchanged = 0
+
+    def put(self, path: str, data: bytes) -> str:
+        """Write one file (or link the previous one when the bytes are the same) -> its hash."""
         rel = check_relative(path)
-        data = files[path]
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-        hashes[rel] = digest
-        target = staging / rel
-        if target.parent not in made:
+        digest = file_hash(data)
+        if not self.reuse(rel, digest):
+            target = self.folder / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if previous.get(rel) == digest and _link(output / rel, target):
-            result.unchanged += 1
-        else:
             target.write_bytes(data)
-            result.written += 1
-    result.removed = len(set(previous) - set(hashes))
-    if output.is_dir():
-        for theirs in _files_not_ours(output, previous):
-            rel = theirs.relative_to(output).as_posix()
-            if rel in hashes:
-                continue
-            destination = staging / rel
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if not _link(theirs, destination):
-                shutil.copy2(theirs, destination, follow_symlinks=False)
-            result.kept.append(rel)
-    manifest = {"version": _MANIFEST_VERSION, "files": dict(sorted(hashes.items()))}
-    (staging / MANIFEST).write_text(json.dumps(manifest, indent=0), encoding="utf-8")
-    return result
+            self.written += 1
+        return digest
+
+    def reuse(self, rel: str, digest: str) -> bool:
+        """Link the previous site's file when the manifest says it has these bytes."""
+        if self.previous.get(rel) != digest:
+            return False
+        target = self.folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not _link(self.output / rel, target):
+            return False
+        self.unchanged += 1
+        return True
+
+    def commit(self, hashes: Mapping[str, str], written: int = 0,
+               unchanged: int = 0) -> WriteResult:
+        """Carry over files that are not ours, write the manifest, swap the folders.
+
+        `written` and `unchanged` add the counts of files put by other processes.
+        """
+        result = WriteResult(written=self.written + written,
+                             unchanged=self.unchanged + unchanged,
+                             removed=len(set(self.previous) - set(hashes)))
+        output = self.output
+        if output.is_dir():
+            for theirs in _files_not_ours(output, self.previous):
+                rel = theirs.relative_to(output).as_posix()
+                if rel in hashes:
+                    continue
+                destination = self.folder / rel
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                if not _link(theirs, destination):
+                    shutil.copy2(theirs, destination, follow_symlinks=False)
+                result.kept.append(rel)
+        _write_manifest(self.folder, hashes)
+        _swap(self.folder, output)
+        return result
+
+    def abort(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _files_not_ours(output: Path, ours: dict[str, str]) -> list[Path]:

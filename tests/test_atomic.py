@@ -69,4 +69,4 @@ def test_killed_builds_never_leave_a_broken_site(tmp_path: Path) -> None:
     # and the next build after all those kills finishes the job and tidies up
     assert build(tmp_path).wait(timeout=120) == 0
     assert assert_complete(site) == 8
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".digest-cache", "content", "site"]

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from digest.write import MANIFEST, OutputError, check_relative, write_site
+from digest.write import (
+    MANIFEST,
+    OutputError,
+    check_relative,
+    file_hash,
+    patch_site,
+    read_manifest,
+    write_site,
+)
 
 
 def test_first_write_creates_the_folder_and_a_manifest(tmp_path: Path) -> None:
@@ -74,3 +82,35 @@ def test_a_bad_path_leaves_the_previous_site(tmp_path: Path) -> None:
         write_site({"index.html": b"new", "../evil": b"x"}, out)
     assert (out / "index.html").read_bytes() == b"good"
     assert not (tmp_path / "evil").exists()
+
+
+def test_a_patch_writes_changes_removes_only_ours_and_keeps_theirs(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"same.html": b"same", "gone/index.html": b"old", "changed.html": b"v1"}, out)
+    inode = (out / "same.html").stat().st_ino
+    (out / "CNAME").write_text("example.com")
+    hashes = {"same.html": file_hash(b"same"), "changed.html": file_hash(b"v2"),
+              "new/index.html": file_hash(b"new")}
+    result = patch_site(out, {"changed.html": b"v2", "new/index.html": b"new"}, hashes)
+    assert (result.written, result.unchanged, result.removed) == (2, 1, 1)
+    assert (out / "same.html").stat().st_ino == inode
+    assert (out / "changed.html").read_bytes() == b"v2"
+    assert (out / "new/index.html").read_bytes() == b"new"
+    assert not (out / "gone").exists()  # its folder held only our file
+    assert (out / "CNAME").read_text() == "example.com"
+    assert read_manifest(out) == hashes
+    assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
+
+
+def test_files_of_an_interrupted_patch_count_as_ours_with_unknown_bytes(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"a.html": b"a", "b.html": b"b"}, out)
+    manifest = json.loads((out / MANIFEST).read_text())
+    manifest["pending"] = ["b.html", "half-written.html"]
+    (out / MANIFEST).write_text(json.dumps(manifest))
+    (out / "half-written.html").write_bytes(b"hal")
+    assert read_manifest(out) == {"a.html": file_hash(b"a"), "b.html": "",
+                                  "half-written.html": ""}
+    result = write_site({"a.html": b"a", "b.html": b"b"}, out)  # b is written again
+    assert (result.written, result.unchanged, result.removed) == (1, 1, 1)
+    assert not (out / "half-written.html").exists()

@@ -1,0 +1,167 @@
+"""Pure: what each output page depends on, as one key, so unchanged pages need no rendering.
+
+A page's bytes are a function of the templates, the code, the config, the site-wide
+context values, its own path and its own context. Articles enter a key by the key of
+the file they were parsed from plus the fields the build sets afterwards (slug, topics,
+source), never by pickling their text. A template that reads `digest` (the whole site)
+gets the key of every article in the site, so the front page changes when any article
+does, while an article page changes only with its own inputs and its neighbours.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from functools import partial
+from pathlib import PurePath
+from typing import Any
+
+from jinja2 import Environment, TemplateError, meta
+
+from .model import Article, Digest
+from .render import Page, Paginated
+
+
+class Uncacheable(Exception):
+    """A context value this module does not know how to key; the page is always rendered."""
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _hash_bytes(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def article_keys(articles: Iterable[Article], entry_keys: Mapping[str, str]) -> dict[str, str]:
+    """Final articles -> {path: key}, from the parsed file's key and what grouping set."""
+    return {a.path: _hash(f"{entry_keys[a.path]}|{a.slug}|{a.topics!r}|{a.source!r}")
+            for a in articles if a.path in entry_keys}
+
+
+def digest_key(digest: Digest, keys: Mapping[str, str]) -> str:
+    """The whole site: every article's key in site order (grouping is a function of them)."""
+    return _hash("|".join(keys[a.path] for a in digest.articles))
+
+
+def templates_key(env: Environment) -> str:
+    """Every template the environment can load, by name and source."""
+    assert env.loader is not None
+    parts = []
+    for name in env.list_templates():
+        source, _, _ = env.loader.get_source(env, name)
+        parts.append(f"{name}\0{source}")
+    return _hash("\0\0".join(parts))
+
+
+def reads_digest(env: Environment, name: str,
+                 memo: dict[str, tuple[bool, tuple[str | None, ...]]] | None = None) -> bool:
+    """Does this template, or one it extends, includes or imports, use `digest`?
+
+    A template name that is computed at render time cannot be followed, so it counts as
+    yes. `memo` keeps what each template says for the next call.
+    """
+    memo = {} if memo is None else memo
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if current not in memo:
+            try:
+                assert env.loader is not None
+                source, _, _ = env.loader.get_source(env, current)
+                tree = env.parse(source)
+            except (TemplateError, AssertionError):
+                return True
+            memo[current] = ("digest" in meta.find_undeclared_variables(tree),
+                             tuple(meta.find_referenced_templates(tree)))
+        uses, referenced = memo[current]
+        if uses or None in referenced:
+            return True
+        todo.extend(r for r in referenced if r is not None)
+    return False
+
+
+def value_key(value: Any, articles: Mapping[str, str],
+              memo: dict[int, str] | None = None) -> str:
+    """A context value -> its key; raises Uncacheable for a type it does not know.
+
+    `memo` remembers the keys of model objects by identity across calls (a day is in its
+    day page, its month, its year and the front page); only pass one while they are alive.
+    """
+    parts: list[str] = []
+    _walk(value, articles, parts, {} if memo is None else memo)
+    return _hash("\x1f".join(parts))
+
+
+def page_key(page: Page, base: str, articles: Mapping[str, str], digest: str | None,
+             memo: dict[int, str] | None = None) -> str | None:
+    """One page's inputs -> its key (None: always render it).
+
+    `base` keys what every page shares; `digest` is the whole-site key for a page whose
+    template reads `digest`, else None.
+    """
+    try:
+        context = value_key(page.context, articles, memo)
+    except Uncacheable:
+        return None
+    return _hash(f"{base}|{page.path}|{page.template}|{context}|{digest or ''}")
+
+
+def _walk(value: Any, articles: Mapping[str, str], out: list[str],
+          memo: dict[int, str]) -> None:
+    if value is None or isinstance(value, bool | int | float | str | PurePath):
+        out.append(repr(value))
+    elif isinstance(value, bytes):
+        out.append("b" + _hash_bytes(value))
+    elif isinstance(value, Article):
+        key = articles.get(value.path)
+        if key is None:
+            raise Uncacheable(value.path)
+        out.append("A" + key)
+    elif isinstance(value, datetime | date):
+        out.append(f"{type(value).__name__}:{value.isoformat()}:{value!r}")
+    elif isinstance(value, list | tuple):
+        out.append("[")
+        for item in value:
+            _walk(item, articles, out, memo)
+        out.append("]")
+    elif isinstance(value, dict):
+        out.append("{")
+        for key in sorted(value, key=repr):
+            out.append(repr(key))
+            _walk(value[key], articles, out, memo)
+        out.append("}")
+    elif isinstance(value, Paginated):
+        out.append(f"Paginated:{value.number}:{value.count}:{value.previous}:{value.next}")
+        _walk(value.items, articles, out, memo)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        known = memo.get(id(value))
+        if known is None:
+            inner: list[str] = [type(value).__qualname__ + "("]
+            for field in dataclasses.fields(value):
+                inner.append(field.name)
+                _walk(getattr(value, field.name), articles, inner, memo)
+            known = memo[id(value)] = _hash("\x1f".join(inner))
+        out.append("D" + known)
+    elif isinstance(value, partial):
+        out.append("partial(")
+        _walk([value.func, value.args, value.keywords], articles, out, memo)
+        out.append(")")
+    elif callable(value):
+        # site helpers (url builders, feed links): their code is in the code key; what
+        # they were made with (defaults, closed-over values) goes in here
+        out.append(f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}")
+        if getattr(value, "__self__", None) is not None:
+            raise Uncacheable("a bound method")
+        _walk([getattr(value, "__defaults__", None), getattr(value, "__kwdefaults__", None),
+               [cell.cell_contents for cell in getattr(value, "__closure__", None) or ()]],
+              articles, out, memo)
+    else:
+        raise Uncacheable(type(value).__name__)

@@ -1,0 +1,45 @@
+"""bench/run.py on 100 articles, digest only: the benchmark itself keeps working (no timing)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+_spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
+assert _spec is not None and _spec.loader is not None
+bench = sys.modules["bench_run"] = importlib.util.module_from_spec(_spec)  # for dataclasses
+_spec.loader.exec_module(bench)
+
+
+def test_the_benchmark_runs_and_checks_its_output(tmp_path: Path) -> None:
+    make_corpus = bench.find_make_corpus()
+    if not make_corpus.is_file():
+        pytest.skip("../shared/bench/make_corpus.py is not beside this checkout")
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "run.py"), "--sizes", "100", "--tools", "digest",
+         "--reps", "1", "--work", str(tmp_path), "--report", str(tmp_path / "BENCHMARKS.md")],
+        capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    run = json.loads((tmp_path / "results-100.json").read_text())
+    (result,) = run["results"]
+    assert result["tool"] == "digest" and result["files"] > 100
+    assert all(len(result[m]["seconds"]) == 1 for m in ("cold", "edit", "unchanged"))
+    assert "| digest |" in (tmp_path / "BENCHMARKS.md").read_text()
+
+
+def test_a_wrong_output_is_never_timed(tmp_path: Path) -> None:
+    """check_output refuses a site without the edited text on an article page."""
+    tool = bench.Digest(1, tmp_path, bench.Env(tmp_path, ["digest"]))
+    page = tool.output / "articles" / "a" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<p>old text</p>")
+    bench.check_output(tool, "old text")
+    with pytest.raises(SystemExit, match="edited text"):
+        bench.check_output(tool, "new text")

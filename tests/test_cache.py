@@ -1,0 +1,248 @@
+"""The build cache: whatever changed, a cached build writes what a clean build writes."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from digest import build as build_module
+from digest import cache
+from digest.build import BuildResult, build
+from digest.cache import CACHE_DIR, CACHE_FILE
+from tests.conftest import NOW, SEEDS, make_config, write
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+ARTICLE = """---
+title: {title}
+publishedDateTime: "2024-03-0{day}T10:00:00Z"
+provider: {{name: Example News, domain: example.org}}
+topics: [{topic}]
+---
+
+{body}
+"""
+
+
+def article(title: str, day: int = 1, topic: str = "Chips", body: str = "Some *text*.") -> str:
+    return ARTICLE.format(title=title, day=day, topic=topic, body=body)
+
+
+class Site:
+    """A project folder (content, cache, output) and a clean build to compare with."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.content = root / "content"
+        shutil.copytree(SEEDS, self.content)
+        for i in range(3):
+            write(self.content, f"story-{i}.md", article(f"Story {i}", day=i + 1))
+
+    def build(self, **overrides: Any) -> BuildResult:
+        return build(make_config(self.root, self.content, **overrides), now=NOW)
+
+    def clean(self, **overrides: Any) -> dict[str, bytes]:
+        """What a build without any cache writes into a fresh output folder."""
+        out = self.root / "clean"
+        shutil.rmtree(out, ignore_errors=True)
+        build(make_config(self.root, self.content, output_dir=out, **overrides), now=NOW,
+              cache=False)
+        return files(out)
+
+    def check(self, **overrides: Any) -> BuildResult:
+        result = self.build(**overrides)
+        assert files(self.root / "site") == self.clean(**overrides)
+        return result
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    site = Site(tmp_path)
+    site.build()
+    return site
+
+
+def test_an_edited_article(site: Site) -> None:
+    write(site.content, "story-1.md", article("Story one, rewritten", day=2, body="New words."))
+    result = site.check()
+    assert result.parsed == 1
+
+
+def test_an_added_article(site: Site) -> None:
+    write(site.content, "story-9.md", article("A new story", day=9, topic="Open Models"))
+    assert site.check().parsed == 1
+
+
+def test_a_deleted_article(site: Site) -> None:
+    (site.content / "story-0.md").unlink()
+    assert site.check().parsed == 0
+
+
+def test_a_renamed_article(site: Site) -> None:
+    (site.content / "story-2.md").rename(site.content / "2024-05-05-story.md")
+    site.check()
+
+
+def test_a_changed_template(site: Site) -> None:
+    templates = site.root / "templates"
+    templates.mkdir()
+    (templates / "article.html").write_text(
+        '{% extends "!default/article.html" %}{% block title %}Read: {{ article.title }}'
+        '{% endblock %}', encoding="utf-8")
+    site.check()
+    assert "Read: Story 1" in (site.root / "site/articles/story-1/index.html").read_text()
+    (templates / "article.html").write_text(
+        '{% extends "!default/article.html" %}{% block title %}Now: {{ article.title }}'
+        '{% endblock %}', encoding="utf-8")
+    site.check()
+
+
+@pytest.mark.parametrize("change", [{"timezone": "Asia/Tokyo"}, {"page_size": 1},
+                                    {"title": "Another name"}, {"excerpt_words": 3},
+                                    {"clean_links": True}, {"drafts": True}])
+def test_a_changed_config(site: Site, change: dict[str, Any]) -> None:
+    site.check(**change)
+
+
+def test_a_corrupted_cache_file(site: Site) -> None:
+    (site.root / CACHE_DIR / CACHE_FILE).write_bytes(b"this is not a database" * 100)
+    write(site.content, "story-1.md", article("Story one again", day=2))
+    site.check()
+
+
+def test_a_damaged_cache_entry(site: Site) -> None:
+    with sqlite3.connect(site.root / CACHE_DIR / CACHE_FILE) as db:
+        db.execute("UPDATE articles SET value = x'0042'")
+    db.close()
+    cache._MEMORY.clear()  # as in a new process: nothing in memory
+    write(site.content, "story-1.md", article("Story one, once more", day=2))
+    result = site.check()
+    assert result.parsed == len(list(site.content.iterdir()))
+
+
+def test_a_second_build_in_one_process_reads_nothing_again(site: Site) -> None:
+    again = site.build()
+    assert (again.parsed, again.rendered) == (0, 0)
+    assert again.write is not None and again.write.written == 0
+
+
+def test_a_new_process_uses_the_disk_cache(site: Site) -> None:
+    cache._MEMORY.clear()
+    write(site.content, "story-1.md", article("Story one, edited", day=2))
+    result = site.check()
+    assert result.parsed == 1
+    assert 0 < result.rendered < result.pages - 10  # only pages that show the article
+
+
+def test_no_cache_neither_reads_nor_writes_it(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(SEEDS, content)
+    result = build(make_config(tmp_path, content), now=NOW, cache=False)
+    assert result.articles_built > 0
+    assert not (tmp_path / CACHE_DIR).exists()
+
+
+def test_parallel_workers_write_what_one_process_writes(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build_module, "PARALLEL_FILES", 1)
+    monkeypatch.setattr(build_module, "PARALLEL_PAGES", 1)
+    out = site.root / "parallel"
+    result = build(make_config(site.root, site.content, output_dir=out), now=NOW,
+                   cache=False, jobs=2)
+    assert result.parsed == len(list(site.content.iterdir()))
+    assert files(out) == site.clean()
+
+
+edits = st.lists(st.tuples(
+    st.sampled_from(["edit", "add", "delete", "rename", "template"]),
+    st.integers(min_value=0, max_value=5),
+    st.text(alphabet="abc XYZ\n*#-", max_size=40),
+), min_size=1, max_size=3)
+
+
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=edits)
+def test_any_sequence_of_edits_builds_like_a_clean_build(
+        tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[str, int, str]]) -> None:
+    site = Site(tmp_path_factory.mktemp("project"))
+    site.build()
+    for action, n, text in steps:
+        names = sorted(p.name for p in site.content.iterdir())
+        name = names[n % len(names)]
+        if action == "edit":
+            write(site.content, name, article(f"Edited {text.strip()[:10]}", day=n % 9 + 1,
+                                               body=text or "x"))
+        elif action == "add":
+            write(site.content, f"new-{n}-{len(names)}.md", article(f"New {n}", body=text))
+        elif action == "delete" and len(names) > 1:
+            (site.content / name).unlink()
+        elif action == "rename":
+            (site.content / name).rename(site.content / f"renamed-{n}-{name}")
+        elif action == "template":
+            templates = site.root / "templates"
+            templates.mkdir(exist_ok=True)
+            (templates / "day.html").write_text(
+                f'{{% extends "!default/day.html" %}}{{% block title %}}{text!r} '
+                '{{ super() }}{% endblock %}', encoding="utf-8")
+        site.check()
+
+
+def test_files_unchanged_since_they_were_hashed_are_not_read_again(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    later = cache.time.time_ns() + 10_000_000_000
+    monkeypatch.setattr(cache.time, "time_ns", lambda: later)  # every file looks settled
+    cache._MEMORY.clear()
+    site.build()  # remembers size, inode, mtime and ctime with each hash
+    cache._MEMORY.clear()
+    reads: list[str] = []
+    real_read = build_module.read_file
+    monkeypatch.setattr(build_module, "read_file",
+                        lambda path, root: reads.append(path.name) or real_read(path, root))
+    write(site.content, "story-1.md", article("Story 2", day=2))  # same size, new bytes
+    result = site.build()
+    assert reads == ["story-1.md", "story-1.md"]  # hashed, then parsed
+    assert result.parsed == 1
+    assert files(site.root / "site") == site.clean()
+
+
+def test_nothing_changed_nothing_done_in_a_new_process(site: Site) -> None:
+    before = files(site.root / "site")
+    cache._MEMORY.clear()
+    result = site.build()
+    assert result.digest is None  # not even parsed articles were loaded
+    assert files(site.root / "site") == before
+    clean = build(make_config(site.root, site.content, output_dir=site.root / "clean"),
+                  now=NOW, cache=False)
+    for name in ("articles_read", "articles_built", "drafts_skipped", "undated", "pages",
+                 "problems", "link_problems"):
+        assert getattr(result, name) == getattr(clean, name), name
+
+
+def test_a_deleted_output_file_is_written_again(site: Site) -> None:
+    (site.root / "site" / "articles" / "story-1" / "index.html").unlink()
+    site.check()
+
+
+def test_the_clock_passing_an_article_date_rebuilds(tmp_path: Path) -> None:
+    site = Site(tmp_path)
+    write(site.content, "later.md", article("Later", day=5).replace("2024-03-05",
+                                                                     "2026-01-05"))
+    build(make_config(site.root, site.content, future=False), now=NOW)
+    later = NOW.replace(month=2)
+    result = build(make_config(site.root, site.content, future=False), now=later)
+    assert result.digest is not None and result.future_skipped == 0
+    out = site.root / "clean"
+    build(make_config(site.root, site.content, output_dir=out, future=False), now=later,
+          cache=False)
+    assert files(site.root / "site") == files(out)
