@@ -126,6 +126,9 @@ class Digest(Tool):
         shutil.rmtree(self.home / ".digest-cache", ignore_errors=True)
 
     def command(self, cold: bool) -> list[str]:
+        # Pelican and Hugo build no search index, so neither does digest here (Pagefind
+        # indexing every article page is measured on its own: BENCHMARKS.md).
+        (self.home / "digest.yaml").write_text("search: false\n", encoding="utf-8")
         return [*self.env.digest, "build", "--content", str(self.content), "--output",
                 str(self.output), "--quiet", *(["--no-cache"] if cold else [])]
 
