@@ -84,20 +84,23 @@ Progress = Callable[[str, int, int], None]  # (what, done, of how many)
 # Below these, starting worker processes costs more than it saves.
 PARALLEL_FILES = 64
 PARALLEL_PAGES = 200
-# Up to this many pages to render (an edit, an added article), the output is patched in
-# place, file by file; more (a template, many articles) go through the atomic swap.
+# In the live preview, up to this many pages to render (an edit, an added article) are
+# patched into the output file by file; more (a template, many articles) and every
+# `digest build` go through the atomic swap.
 PATCH_PAGES = 50
 
 
 def build(config: SiteConfig, *, now: datetime | None = None,
           progress: Progress | None = None, cache: bool = True,
-          jobs: int | None = None) -> BuildResult:
+          jobs: int | None = None, patch: bool = False) -> BuildResult:
     """Build the whole site into config.output_dir; raises BuildError on fatal problems.
 
     With `cache`, parsed articles and page keys are kept in `.digest-cache/` (and in this
     process's memory for the next build); without it, nothing is read from or written to it.
     `jobs` is how many processes parse and render when there is much to do (default: one per
-    core).
+    core). The output is always replaced in one atomic swap, except with `patch` (the live
+    preview, where an edit must show in milliseconds): then a small change is written into
+    the output file by file.
     """
     started = time.perf_counter()
     now = now or datetime.now(UTC)
@@ -143,7 +146,7 @@ def build(config: SiteConfig, *, now: datetime | None = None,
         page_keys = keys if store is not None else None
         old_pages = store.pages() if store is not None else {}
         result.write, new_pages = write_output(digest, config, publication, images, page_keys,
-                                               old_pages, jobs, progress, result)
+                                               old_pages, jobs, progress, result, patch)
         result.problems.sort(key=lambda p: (p.path, p.line or 0))
         if store is not None:
             store.save(set(keys.values()), new_pages)
@@ -384,14 +387,15 @@ def write_output(digest: Digest, config: SiteConfig, publication: Publication,
                  images: Mapping[str, LocalImage], entry_keys: dict[str, str] | None,
                  old_pages: dict[str, PageRecord],
                  jobs: int = 1, progress: Progress | None = None,
-                 result: BuildResult | None = None,
+                 result: BuildResult | None = None, patch: bool = False,
                  ) -> tuple[WriteResult, dict[str, PageRecord]]:
     """Digest -> the output folder; returns what was written and {page file: record} for
     the next build.
 
     A page whose input key and bytes are those of the last build is not rendered again
-    (its link problems are those found then); up to PATCH_PAGES rendered pages are
-    patched into the output, more go through a staging folder and one swap.
+    (its link problems are those found then); with `patch`, up to PATCH_PAGES rendered
+    pages are patched into the output, otherwise they go through a staging folder and one
+    swap.
     """
     output = config.resolve(config.output_dir)
     static, assets = static_files(config)
@@ -427,7 +431,7 @@ def write_output(digest: Digest, config: SiteConfig, publication: Publication,
     checked = {path: files[path] for path in files if path not in static}
     write: WriteResult | None = None
     warnings: list[str] = []
-    if previous and len(todo) <= PATCH_PAGES:
+    if patch and previous and len(todo) <= PATCH_PAGES:
         # a page where a folder is, a vanished file: then rebuild the whole folder
         with contextlib.suppress(OSError):
             write = _patch(output, job, todo, files, hashes, previous, paths, links, warnings)

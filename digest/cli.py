@@ -217,7 +217,7 @@ class Rebuild:
             config = self.config()
             if self.on_config is not None:
                 self.on_config(config)
-            result = build(config)
+            result = build(config, patch=True)
         except (ConfigError, BuildError, OutputError) as err:
             click.echo(f"{stamp} {what}: build failed: {err}", err=True)
             raise BuildFailed(str(err)) from err

@@ -41,15 +41,17 @@ def article(title: str, day: int = 1, topic: str = "Chips", body: str = "Some *t
 class Site:
     """A project folder (content, cache, output) and a clean build to compare with."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, patch: bool = False) -> None:
         self.root = root
+        self.patch = patch  # as the live preview writes: small changes patched in place
         self.content = root / "content"
         shutil.copytree(SEEDS, self.content)
         for i in range(3):
             write(self.content, f"story-{i}.md", article(f"Story {i}", day=i + 1))
 
     def build(self, **overrides: Any) -> BuildResult:
-        return build(make_config(self.root, self.content, **overrides), now=NOW)
+        return build(make_config(self.root, self.content, **overrides), now=NOW,
+                     patch=self.patch)
 
     def clean(self, **overrides: Any) -> dict[str, bytes]:
         """What a build without any cache writes into a fresh output folder."""
@@ -65,9 +67,9 @@ class Site:
         return result
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Site:
-    site = Site(tmp_path)
+@pytest.fixture(params=[False, True], ids=["swap", "patch"])
+def site(tmp_path: Path, request: pytest.FixtureRequest) -> Site:
+    site = Site(tmp_path, patch=request.param)
     site.build()
     return site
 
