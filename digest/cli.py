@@ -267,6 +267,10 @@ def preview_options(func: Any) -> Any:
                      "the system to report them (for network drives and some containers)."),
         click.option("--debounce", default=0.1, show_default=True, type=click.FloatRange(0),
                      help="Seconds of quiet after a change before rebuilding."),
+        click.option("--search/--no-search", default=None,
+                     help="Build the search index on every rebuild (it re-indexes every "
+                     "article: seconds on a large site). Default: off for serve, as in "
+                     "digest.yaml for watch."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -286,12 +290,15 @@ def preview_options(func: Any) -> Any:
 def serve_command(config_file: Path | None, content: Path | None, output: Path | None,
                   base_url: str | None, future: bool | None, strict: bool, quiet: bool,
                   drafts: bool, host: str, port: int, open_browser: bool, poll: bool,
-                  debounce: float) -> None:
+                  debounce: float, search: bool | None) -> None:
     """Build, serve the site, rebuild on change and reload open pages."""
     from .serve import Preview
 
+    # The search index is off by default here: Pagefind re-indexes every article on
+    # every edit, which would turn a millisecond reload into seconds on a large site.
     options = {"config_file": config_file, "content": content, "output": output,
-               "base_url": base_url, "future": future, "drafts": drafts}
+               "base_url": base_url, "future": future, "drafts": drafts,
+               "search": bool(search)}
     rebuild = Rebuild(options, strict, quiet)
     try:
         config = rebuild.config()
@@ -331,12 +338,12 @@ def serve_command(config_file: Path | None, content: Path | None, output: Path |
 @preview_options
 def watch_command(config_file: Path | None, content: Path | None, output: Path | None,
                   base_url: str | None, future: bool | None, strict: bool, quiet: bool,
-                  drafts: bool, poll: bool, debounce: float) -> None:
+                  drafts: bool, poll: bool, debounce: float, search: bool | None) -> None:
     """Build, then rebuild into the output folder on every change (no server)."""
     from .serve import BuildFailed
 
     options = {"config_file": config_file, "content": content, "output": output,
-               "base_url": base_url, "future": future, "drafts": drafts}
+               "base_url": base_url, "future": future, "drafts": drafts, "search": search}
     rebuild = Rebuild(options, strict, quiet)
     try:
         config = rebuild.config()

@@ -197,3 +197,15 @@ def test_strict_shows_article_problems_in_the_page(root: Path) -> None:
         server.until_state(lambda state: state["error"] is None)
     finally:
         assert server.interrupt() == 0
+
+
+def test_search_is_off_in_the_preview_unless_asked_for(root: Path) -> None:
+    for flags, expected in (((), 404), (("--search",), 200)):
+        server = Serve(root, *flags)
+        try:
+            status = server.get(server.base + "search/index.html")[0]
+            home = server.get(server.base)[1]
+        finally:
+            assert server.interrupt() == 0
+        assert status == expected, flags
+        assert ('role="search"' in home) == (expected == 200)
