@@ -76,16 +76,29 @@ def reads_digest(env: Environment, name: str,
             try:
                 assert env.loader is not None
                 source, _, _ = env.loader.get_source(env, current)
-                tree = env.parse(source)
+                memo[current] = _analyse(env, source)
             except (TemplateError, AssertionError):
                 return True
-            memo[current] = ("digest" in meta.find_undeclared_variables(tree),
-                             tuple(meta.find_referenced_templates(tree)))
         uses, referenced = memo[current]
         if uses or None in referenced:
             return True
         todo.extend(r for r in referenced if r is not None)
     return False
+
+
+_ANALYSED: dict[str, tuple[bool, tuple[str | None, ...]]] = {}
+
+
+def _analyse(env: Environment, source: str) -> tuple[bool, tuple[str | None, ...]]:
+    """Template source -> (uses `digest`, templates it references). Kept by source for the
+    life of the process: parsing every template on every rebuild was most of a preview's
+    rebuild on a small site."""
+    key = _hash(source)
+    if key not in _ANALYSED:
+        tree = env.parse(source)
+        _ANALYSED[key] = ("digest" in meta.find_undeclared_variables(tree),
+                          tuple(meta.find_referenced_templates(tree)))
+    return _ANALYSED[key]
 
 
 def value_key(value: Any, articles: Mapping[str, str],
