@@ -398,16 +398,9 @@ def write_output(digest: Digest, config: SiteConfig, publication: Publication,
     swap.
     """
     output = config.resolve(config.output_dir)
-    static, assets = static_files(config)
-    files = static | publication.files  # written every build: small, and cheap to make
-    for article in digest.articles:
-        if article.path in images:
-            files[article.url + images[article.path].name] = images[article.path].data
+    static, files, env, site = _render_inputs(digest, config, publication, images)
+    files |= publication.files  # written every build: small, and cheap to make
     try:
-        env = make_environment(config)
-        site = site_context(digest, config) | {
-            "assets": assets, "feeds_for": feed_links(publication.feeds, config),
-            "images": shown_images(digest.articles, images, config)}
         pages = [*site_pages(digest, config), Page(NOT_FOUND, NOT_FOUND, {})]
         keys = _page_keys(digest, config, env, site, entry_keys, pages)
     except TemplateError as err:
@@ -620,8 +613,22 @@ def render_site(digest: Digest, config: SiteConfig,
     (fingerprinted CSS and JS), images copied next to their articles, rendered pages,
     feeds, sitemap and the files GitHub Pages reads."""
     publication = publication or publish(digest, config)
-    files, assets = static_files(config)
-    images = images or {}
+    _, files, env, site = _render_inputs(digest, config, publication, images or {})
+    try:
+        files.update(render_pages(digest, config, env, extra=site))
+    except TemplateError as err:
+        raise BuildError(_template_error(err)) from err
+    files.update(publication.files)
+    return files
+
+
+def _render_inputs(digest: Digest, config: SiteConfig, publication: Publication,
+                   images: Mapping[str, LocalImage],
+                   ) -> tuple[dict[str, bytes], dict[str, bytes], Environment, dict[str, Any]]:
+    """What every way of rendering needs: the static files, those plus the lead images
+    copied next to their articles, the Jinja environment, and the site-wide context."""
+    static, assets = static_files(config)
+    files = dict(static)
     for article in digest.articles:
         if article.path in images:
             files[article.url + images[article.path].name] = images[article.path].data
@@ -630,11 +637,9 @@ def render_site(digest: Digest, config: SiteConfig,
         site = site_context(digest, config) | {
             "assets": assets, "feeds_for": feed_links(publication.feeds, config),
             "images": shown_images(digest.articles, images, config)}
-        files.update(render_pages(digest, config, env, extra=site))
     except TemplateError as err:
         raise BuildError(_template_error(err)) from err
-    files.update(publication.files)
-    return files
+    return static, files, env, site
 
 
 def minify_css(data: bytes) -> bytes:

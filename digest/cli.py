@@ -253,6 +253,16 @@ def _watcher(rebuild: Rebuild, config: SiteConfig, on_change: Callable[[list[Cha
     return watcher
 
 
+def _start(options: dict[str, Any], strict: bool, quiet: bool) -> tuple[Rebuild, SiteConfig]:
+    """The rebuilder for serve and watch, and the config it starts with (exit 2 if bad)."""
+    rebuild = Rebuild(options, strict, quiet)
+    try:
+        return rebuild, rebuild.config()
+    except ConfigError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+
+
 def _stop_on_sigterm() -> None:
     """SIGTERM stops serve and watch the way Ctrl-C does."""
     def interrupt(signum: int, frame: Any) -> None:
@@ -299,12 +309,7 @@ def serve_command(config_file: Path | None, content: Path | None, output: Path |
     options = {"config_file": config_file, "content": content, "output": output,
                "base_url": base_url, "future": future, "drafts": drafts,
                "search": bool(search)}
-    rebuild = Rebuild(options, strict, quiet)
-    try:
-        config = rebuild.config()
-    except ConfigError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(2)
+    rebuild, config = _start(options, strict, quiet)
     preview = Preview(rebuild, log=lambda text: click.echo(text, err=True))
     try:
         bound = preview.bind(host, port)
@@ -344,12 +349,7 @@ def watch_command(config_file: Path | None, content: Path | None, output: Path |
 
     options = {"config_file": config_file, "content": content, "output": output,
                "base_url": base_url, "future": future, "drafts": drafts, "search": search}
-    rebuild = Rebuild(options, strict, quiet)
-    try:
-        config = rebuild.config()
-    except ConfigError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(2)
+    rebuild, config = _start(options, strict, quiet)
 
     def on_change(changes: Sequence[Change]) -> None:
         with contextlib.suppress(BuildFailed):  # reported already; the next change retries
