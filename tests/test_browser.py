@@ -26,25 +26,15 @@ from urllib.request import urlopen
 import pytest
 
 from digest.build import build
+from tests.browser import launch, need
 from tests.conftest import NOW, REPO, SEEDS, make_config
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-REQUIRED = os.environ.get("DIGEST_REQUIRE_BROWSER") == "1"
 
-
-def need(condition: bool, reason: str) -> None:
-    """Skip when a tool is missing, unless CI requires the browser tests to run."""
-    if not condition:
-        if REQUIRED:
-            pytest.fail(f"DIGEST_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -76,16 +66,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    need(CHROMIUM.exists(), f"{CHROMIUM} is not installed")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        need(False, "playwright is not installed")
-        raise
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    yield from launch()
 
 
 class Watched:

@@ -4,44 +4,24 @@ last good page, and finds the server again after it restarts."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser import launch
 from tests.preview import Serve, copy_site
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-REQUIRED = os.environ.get("DIGEST_REQUIRE_BROWSER") == "1"
 TIMEOUT = 15_000  # ms
 
-
-def need(condition: bool, reason: str) -> None:
-    """Skip when a tool is missing, unless CI requires the browser tests to run."""
-    if not condition:
-        if REQUIRED:
-            pytest.fail(f"DIGEST_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    need(CHROMIUM.exists(), f"{CHROMIUM} is not installed")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        need(False, "playwright is not installed")
-        raise
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    yield from launch()
 
 
 @pytest.fixture
