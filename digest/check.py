@@ -15,16 +15,18 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
 
 from .config import SiteConfig
 from .meta import NOT_FOUND
 from .write import MANIFEST
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_URL_ATTRIBUTES = {"href", "src", "poster", "action", "data"}
+_URL_ATTRIBUTES = ("href", "src", "poster", "action", "data")
+_SRCSET_ATTRIBUTES = ("srcset", "imagesrcset")
 
 
 @dataclass(frozen=True)
@@ -37,38 +39,32 @@ class LinkProblem:
         return f"{self.file}: {self.link!r}: {self.message}"
 
 
-class _Links(HTMLParser):
-    """Collects the URLs a page points at (href, src, srcset and friends)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name in _URL_ATTRIBUTES:
-                self.found.append(value)
-            elif name in {"srcset", "imagesrcset"}:
-                self.found.extend(part.strip().split()[0] for part in value.split(",")
-                                  if part.strip())
-
-
+_URL_SELECTOR = ",".join(f"[{name}]" for name in (*_URL_ATTRIBUTES, *_SRCSET_ATTRIBUTES))
 _PARSED: dict[bytes, tuple[str, ...]] = {}  # page hash -> its links; pages repeat across builds
 
 
 def html_links(page: bytes) -> tuple[str, ...]:
-    """An HTML page -> the URLs it points at. Parsing is most of the check's cost, so a
-    page whose bytes did not change since the last build is not parsed again."""
+    """An HTML page -> the URLs it points at, in document order.
+
+    Lexbor parses as a browser does (entities in attributes decoded, comments and script
+    text ignored) at a tenth of html.parser's cost, which was most of a cold build's
+    link check. A page whose bytes did not change since the last build is not parsed again.
+    """
     key = hashlib.blake2b(page, digest_size=16).digest()
     if key not in _PARSED:
-        parser = _Links()
-        parser.feed(page.decode("utf-8", errors="replace"))
-        parser.close()
+        found: list[str] = []
+        for node in LexborHTMLParser(page).css(_URL_SELECTOR):
+            for name, value in node.attributes.items():
+                if value is None:
+                    continue
+                if name in _URL_ATTRIBUTES:
+                    found.append(value)
+                elif name in _SRCSET_ATTRIBUTES:
+                    found.extend(part.strip().split()[0] for part in value.split(",")
+                                 if part.strip())
         if len(_PARSED) > 200_000:
             _PARSED.clear()
-        _PARSED[key] = tuple(parser.found)
+        _PARSED[key] = tuple(found)
     return _PARSED[key]
 
 

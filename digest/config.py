@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 CONFIG_NAME = "digest.yaml"
+MARKDOWN_ENGINES = ("commonmark", "python-markdown")
 
 # Lines that scrapers leave in articles and readers never want to see.
 # Each is a regular expression matched (case-insensitively) against a whole line.
@@ -66,6 +67,7 @@ class SiteConfig:
     clean_links: bool = False
     remote_images: bool = False
     search: bool = True
+    markdown: str = "commonmark"
     cname: str = ""
     topic_aliases: dict[str, str] = field(default_factory=dict)
     topic_rules: tuple[TopicRule, ...] = ()
@@ -157,6 +159,9 @@ def _coerce(raw: dict[str, Any], path: Path | None) -> dict[str, Any]:
                 out[key] = str(value)
             else:
                 raise ConfigError(f"{where}: {key} must be a {kind.__name__}, not {value!r}")
+    if out.get("markdown", "commonmark") not in MARKDOWN_ENGINES:
+        raise ConfigError(f"{where}: markdown must be one of {', '.join(MARKDOWN_ENGINES)}, "
+                          f"not {out['markdown']!r}")
     if "timezone" in out:
         try:
             ZoneInfo(out["timezone"])

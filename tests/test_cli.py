@@ -96,3 +96,10 @@ def test_a_missing_content_folder_is_fatal(tmp_path: Path) -> None:
     done = run("build", "--content", "nowhere", cwd=tmp_path)
     assert done.returncode == 2 and "content folder does not exist" in done.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_an_unknown_markdown_engine_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "digest.yaml", "markdown: kramdown\n")
+    done = run("build", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "digest.yaml: markdown must be one of commonmark, python-markdown" in done.stderr

@@ -168,6 +168,53 @@ def test_markdown_is_sanitised_and_headings_shift() -> None:
     assert "<b>bold</b>" in a.body_html
 
 
+MARKDOWN_SYNTAX = """---
+title: T
+---
+A table:
+
+| model | maker |
+|---|---|
+| Llama | Meta |
+
+~~old~~ new, see https://example.org/x and a note[^1].
+
+[^1]: The note.
+
+- [x] shipped
+"""
+
+
+def test_commonmark_is_the_default_with_github_extensions() -> None:
+    html = article(MARKDOWN_SYNTAX).body_html
+    assert "<td>Llama</td>" in html and "<del>old</del>" in html
+    assert '<a href="https://example.org/x"' in html
+    # footnotes link both ways by id, and a task-list box stays visible as text
+    assert 'href="#fn-1" id="fnref-1"' in html and '<li id="fn-1">' in html
+    assert "<li>[x] shipped</li>" in html
+
+
+def test_python_markdown_engine_reads_extra_syntax() -> None:
+    config = SiteConfig(markdown="python-markdown")
+    text = "---\ntitle: T\n---\nTerm\n:   Its definition\n\n*[HTML]: Hypertext\n\nHTML.\n"
+    html = article(text, config=config).body_html
+    assert "<dl>" in html and "<dd>Its definition</dd>" in html
+    assert '<abbr title="Hypertext">HTML</abbr>' in html
+    assert "<td>Llama</td>" in article(MARKDOWN_SYNTAX, config=config).body_html
+
+
+@pytest.mark.parametrize("engine", ["commonmark", "python-markdown"])
+def test_only_footnote_ids_survive(engine: str) -> None:
+    text = '---\ntitle: T\n---\n<p id="search">x</p> <a id="fn-2" href="#x">y</a>\n'
+    html = article(text, config=SiteConfig(markdown=engine)).body_html
+    assert 'id="search"' not in html and 'id="fn-2"' in html
+
+
+def test_entity_encoded_schemes_are_reported() -> None:
+    found = problems('---\ntitle: T\n---\n<a href="java&#x09;script:alert(1)">x</a>\n')
+    assert "a.md: unsafe link 'javascript:' in the body; removed" in found
+
+
 def test_excerpt_is_the_first_paragraph_cut_at_a_word() -> None:
     a = article("Title\n\n" + " ".join(f"w{i}" for i in range(100)) + ".", "a.txt")
     assert a.excerpt.split()[-1] == "w39…"
