@@ -36,7 +36,7 @@ from .keys import (
 from .load import decode_source, find_sources, read_file, relative_name
 from .meta import NOT_FOUND
 from .model import Article, Digest, Problem
-from .normalise import apply_topic_rules, assign_slugs, duplicate_urls, future_problem, normalise
+from .normalise import assign_slugs, duplicate_urls, future_problem, normalise
 from .parallel import chunked, cores
 from .publish import Publication, feed_links, publish
 from .render import (
@@ -374,8 +374,6 @@ def _parse_files(root: Path, config: SiteConfig,
             out.append((rel, key, (None, problems)))
             continue
         article, article_problems = normalise(source, config)  # no `now`: cacheable
-        if article is not None:  # a function of the article alone, so cached with it
-            article = apply_topic_rules(article, config.topic_rules, config.default_topic)
         out.append((rel, key, (article, problems + article_problems)))
     return out
 

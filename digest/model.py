@@ -74,7 +74,6 @@ class Article:
     reading_minutes: int = 0
     draft: bool = False
     author: str = ""
-    text: str = ""  # plain text of the body, for topic rules and search
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property

@@ -594,7 +594,9 @@ def normalise(source: SourceFile, config: SiteConfig,
         title=title,
         published=published,
         updated=values.get("updated"),
-        topics=tuple(Topic(n, slugify(n)) for n in _dedupe(values.get("topics", ()))),
+        topics=tuple(Topic(n, slugify(n)) for n in _dedupe(values.get("topics", ())
+                                                           or topics_by_rules(
+            title, f"{standfirst} {plain}", config.topic_rules, config.default_topic))),
         source=source_value,
         original_url=original_url,
         excerpt=shorten(excerpt, 600),
@@ -606,7 +608,6 @@ def normalise(source: SourceFile, config: SiteConfig,
         reading_minutes=max(1, round(words / config.words_per_minute)) if words else 0,
         draft=draft,
         author=values.get("author", ""),
-        text=plain,
         meta={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
     )
     if now is not None and (future := future_problem(article, config, now)):
@@ -647,21 +648,19 @@ def _dedupe(names: Iterable[str]) -> list[str]:
 # ------------------------------------------------------------------ across articles
 
 
-def apply_topic_rules(article: Article, rules: tuple[TopicRule, ...],
-                      default: str) -> Article:
-    """An article with no topics gets those whose keywords it mentions, else `default`."""
-    if article.topics:
-        return article
-    title = article.title.casefold()
-    text = f"{article.standfirst} {article.text}".casefold()
+def topics_by_rules(title: str, text: str, rules: tuple[TopicRule, ...],
+                    default: str) -> list[str]:
+    """The topics of an article that names none: those whose keywords it mentions (the
+    title counts most), else `default`. The plain text is read here and not kept: it
+    would double the memory every article takes for the whole build."""
+    title, text = title.casefold(), text.casefold()
     scored = []
     for order, rule in enumerate(rules):
         in_title = any(_mentions(title, k) for k in rule.keywords)
         mentions = sum(_mentions(text, k) for k in rule.keywords)
         if in_title or mentions >= rule.min_mentions:
             scored.append((-(mentions + 5 * in_title), order, rule.name))
-    names = [name for _, _, name in sorted(scored)[:4]] or [default]
-    return replace(article, topics=tuple(Topic(n, slugify(n)) for n in names))
+    return [name for _, _, name in sorted(scored)[:4]] or [default]
 
 
 def _mentions(text: str, keyword: str) -> int:

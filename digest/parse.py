@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -193,8 +194,13 @@ _FINAL_PUNCTUATION = ".,;:!?…"
 _CLOSERS = "\"'”’»)]"
 
 
+@lru_cache(maxsize=16)
 def promo_matchers(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
-    return [re.compile(rf"^\s*(?:{p})\s*$", re.IGNORECASE) for p in patterns]
+    """The patterns as one expression (one match a line instead of one per pattern)."""
+    if not patterns:
+        return []
+    either = "|".join(f"(?:{p})" for p in patterns)
+    return [re.compile(rf"^\s*(?:{either})\s*$", re.IGNORECASE)]
 
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -301,7 +307,9 @@ def parse_plain(text: str, promo_patterns: tuple[str, ...] = (),
                 kept.append(remainder)
             continue
         kept.append(unit)
-    blocks = _blocks(kept, _vocabulary(kept))
+    # only a paragraph broken over several lines needs the words of the whole text
+    broken = any(len(unit) > 1 for unit in kept)
+    blocks = _blocks(kept, _vocabulary(kept) if broken else Counter())
     return PlainDoc(title, standfirst, dateline, tuple(blocks), tuple(dropped))
 
 

@@ -12,13 +12,13 @@ from digest.load import SourceFile
 from digest.model import Article
 from digest.normalise import (
     FieldProblem,
-    apply_topic_rules,
     assign_slugs,
     duplicate_urls,
     normalise,
     parse_datetime,
     safe_url,
     slugify,
+    topics_by_rules,
 )
 from tests.conftest import NOW, SEEDS
 
@@ -61,7 +61,7 @@ def test_plain_seed_001() -> None:
     assert a.published == datetime(2023, 9, 11, tzinfo=UTC)
     assert a.standfirst.startswith("Meta unveils")
     assert a.excerpt.startswith("Meta unveils")
-    assert a.topics == ()  # rules are applied later, across the site
+    assert [t.name for t in a.topics] == ["Uncategorized"]  # no rules in this config
     assert a.source is None
     assert a.word_count > 400 and a.reading_minutes == 2
     assert a.body_html.startswith("<p>In a pivotal move")
@@ -269,14 +269,15 @@ def test_slug_collisions_resolve_deterministically() -> None:
 
 
 def test_topic_rules() -> None:
-    rules = (TopicRule("Chips", ("Nvidia", "GPU")), TopicRule("Llama", ("Llama",), 5))
+    config = SiteConfig(topic_rules=(TopicRule("Chips", ("Nvidia", "GPU")),
+                                     TopicRule("Llama", ("Llama",), 5)), default_topic="Other")
     text = "Title about Llama\n\nNvidia makes a GPU. Nvidia again."
-    a = apply_topic_rules(article(text, "a.txt"), rules, "Uncategorized")
-    assert [t.name for t in a.topics] == ["Llama", "Chips"]
-    none = apply_topic_rules(article("Nothing\n\nAt all.", "b.txt"), rules, "Uncategorized")
-    assert [t.name for t in none.topics] == ["Uncategorized"]
-    own = apply_topic_rules(article("---\ntopics: [Own]\n---\nNvidia GPU"), rules, "U")
+    assert [t.name for t in article(text, "a.txt", config).topics] == ["Llama", "Chips"]
+    none = article("Nothing\n\nAt all.", "b.txt", config)
+    assert [t.name for t in none.topics] == ["Other"]
+    own = article("---\ntopics: [Own]\n---\nNvidia GPU", config=config)
     assert [t.name for t in own.topics] == ["Own"]
+    assert topics_by_rules("x", "a gpu, another GPU", config.topic_rules, "U") == ["Chips"]
 
 
 def test_duplicate_original_urls_warn() -> None:
