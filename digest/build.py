@@ -23,14 +23,13 @@ from .cache import Cache, Entry, cache_folder, code_fingerprint, entry_key, pars
 from .check import LinkProblem, check_site
 from .config import SiteConfig
 from .group import group
-from .images import IMAGE_SUFFIXES, LocalImage, find_local_images, shown_images
+from .images import ImageStat, LocalImage, find_local_images, image_files, shown_images
 from .keys import (
     Uncacheable,
     article_keys,
     digest_key,
     page_key,
     reads_digest,
-    templates_key,
     value_key,
 )
 from .load import decode_source, find_sources, read_file, relative_name
@@ -42,10 +41,11 @@ from .publish import Publication, feed_links, publish
 from .render import (
     BUILTIN_TEMPLATES,
     Page,
-    make_environment,
     render_page,
     render_pages,
+    shared_environment,
     site_context,
+    templates_key,
 )
 from .render import pages as site_pages
 from .search import BUNDLE, SearchUnavailable, search_index, searchable
@@ -138,8 +138,7 @@ def build(config: SiteConfig, *, now: datetime | None = None,
         result.undated = len(digest.undated)
 
         publication = publish(digest, config)
-        images, image_problems = find_local_images(digest.articles,
-                                                   config.resolve(config.content_dir))
+        images, image_problems = find_local_images(digest.articles, scan.root, scan.images)
         result.problems.extend(image_problems)
         result.feeds, result.feed_undated = len(publication.feeds), publication.undated
         result.sitemap_urls = publication.sitemap_urls
@@ -182,31 +181,16 @@ def _summary(result: BuildResult) -> dict[str, Any]:
 def _inputs_key(config: SiteConfig, scan: Scan) -> str:
     """Everything a build reads: code, config, templates, static files, every article file."""
     try:
-        templates = templates_key(make_environment(config))
+        _, templates = shared_environment(config)
     except TemplateError:
         templates = "unreadable"
     digest = hashlib.sha256(f"{code_fingerprint()}|{config!r}|{templates}".encode())
     for rel, data in sorted(read_static(config).items()):
         digest.update(f"|{rel}|{hashlib.sha256(data).hexdigest()}".encode())
     digest.update(repr(sorted(scan.hashed.items())).encode())
-    digest.update(repr(_image_stats(config.resolve(config.content_dir))).encode())
+    digest.update(repr(sorted(scan.images.items())).encode())
     digest.update(repr(sorted(scan.unreadable.items()) + scan.problems).encode())
     return digest.hexdigest()
-
-
-def _image_stats(content: Path) -> list[tuple[str, int, int, int]]:
-    """Every image file in the content folder, by its stat: a lead image can be added,
-    changed or removed without any article changing."""
-    found = []
-    for folder, dirs, names in os.walk(content):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            if name.lower().endswith(IMAGE_SUFFIXES):
-                with contextlib.suppress(OSError):
-                    stat = os.stat(os.path.join(folder, name))
-                    found.append((os.path.join(folder, name), stat.st_size, stat.st_mtime_ns,
-                                  stat.st_ctime_ns))
-    return found
 
 
 def _valid_until(articles: list[Article], now: datetime) -> float:
@@ -269,6 +253,7 @@ class Scan:
     paths: list[Path]
     rels: list[str]
     problems: list[Problem]  # what find_sources passed over
+    images: dict[str, ImageStat]  # every image file (a lead image can change on its own)
     hashed: dict[str, str] = field(default_factory=dict)  # rel -> cache key
     unreadable: dict[str, tuple[str | None, Entry]] = field(default_factory=dict)
 
@@ -283,7 +268,7 @@ def scan_sources(config: SiteConfig, cache: Cache | None) -> Scan:
                          "digest.yaml or pass --content DIR)")
     paths, problems = find_sources(content, exclude=(output,))
     root = content.resolve()
-    scan = Scan(root, paths, [_rel(path, root) for path in paths], problems)
+    scan = Scan(root, paths, [_rel(path, root) for path in paths], problems, image_files(root))
     if cache is None:
         return scan
     for path, rel in zip(paths, scan.rels, strict=True):
@@ -631,7 +616,7 @@ def _render_inputs(digest: Digest, config: SiteConfig, publication: Publication,
         if article.path in images:
             files[article.url + images[article.path].name] = images[article.path].data
     try:
-        env = make_environment(config)
+        env, _ = shared_environment(config)
         site = site_context(digest, config) | {
             "assets": assets, "feeds_for": feed_links(publication.feeds, config),
             "images": shown_images(digest.articles, images, config)}

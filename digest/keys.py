@@ -47,16 +47,6 @@ def digest_key(digest: Digest, keys: Mapping[str, str]) -> str:
     return _hash("|".join(keys[a.path] for a in digest.articles))
 
 
-def templates_key(env: Environment) -> str:
-    """Every template the environment can load, by name and source."""
-    assert env.loader is not None
-    parts = []
-    for name in env.list_templates():
-        source, _, _ = env.loader.get_source(env, name)
-        parts.append(f"{name}\0{source}")
-    return _hash("\0\0".join(parts))
-
-
 def reads_digest(env: Environment, name: str,
                  memo: dict[str, tuple[bool, tuple[str | None, ...]]] | None = None) -> bool:
     """Does this template, or one it extends, includes or imports, use `digest`?

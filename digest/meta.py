@@ -146,6 +146,8 @@ def _title_and_description(template: str, context: Mapping[str, Any],
     if "year" in context:
         year = context["year"]
         return str(year.year), f"{stories(year.count)} in {year.year} in {config.title}."
+    if template == "undated.html":
+        return "Undated stories", f"{stories(context['total'])} without a date in {config.title}."
     names = {"topics.html": "Topics", "sources.html": "Sources", "archive.html": "Archive",
              NOT_FOUND: "Page not found"}
     return names.get(template, config.title), config.description

@@ -99,6 +99,10 @@ def source_path(slug: str, page: int = 1) -> str:
     return f"sources/{slug}/" + (f"page/{page}/" if page > 1 else "")
 
 
+def undated_path(page: int = 1) -> str:
+    return "archive/undated/" + (f"page/{page}/" if page > 1 else "")
+
+
 def day_path(day: date) -> str:
     return f"{day.year:04d}/{day.month:02d}/{day.day:02d}/"
 

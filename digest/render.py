@@ -6,6 +6,7 @@ root, under a subpath such as /repo/, and opened straight from disk.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import posixpath
@@ -37,6 +38,7 @@ from .model import (
     month_path,
     source_path,
     topic_path,
+    undated_path,
     year_path,
 )
 
@@ -76,6 +78,37 @@ def make_environment(config: SiteConfig) -> Environment:
     env.globals["version"] = __version__
     env.globals["by_day"] = lambda articles: by_day(articles, zone)
     return env
+
+
+def templates_key(env: Environment) -> str:
+    """Every template the environment can load, by name and source."""
+    assert env.loader is not None
+    parts = []
+    for name in env.list_templates():
+        source, _, _ = env.loader.get_source(env, name)
+        parts.append(f"{name}\0{source}")
+    return hashlib.sha256("\0\0".join(parts).encode()).hexdigest()
+
+
+_ENVIRONMENTS: dict[tuple[str, ...], tuple[str, Environment]] = {}
+
+
+def shared_environment(config: SiteConfig) -> tuple[Environment, str]:
+    """The environment for this config and the key of its templates' sources.
+
+    While the sources stay the same, the environment (with the templates it compiled)
+    is the one the last build of this process used: compiling the theme again was a
+    third of a live-preview rebuild. Any change to any template, or a template added
+    or removed, gives a new environment, so nothing compiled from old sources is used.
+    """
+    fresh = make_environment(config)
+    key = templates_key(fresh)
+    slot = (str(config.root.resolve()), repr(config.templates_dir), config.timezone)
+    known = _ENVIRONMENTS.get(slot)
+    if known is not None and known[0] == key:
+        return known[1], key
+    _ENVIRONMENTS[slot] = (key, fresh)
+    return fresh, key
 
 
 def _iso(d: date) -> str:
@@ -168,9 +201,13 @@ def paginate(articles: Sequence[Article], size: int,
 
 def pages(digest: Digest, config: SiteConfig) -> Iterator[Page]:
     """Every HTML page of the site, with the template and context that render it."""
+    # Undated stories have no day to go to: the front page shows the first page of them
+    # and archive/undated/ all of them, a page at a time (a folder of plain-text files
+    # can hold thousands, which made a front page of megabytes).
     yield Page("", "index.html", {
         "days": digest.days[: config.front_page_days],
-        "undated": digest.undated,
+        "undated": digest.undated[: config.page_size],
+        "undated_total": len(digest.undated),
         "more_days": len(digest.days) > config.front_page_days,
     })
     for article in digest.articles:
@@ -185,7 +222,11 @@ def pages(digest: Digest, config: SiteConfig) -> Iterator[Page]:
     for source_group in digest.sources:
         yield from _listing(source_group.articles, "source", source_group.source,
                             partial(source_path, source_group.source.slug), config)
-    yield Page("archive/", "archive.html", {"undated": digest.undated})
+    yield Page("archive/", "archive.html", {"undated_total": len(digest.undated)})
+    if digest.undated:
+        for page in paginate(digest.undated, config.page_size, undated_path):
+            yield Page(undated_path(page.number), "undated.html",
+                       {"page": page, "total": len(digest.undated)})
     if config.search:
         yield Page("search/", "search.html", {})
     for year in digest.years:
@@ -242,6 +283,7 @@ def site_context(digest: Digest, config: SiteConfig) -> dict[str, Any]:
             "day": day_path,
             "month": month_path,
             "year": year_path,
+            "undated": undated_path,
         },
         "assets": {},
         "images": {},  # article path -> ShownImage; see images.py

@@ -56,7 +56,9 @@ def test_topic_source_and_archive_pages(seeds: Path, build_site: BuildSite) -> N
     assert (site / "2023" / "09" / "index.html").is_file()
     assert (site / "2023" / "index.html").is_file()
     archive = text(site / "archive" / "index.html")
-    assert ">Undated</h2>" in archive and TITLES[3] in archive
+    assert ">Undated</h2>" in archive and "undated/index.html" in archive
+    undated = text(site / "archive" / "undated" / "index.html")
+    assert TITLES[3] in undated and "3 stories carry no publication date" in undated
     assert (site / "sources" / "index.html").is_file()
 
 

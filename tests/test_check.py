@@ -119,5 +119,5 @@ def test_build_summary_tells_about_feeds(seeds: Path, tmp_path: Path) -> None:
     assert without.exit_code == 0, without.output
     assert "feeds and sitemap not written" in without.output
     with_base = runner.invoke(main, [*args, "--base-url", BASE])
-    assert "5 feeds (Atom, RSS, JSON Feed), sitemap of 18 URLs" in with_base.output
+    assert "5 feeds (Atom, RSS, JSON Feed), sitemap of 19 URLs" in with_base.output
     assert "3 undated articles left out of the feeds" in with_base.output

@@ -8,6 +8,7 @@ import pytest
 
 from digest.config import SiteConfig
 from digest.render import Links
+from tests.conftest import BuildSite, write
 
 
 @pytest.mark.parametrize(
@@ -49,3 +50,18 @@ def test_a_site_template_overrides_and_extends_the_default(tmp_path: Path, seeds
     html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert '<meta name="x-custom" content="1">' in html
     assert "Meta and the AI race" in html
+
+
+def test_undated_stories_are_paginated_and_the_front_page_shows_one_page(
+        tmp_path: Path, build_site: BuildSite) -> None:
+    for i in range(5):
+        write(tmp_path / "content", f"note-{i}.txt", f"Undated note {i}\n\nNo date here.\n")
+    _, site = build_site(tmp_path / "content", page_size=2)
+    front = (site / "index.html").read_text()
+    assert front.count('class="card-title"') == 2
+    assert "All 5 undated stories" in front
+    first = (site / "archive/undated/index.html").read_text()
+    assert "page 1 of 3" in first and 'href="../../archive/undated/page/2/index.html"' in first
+    last = (site / "archive/undated/page/3/index.html").read_text()
+    assert "Undated note 4" in last and 'rel="prev"' in last
+    assert "Stories without a date" in (site / "archive/index.html").read_text()
