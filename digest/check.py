@@ -15,6 +15,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -129,35 +130,43 @@ def check_site(files: Mapping[str, bytes], config: SiteConfig,
 def check_link(page: str, link: str, files: Collection[str],
                config: SiteConfig) -> str | None:
     """One link on one page -> what is wrong with it, or None."""
-    link = link.strip()
-    base_url, base_path = config.base_url, config.base_path
+    problem, target, folder = _resolve(posixpath.dirname(page), page == NOT_FOUND,
+                                       link.strip(), config.base_url, config.base_path)
+    if problem is not None or target is None or _exists(target, folder, files):
+        return problem
+    return "broken link: no such file in the output"
+
+
+@lru_cache(maxsize=65536)
+def _resolve(folder: str, not_found: bool, link: str, base_url: str,
+             base_path: str) -> tuple[str | None, str | None, bool]:
+    """A link on a page in `folder` -> (what is wrong with it, or the site file it
+    points to and whether that is a folder). Pages in one folder share most of their
+    links, so each is worked out once."""
     if not link or link.startswith("#"):
-        return None
+        return None, None, False
     if base_url and link.startswith(base_url):
         target = link[len(base_url):]
     elif link.startswith("//") or _SCHEME.match(link):
-        return None  # another site, mailto:, data: …
+        return None, None, False  # another site, mailto:, data: …
     elif link.startswith("/"):
         if not link.startswith(base_path):
             return (f"root-absolute link outside the base path {base_path!r}: it breaks "
-                    "when the site is served from a subpath")
-        if page != NOT_FOUND:
+                    "when the site is served from a subpath"), None, False
+        if not not_found:
             return ("root-absolute link: it breaks when the site is opened from disk or "
-                    "moved; templates should use url()")
+                    "moved; templates should use url()"), None, False
         target = link[len(base_path):]
-    elif page == NOT_FOUND:
+    elif not_found:
         return ("relative link in 404.html: GitHub Pages shows this page at any depth, "
-                "so its links must start at the base path (Links(rooted=True))")
+                "so its links must start at the base path (Links(rooted=True))"), None, False
     else:
-        folder = posixpath.dirname(page)
         target = posixpath.join(folder, link) if folder else link
     target = unquote(urlsplit(target).path)
     normal = posixpath.normpath(target) if target else "."
     if normal == ".." or normal.startswith("../"):
-        return "points outside the site"
-    if _exists(normal, target.endswith("/") or target == "", files):
-        return None
-    return "broken link: no such file in the output"
+        return "points outside the site", None, False
+    return None, normal, target.endswith("/") or target == ""
 
 
 def _exists(path: str, folder: bool, files: Collection[str]) -> bool:

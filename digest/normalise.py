@@ -53,7 +53,7 @@ class FieldProblem(Exception):
 
 def clean_text(value: str) -> str:
     """Collapse white space and drop control, zero-width and bidi characters."""
-    return re.sub(r"\s+", " ", strip_controls(value)).strip()
+    return " ".join(strip_controls(value).split())
 
 
 def text_of(value: Any, field: str) -> str:

@@ -220,7 +220,7 @@ def strip_promo_markdown(text: str, patterns: tuple[str, ...]) -> tuple[str, lis
     for line in text.split("\n"):
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
-        plain = _MD_MARKUP.sub("", _MD_LINK.sub(r"\1", line)).strip()
+        plain = _MD_MARKUP.sub("", _MD_LINK.sub(r"\1", line) if "](" in line else line).strip()
         if in_fence or not plain:
             taking_list = taking_list and not plain
             kept.append(line)
@@ -398,7 +398,9 @@ def _is_link_line(line: str, by_blank_lines: bool) -> bool:
 
 
 def _same_title(line: str, title: str) -> bool:
-    return _fold(line) == _fold(title)
+    # folding a whole paragraph to compare it with a title is most of the cost: a line
+    # more than twice as long (plus punctuation) cannot be the same title
+    return len(line) <= 2 * len(title) + 20 and _fold(line) == _fold(title)
 
 
 def _fold(text: str) -> str:
@@ -411,7 +413,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u2
 
 def _clean_inline(text: str) -> str:
     """Collapse white space and remove control, zero-width and bidi-override characters."""
-    return re.sub(r"\s+", " ", strip_controls(text)).strip()
+    return " ".join(strip_controls(text).split())
 
 
 def strip_controls(text: str) -> str:

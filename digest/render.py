@@ -64,6 +64,9 @@ def make_environment(config: SiteConfig) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # shared_environment gives a new environment when any source changes, so
+        # templates need not be checked for changes (four stats a page) as they render
+        auto_reload=False,
     )
     zone = config.zone
     env.filters["local"] = lambda dt: dt.astimezone(zone)
