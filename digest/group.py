@@ -76,9 +76,13 @@ def _bucket(items: Iterable[V], key: Callable[[V], K]) -> dict[K, list[V]]:
 
 def _canonical_topics(articles: list[Article], config: SiteConfig) -> list[Article]:
     """'AI', 'ai' and ' Ai ' become one topic named by config's alias or the commonest spelling."""
+    spelt: dict[str, str] = {}  # a site has few topics, named many times over
+
     def spelling(name: str) -> str:
-        name = " ".join(name.split())
-        return config.topic_aliases.get(name.casefold(), name)
+        if name not in spelt:
+            tidy = " ".join(name.split())
+            spelt[name] = config.topic_aliases.get(tidy.casefold(), tidy)
+        return spelt[name]
 
     def key(name: str) -> str:
         return spelling(name).casefold()

@@ -119,7 +119,13 @@ def page_key(page: Page, base: str, articles: Mapping[str, str], digest: str | N
 
 def _walk(value: Any, articles: Mapping[str, str], out: list[str],
           memo: dict[int, str]) -> None:
-    if value is None or isinstance(value, bool | int | float | str | PurePath):
+    kind = type(value)
+    if kind is Article:  # the commonest by far: every page's context is mostly articles
+        key = articles.get(value.path)
+        if key is None:
+            raise Uncacheable(value.path)
+        out.append("A" + key)
+    elif kind is str or value is None or isinstance(value, bool | int | float | PurePath):
         out.append(repr(value))
     elif isinstance(value, bytes):
         out.append("b" + _hash_bytes(value))
@@ -137,7 +143,8 @@ def _walk(value: Any, articles: Mapping[str, str], out: list[str],
         out.append("]")
     elif isinstance(value, dict):
         out.append("{")
-        for key in sorted(value, key=repr):
+        for key in sorted(value, key=repr) if any(type(k) is not str for k in value) \
+                else sorted(value):
             out.append(repr(key))
             _walk(value[key], articles, out, memo)
         out.append("}")

@@ -690,6 +690,13 @@ def assign_slugs(articles: Iterable[Article]) -> tuple[list[Article], list[Probl
     return out, problems
 
 
+@lru_cache(maxsize=200_000)
+def _story_key(url: str) -> str:
+    """https://www.x.com/a/ and https://x.com/a are one story."""
+    parts = urlsplit(url)
+    return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}?{parts.query}"
+
+
 def duplicate_urls(articles: Iterable[Article]) -> list[Problem]:
     """Two files for one original story: both are kept, and the later file says so."""
     first: dict[str, str] = {}
@@ -697,8 +704,7 @@ def duplicate_urls(articles: Iterable[Article]) -> list[Problem]:
     for article in sorted(articles, key=lambda a: a.path):
         if not article.original_url.startswith("http"):
             continue
-        parts = urlsplit(article.original_url)
-        key = f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}?{parts.query}"
+        key = _story_key(article.original_url)
         if key in first:
             problems.append(Problem(article.path, f"same original URL as {first[key]}; "
                                     "both are kept"))

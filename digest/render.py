@@ -13,7 +13,7 @@ import posixpath
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -162,7 +162,7 @@ class Page:
     template: str
     context: dict[str, Any]
 
-    @property
+    @cached_property
     def file(self) -> str:
         return self.path + "index.html" if self.path == "" or self.path.endswith("/") else self.path
 

@@ -24,7 +24,9 @@ from .load import ARTICLE_SUFFIXES, LITTER_PATTERNS
 # "4913" probe, swap files, hidden folders such as .git), on top of what load skips.
 LITTER = (*LITTER_PATTERNS, ".*", "*.swx", "*.part", "4913", "__pycache__", "*.pyc",
           "Thumbs.db", "desktop.ini")
-DEFAULT_DELAY = 0.1  # seconds of quiet that end a burst
+# Seconds of quiet that end a burst. An editor's save (temporary file, rename, chmod)
+# and a git checkout's writes come within milliseconds of each other.
+DEFAULT_DELAY = 0.05
 MAX_WAIT = 2.0  # a stream of changes that never pauses still rebuilds this often
 
 

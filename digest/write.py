@@ -75,7 +75,9 @@ def _write_manifest(folder: Path, hashes: Mapping[str, str], pending: list[str] 
     if pending:
         manifest["pending"] = pending
     temporary = folder / f".{MANIFEST}.tmp-{os.getpid()}"
-    temporary.write_text(json.dumps(manifest, indent=0), encoding="utf-8")
+    # an entry a line, for people reading it, by the C encoder (indent= is pure Python)
+    temporary.write_text(json.dumps(manifest, separators=(",\n", ": ")) + "\n",
+                         encoding="utf-8")
     os.replace(temporary, folder / MANIFEST)
 
 
