@@ -20,7 +20,7 @@ from typing import Any
 
 from jinja2 import Environment, TemplateError, meta
 
-from .model import Article, Digest
+from .model import Article, Digest, Image, Source, Topic
 from .render import Page, Paginated
 
 
@@ -117,6 +117,9 @@ def page_key(page: Page, base: str, articles: Mapping[str, str], digest: str | N
     return _hash(f"{base}|{page.path}|{page.template}|{context}|{digest or ''}")
 
 
+_VALUE_OBJECTS = (Topic, Source, Image)
+
+
 def _walk(value: Any, articles: Mapping[str, str], out: list[str],
           memo: dict[int, str]) -> None:
     kind = type(value)
@@ -139,8 +142,13 @@ def _walk(value: Any, articles: Mapping[str, str], out: list[str],
     elif isinstance(value, list | tuple):
         out.append("[")
         for item in value:
-            _walk(item, articles, out, memo)
+            if type(item) is Article and item.path in articles:
+                out.append("A" + articles[item.path])
+            else:
+                _walk(item, articles, out, memo)
         out.append("]")
+    elif kind in _VALUE_OBJECTS:  # plain values all the way down: their repr says it all
+        out.append(repr(value))
     elif isinstance(value, dict):
         out.append("{")
         for key in sorted(value, key=repr) if any(type(k) is not str for k in value) \
