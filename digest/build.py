@@ -273,7 +273,7 @@ def scan_sources(config: SiteConfig, cache: Cache | None) -> Scan:
         return scan
     for path, rel in zip(paths, scan.rels, strict=True):
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:
             stat = None
         sha = cache.known_hash(rel, stat) if stat is not None else None
@@ -339,7 +339,7 @@ def load_articles(scan: Scan, config: SiteConfig, now: datetime, cache: Cache | 
 def _rel(path: Path, root: Path) -> str:
     """A path found under root -> its path inside root, as read_file names it."""
     text, prefix = str(path), str(root) + os.sep
-    if text.startswith(prefix) and not path.is_symlink():
+    if text.startswith(prefix) and not os.path.islink(text):
         return text[len(prefix):].replace(os.sep, "/")
     return relative_name(path, root)
 

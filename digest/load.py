@@ -56,10 +56,15 @@ def _walk(folder: Path, root: Path, excluded: set[Path], seen: set[Path],
         problems.append(Problem(_rel(folder, root), f"cannot list the folder: {err.strerror}"))
         return
     for entry in entries:
-        path = Path(entry.path)
         if _ignored(entry.name):
             continue
-        if entry.is_symlink():
+        linked = entry.is_symlink()
+        if not linked and entry.is_file():  # the common case, without a Path per entry
+            if os.path.splitext(entry.name)[1].lower() in ARTICLE_SUFFIXES:
+                yield Path(entry.path)
+            continue
+        path = Path(entry.path)
+        if linked:
             target = path.resolve()
             if not target.is_relative_to(root):
                 problems.append(Problem(_rel(path, root), "symlink points outside the content "
