@@ -144,8 +144,9 @@ def build(config: SiteConfig, *, now: datetime | None = None,
         result.sitemap_urls = publication.sitemap_urls
         page_keys = keys if store is not None else None
         old_pages = store.pages() if store is not None else {}
+        spare = cache_folder(config) / SPARE if store is not None else None
         result.write, new_pages = write_output(digest, config, publication, images, page_keys,
-                                               old_pages, jobs, progress, result, patch)
+                                               old_pages, jobs, progress, result, patch, spare)
         result.problems.sort(key=lambda p: (p.path, p.line or 0))
         if store is not None:
             store.save(set(keys.values()), new_pages)
@@ -181,7 +182,7 @@ def _summary(result: BuildResult) -> dict[str, Any]:
 def _inputs_key(config: SiteConfig, scan: Scan) -> str:
     """Everything a build reads: code, config, templates, static files, every article file."""
     try:
-        _, templates = shared_environment(config)
+        _, templates = shared_environment(config, cache_folder(config) / "templates")
     except TemplateError:
         templates = "unreadable"
     digest = hashlib.sha256(f"{code_fingerprint()}|{config!r}|{templates}".encode())
@@ -363,6 +364,9 @@ def _parse_files(root: Path, config: SiteConfig,
     return out
 
 
+# In the cache folder: the site the last build replaced, where the next one starts.
+SPARE = "previous-site"
+
 PageRecord = tuple[str, str, str]  # (input key, hash of the bytes, link problems as JSON)
 
 
@@ -371,7 +375,7 @@ def write_output(digest: Digest, config: SiteConfig, publication: Publication,
                  old_pages: dict[str, PageRecord],
                  jobs: int = 1, progress: Progress | None = None,
                  result: BuildResult | None = None, patch: bool = False,
-                 ) -> tuple[WriteResult, dict[str, PageRecord]]:
+                 spare: Path | None = None) -> tuple[WriteResult, dict[str, PageRecord]]:
     """Digest -> the output folder; returns what was written and {page file: record} for
     the next build.
 
@@ -413,7 +417,7 @@ def write_output(digest: Digest, config: SiteConfig, publication: Publication,
             write = _patch(output, job, todo, files, hashes, previous, paths, links, warnings)
     if write is None:
         write = _replace(output, job, todo, files, hashes, paths, links, jobs, progress,
-                         warnings)
+                         warnings, spare)
     if result is not None:
         result.rendered = len(todo)
         result.warnings.extend(warnings)
@@ -475,9 +479,10 @@ def _patch(output: Path, job: _RenderJob, todo: list[int], files: dict[str, byte
 
 def _replace(output: Path, job: _RenderJob, todo: list[int], files: dict[str, bytes],
              hashes: dict[str, str], paths: set[str], links: dict[str, str], jobs: int,
-             progress: Progress | None, warnings: list[str]) -> WriteResult:
+             progress: Progress | None, warnings: list[str],
+             spare: Path | None = None) -> WriteResult:
     """Write the whole site into a staging folder (rendering in parallel) and swap it in."""
-    staging = Staging(output)
+    staging = Staging(output, spare)
     try:
         for path, data in files.items():
             staging.put(path, data)
@@ -492,6 +497,7 @@ def _replace(output: Path, job: _RenderJob, todo: list[int], files: dict[str, by
         for chunk, counts, error in parallel.run(task, chunked(todo, 50), workers):
             if error:
                 raise BuildError(error)
+            staging.mark(chunk)
             for path, (digest, problems) in chunk.items():
                 hashes[path], links[path] = digest, problems
             if counts is not None:  # rendered in another process

@@ -6,6 +6,7 @@ root, under a subpath such as /repo/, and opened straight from disk.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -20,6 +21,7 @@ from typing import Any
 from jinja2 import (
     ChoiceLoader,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
@@ -96,13 +98,16 @@ def templates_key(env: Environment) -> str:
 _ENVIRONMENTS: dict[tuple[str, ...], tuple[str, Environment]] = {}
 
 
-def shared_environment(config: SiteConfig) -> tuple[Environment, str]:
+def shared_environment(config: SiteConfig,
+                       compiled: Path | None = None) -> tuple[Environment, str]:
     """The environment for this config and the key of its templates' sources.
 
     While the sources stay the same, the environment (with the templates it compiled)
     is the one the last build of this process used: compiling the theme again was a
     third of a live-preview rebuild. Any change to any template, or a template added
     or removed, gives a new environment, so nothing compiled from old sources is used.
+    With `compiled` (a folder in the cache), Jinja keeps the compiled templates there
+    for the next process, by the checksum of their source.
     """
     fresh = make_environment(config)
     key = templates_key(fresh)
@@ -110,6 +115,10 @@ def shared_environment(config: SiteConfig) -> tuple[Environment, str]:
     known = _ENVIRONMENTS.get(slot)
     if known is not None and known[0] == key:
         return known[1], key
+    if compiled is not None:  # compiled templates kept on disk for the next process
+        with contextlib.suppress(OSError):
+            compiled.mkdir(parents=True, exist_ok=True)
+            fresh.bytecode_cache = FileSystemBytecodeCache(str(compiled))
     _ENVIRONMENTS[slot] = (key, fresh)
     return fresh, key
 
