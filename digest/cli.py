@@ -17,10 +17,9 @@ import click
 from . import __version__
 from .build import BuildError, BuildResult, build
 from .check import check_site, read_output
-from .config import ConfigError, SiteConfig, find_config, load_config, normalise_base_url
+from .config import DEBOUNCE, ConfigError, SiteConfig, find_config, load_config, normalise_base_url
 from .model import Problem
 from .progress import progress_bar
-from .watch import DEFAULT_DELAY
 from .write import OutputError, WriteResult
 
 if TYPE_CHECKING:  # serve and watch (and watchdog) are imported only when used
@@ -276,7 +275,7 @@ def preview_options(func: Any) -> Any:
     options = [
         click.option("--poll", is_flag=True, help="Poll for changes instead of waiting for "
                      "the system to report them (for network drives and some containers)."),
-        click.option("--debounce", default=DEFAULT_DELAY, show_default=True,
+        click.option("--debounce", default=DEBOUNCE, show_default=True,
                      type=click.FloatRange(0),
                      help="Seconds of quiet after a change before rebuilding."),
         click.option("--search/--no-search", default=None,

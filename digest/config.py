@@ -13,6 +13,10 @@ import yaml
 
 CONFIG_NAME = "digest.yaml"
 MARKDOWN_ENGINES = ("commonmark", "python-markdown")
+# Seconds of quiet that end a burst of changes in the live preview. An editor's save
+# (temporary file, rename, chmod) and a git checkout's writes come within milliseconds
+# of each other. Here, not in watch.py, so that `digest build` need not import it.
+DEBOUNCE = 0.05
 
 # Lines that scrapers leave in articles and readers never want to see.
 # Each is a regular expression matched (case-insensitively) against a whole line.

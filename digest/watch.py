@@ -17,16 +17,14 @@ from fnmatch import fnmatch
 from pathlib import Path, PurePath
 from typing import Any
 
-from .config import SiteConfig
+from .config import DEBOUNCE, SiteConfig
 from .load import ARTICLE_SUFFIXES, LITTER_PATTERNS
 
 # What editors, VCSs and operating systems write next to the real files (vim's
 # "4913" probe, swap files, hidden folders such as .git), on top of what load skips.
 LITTER = (*LITTER_PATTERNS, ".*", "*.swx", "*.part", "4913", "__pycache__", "*.pyc",
           "Thumbs.db", "desktop.ini")
-# Seconds of quiet that end a burst. An editor's save (temporary file, rename, chmod)
-# and a git checkout's writes come within milliseconds of each other.
-DEFAULT_DELAY = 0.05
+DEFAULT_DELAY = DEBOUNCE  # seconds of quiet that end a burst
 MAX_WAIT = 2.0  # a stream of changes that never pauses still rebuilds this often
 
 

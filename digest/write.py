@@ -118,9 +118,10 @@ def patch_site(output: Path, changed: Mapping[str, bytes],
     return result
 
 
-def write_site(files: Mapping[str, bytes], output: Path) -> WriteResult:
+def write_site(files: Mapping[str, bytes], output: Path,
+               spare: Path | None = None) -> WriteResult:
     """{path: bytes} -> the output folder, replaced in one atomic swap."""
-    staging = Staging(output)
+    staging = Staging(output, spare)
     try:
         hashes = {}
         for path in sorted(files):

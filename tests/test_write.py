@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest.write import (
     MANIFEST,
@@ -114,3 +116,64 @@ def test_files_of_an_interrupted_patch_count_as_ours_with_unknown_bytes(tmp_path
     result = write_site({"a.html": b"a", "b.html": b"b"}, out)  # b is written again
     assert (result.written, result.unchanged, result.removed) == (1, 1, 1)
     assert not (out / "half-written.html").exists()
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MANIFEST}
+
+
+def test_the_replaced_site_is_kept_as_the_next_builds_start(tmp_path: Path) -> None:
+    out, spare = tmp_path / "site", tmp_path / "cache" / "previous-site"
+    write_site({"a.html": b"a1", "b/index.html": b"b1"}, out, spare)
+    assert not spare.exists()  # nothing was replaced yet
+    write_site({"a.html": b"a2", "b/index.html": b"b1", "c.html": b"c1"}, out, spare)
+    assert tree(spare) == {"a.html": b"a1", "b/index.html": b"b1"}
+    (out / "CNAME").write_text("news.example.org")  # the user's, kept in every site
+    (spare / "stray.txt").write_text("not in the spare's manifest")
+    result = write_site({"a.html": b"a1", "c.html": b"c2"}, out, spare)
+    assert tree(out) == {"CNAME": b"news.example.org", "a.html": b"a1", "c.html": b"c2"}
+    assert (result.written, result.unchanged, result.removed) == (2, 0, 1)
+    assert result.kept == ["CNAME"]
+    (out / "CNAME").unlink()  # gone from the output: it must not come back from the spare
+    write_site({"a.html": b"a1"}, out, spare)
+    assert tree(out) == {"a.html": b"a1"}
+
+
+def test_a_file_in_the_spare_is_replaced_never_written_over(tmp_path: Path) -> None:
+    """Unchanged files are hard links shared by the live site and the spare: writing
+    into one would change the page the live site serves."""
+    out, spare = tmp_path / "site", tmp_path / "spare"
+    write_site({"a.html": b"one"}, out, spare)
+    write_site({"a.html": b"one", "b.html": b"x"}, out, spare)
+    assert (spare / "a.html").stat().st_ino == (out / "a.html").stat().st_ino
+    write_site({"a.html": b"two"}, out, spare)
+    assert (out / "a.html").read_bytes() == b"two"
+    assert (spare / "a.html").read_bytes() == b"one"
+
+
+def test_a_file_may_become_a_folder_and_back(tmp_path: Path) -> None:
+    out, spare = tmp_path / "site", tmp_path / "spare"
+    states = [{"x": b"file"}, {"x/index.html": b"page"}, {"x": b"file again"},
+              {"x/y/z.html": b"deep"}, {"x": b"file"}]
+    for files in states:
+        write_site(files, out, spare)
+        assert tree(out) == files
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from(["a.html", "b/index.html", "b/c/index.html",
+                                                 "d", "d/index.html", "static/x.css"]),
+                                st.sampled_from([b"1", b"2", b"3"]), max_size=5),
+                min_size=1, max_size=6))
+def test_any_sequence_of_sites_is_written_exactly(tmp_path_factory: pytest.TempPathFactory,
+                                                   sites: list[dict[str, bytes]]) -> None:
+    root = tmp_path_factory.mktemp("seq")
+    out, spare = root / "site", root / "spare"
+    for files in sites:
+        # a name cannot be both a file and a folder in one site
+        files = {k: v for k, v in files.items()
+                 if not any(other.startswith(k + "/") for other in files)}
+        write_site(files, out, spare)
+        assert tree(out) == files
+        assert read_manifest(out) == {k: file_hash(v) for k, v in files.items()}
