@@ -1,8 +1,9 @@
 """Output edge: rendered article pages -> a Pagefind search bundle, as files in memory.
 
-Pagefind's wheel ships a binary; we run it once on a private copy of the article pages
-(never the output folder), and its bundle joins the other files before write.py swaps the
-new site into place, so write.py still owns the output.
+Pagefind's wheel ships a binary; we run it once on the article pages, as the build's
+staging folder holds them or as a private copy (never the live output folder). It writes
+its bundle into a work folder of its own, and the bundle joins the other files before
+write.py swaps the new site into place, so write.py still owns the output.
 
 We run the binary as a command, not through the wheel's Python API: the API's service
 answers "files written" before its last writes reach the disk and is then terminated, so
@@ -36,7 +37,14 @@ from .config import SiteConfig
 BUNDLE = "pagefind/"
 _SIGNATURE = b"pagefind_dcd"
 _ARTICLE_PAGE = re.compile(r"articles/[^/]+/index\.html")
+ARTICLE_GLOB = "articles/*/index.html"  # the same pages, as Pagefind's glob names them
 _INSTALL = "(pip install 'pagefind[extended]')"
+
+
+# The Linux wheels' binary allocates with jemalloc, which keeps freed pages for a while
+# to reuse them; returning them at once trims the peak (2.9 GB -> 2.5 GB at 10,000
+# articles) at no measurable cost in time. Any other build of the binary ignores it.
+_ALLOCATOR = {"_RJEM_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0"}
 
 
 class SearchUnavailable(Exception):
@@ -48,8 +56,13 @@ def searchable(files: Mapping[str, bytes]) -> dict[str, bytes]:
     return {path: data for path, data in sorted(files.items()) if _ARTICLE_PAGE.fullmatch(path)}
 
 
-def search_index(files: Mapping[str, bytes], config: SiteConfig) -> dict[str, bytes]:
-    """Rendered site files -> {'pagefind/…': bytes}; raises SearchUnavailable."""
+def search_index(files: Mapping[str, bytes] | Path, config: SiteConfig) -> dict[str, bytes]:
+    """Rendered site files, or a folder that holds them -> {'pagefind/…': bytes}.
+
+    Given a folder (the build's staging folder), Pagefind reads the article pages where
+    they are: at 10,000 articles, writing a copy and removing it again costs more than
+    a third of the indexing time. Raises SearchUnavailable.
+    """
     try:
         from pagefind.service import get_executable
     except ImportError as err:
@@ -59,18 +72,23 @@ def search_index(files: Mapping[str, bytes], config: SiteConfig) -> dict[str, by
     if executable is None:
         raise SearchUnavailable(f"the pagefind binary was not found, so the site has no "
                                 f"search index {_INSTALL}")
-    pages = searchable(files)
     with work_folder(config.output_dir) as folder:
-        site, bundle = folder / "site", folder / "bundle"
-        for path, data in pages.items():
-            (site / path).parent.mkdir(parents=True, exist_ok=True)
-            (site / path).write_bytes(data)
-        command = [str(executable), "--site", str(site), "--output-path", str(bundle),
+        bundle = folder / "bundle"
+        if isinstance(files, Path):
+            site = files
+        else:  # a private copy: the output folder is write.py's
+            site = folder / "site"
+            for path, data in searchable(files).items():
+                (site / path).parent.mkdir(parents=True, exist_ok=True)
+                (site / path).write_bytes(data)
+        command = [str(executable), "--site", str(site), "--glob", ARTICLE_GLOB,
+                   "--output-path", str(bundle),
                    "--force-language", config.language.split("-")[0].lower() or "en",
                    "--quiet"] + ([] if config.clean_links else ["--keep-index-url"])
         # The folder holds no pagefind.yml and the environment no PAGEFIND_* settings, so
         # only these arguments decide the index.
         env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
+        env.update(_ALLOCATOR)
         try:
             run = subprocess.run(command, cwd=folder, env=env, capture_output=True,
                                  preexec_fn=_die_with_parent())
