@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -140,8 +141,12 @@ def _running(pid: int) -> bool:
 
 def _die_with_parent() -> Callable[[], None] | None:
     """On Linux, have the kernel kill Pagefind when the build dies, so a killed build
-    leaves no indexer behind (it would run on for seconds, writing into a dead folder)."""
-    if not sys.platform.startswith("linux"):
+    leaves no indexer behind (it would run on for seconds, writing into a dead folder).
+
+    Code run between fork and exec can deadlock a process that runs other threads (the
+    live-preview server), so there, as in parallel.py, we go without.
+    """
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
         return None
     import ctypes
 
