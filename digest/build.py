@@ -466,8 +466,8 @@ def _patch(output: Path, job: _RenderJob, todo: list[int], files: dict[str, byte
         if previous.get(page.file) != hashes[page.file]:
             changed[page.file] = data
     prefix = str(output) + os.sep
-    bundle = _search_bundle(job.config, hashes, previous, warnings,
-                            lambda rel: changed.get(rel) or Path(prefix + rel).read_bytes())
+    bundle = _search_bundle(job.config, hashes, previous, warnings, lambda articles: {
+        rel: changed.get(rel) or Path(prefix + rel).read_bytes() for rel in articles})
     for rel, data in bundle.items():
         hashes[rel] = file_hash(data)
         if previous.get(rel) != hashes[rel]:
@@ -506,7 +506,7 @@ def _replace(output: Path, job: _RenderJob, todo: list[int], files: dict[str, by
             if progress is not None:
                 progress("writing", done, len(todo))
         bundle = _search_bundle(job.config, hashes, staging.previous, warnings,
-                                lambda rel: (staging.folder / rel).read_bytes())
+                                lambda articles: staging.folder)  # the pages are there
         for rel, data in bundle.items():
             hashes[rel] = staging.put(rel, data)
         for rel in [r for r in hashes if r.startswith(BUNDLE) and r not in bundle]:
@@ -519,11 +519,13 @@ def _replace(output: Path, job: _RenderJob, todo: list[int], files: dict[str, by
 
 
 def _search_bundle(config: SiteConfig, hashes: dict[str, str], previous: dict[str, str],
-                   warnings: list[str], read: Callable[[str], bytes]) -> dict[str, bytes]:
+                   warnings: list[str], pages: Callable[[list[str]], Mapping[str, bytes] | Path]
+                   ) -> dict[str, bytes]:
     """The search bundle (Pagefind) to write, or {} when there is none to write: no search,
     or the last build's bundle still fits because no article page changed (its files are
     then added to `hashes`). Pagefind indexes every article page, so any change to one
-    means indexing them all again."""
+    means indexing them all again. `pages(articles)` gives the article pages' bytes, or
+    the folder that already holds them."""
     if not config.search:
         return {}
     articles = sorted(searchable(dict.fromkeys(hashes, b"")))
@@ -534,7 +536,7 @@ def _search_bundle(config: SiteConfig, hashes: dict[str, str], previous: dict[st
         hashes.update(old)
         return {}
     try:
-        return search_index({rel: read(rel) for rel in articles}, config)
+        return search_index(pages(articles), config)
     except SearchUnavailable as err:
         warnings.append(str(err))
         return {}

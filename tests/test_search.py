@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import cbor2
@@ -48,7 +51,7 @@ def test_the_index_holds_the_article_pages(seeds: Path, build_site: BuildSite) -
 
 def test_a_build_without_pagefind_succeeds_and_says_why(seeds: Path, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "pagefind.index", None)  # import fails as if uninstalled
+    monkeypatch.setitem(sys.modules, "pagefind.service", None)  # import fails as if uninstalled
     out = tmp_path / "out"
     run = CliRunner().invoke(main, ["build", "--config", str(REPO / "digest.yaml"),
                                     "--content", str(seeds), "--output", str(out)])
@@ -107,3 +110,74 @@ def test_stabilise_sorts_filters_and_renames_what_points_at_them() -> None:
 def test_stabilise_leaves_an_unknown_format_alone() -> None:
     odd = {"pagefind/pagefind-entry.json": b'{"languages": {"en": {"hash": "en_1"}}}'}
     assert stabilise(odd) == odd
+
+
+def _wrapper(folder: Path, script: str) -> Path:
+    """A stand-in for the Pagefind binary: a shell script around the real one."""
+    from pagefind.service import get_executable
+
+    path = folder / "pagefind-wrapper"
+    path.write_text(f"#!/bin/sh\nREAL='{get_executable()}'\n{script}", encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def test_the_bundle_is_read_only_when_pagefind_has_finished_writing(
+        seeds: Path, build_site: BuildSite, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pagefind's Python API said "written" while files were still being written, then
+    # stopped the process: under load, bundles came out with files missing. Here the
+    # indexer finishes its last file half a second late; the bundle must still be whole.
+    _, normal = build_site(seeds, output_dir=tmp_path / "normal")
+    late = _wrapper(tmp_path, '"$REAL" "$@" || exit $?\n'
+                              'while [ "$1" != --output-path ]; do shift; done\n'
+                              'mv "$2/pagefind.js" "$2/.late" && sleep 0.5 && '
+                              'mv "$2/.late" "$2/pagefind.js"\n')
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(late))
+    result, slow = build_site(seeds, output_dir=tmp_path / "slow")
+    assert not result.warnings
+    assert tree(slow) == tree(normal)
+
+
+def test_search_leaves_no_work_folder_and_tidies_those_of_killed_builds(
+        seeds: Path, build_site: BuildSite, tmp_path: Path) -> None:
+    dead = tmp_path / ".site.search-4194399-x1"  # above any Linux pid: no such process
+    running = tmp_path / f".site.search-{os.getpid()}-x2"  # a build still at work
+    for folder in (dead, running):
+        (folder / "site").mkdir(parents=True)
+    build_site(seeds)
+    assert sorted(p.name for p in tmp_path.glob(".site.search-*")) == [running.name]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_killed_build_takes_pagefind_with_it(seeds: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    pid_file = tmp_path / "pagefind.pid"
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(
+        _wrapper(tmp_path, f"echo $$ > '{pid_file}.tmp' && mv '{pid_file}.tmp' '{pid_file}'\n"
+                           "exec sleep 60\n")))
+    build = subprocess.Popen([sys.executable, "-m", "digest", "build", "--config",
+                              str(REPO / "digest.yaml"), "--content", str(seeds),
+                              "--output", str(tmp_path / "site"), "--quiet"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not pid_file.exists():
+            assert build.poll() is None and time.monotonic() < deadline, "pagefind never ran"
+            time.sleep(0.05)
+        indexer = int(pid_file.read_text())
+    finally:
+        build.kill()
+        build.wait()
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{indexer}").exists() and _state(indexer) != "Z":
+        assert time.monotonic() < deadline, "pagefind outlived the build that started it"
+        time.sleep(0.05)
+
+
+def _state(pid: int) -> str:
+    """A process's state letter ('Z' once it is a zombie waiting for its reaper)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return "X"
