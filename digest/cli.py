@@ -144,6 +144,7 @@ def build_command(config_file: Path | None, content: Path | None, output: Path |
                   base_url: str | None, future: bool | None, strict: bool, quiet: bool,
                   drafts: bool, no_cache: bool, jobs: int | None) -> None:
     """Read the articles and write the site."""
+    _stop_on_sigterm()  # so a build told to stop removes its half-made site
     try:
         config = make_config(config_file, content, output, base_url, future=future,
                              drafts=drafts or None)
@@ -264,7 +265,7 @@ def _start(options: dict[str, Any], strict: bool, quiet: bool) -> tuple[Rebuild,
 
 
 def _stop_on_sigterm() -> None:
-    """SIGTERM stops serve and watch the way Ctrl-C does."""
+    """SIGTERM stops build, serve and watch the way Ctrl-C does."""
     def interrupt(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, interrupt)
