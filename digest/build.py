@@ -505,6 +505,7 @@ def _replace(output: Path, job: _RenderJob, todo: list[int], files: dict[str, by
             done += len(chunk)
             if progress is not None:
                 progress("writing", done, len(todo))
+        staging.prune(lambda rel: rel in hashes or rel in paths or rel.startswith(BUNDLE))
         bundle = _search_bundle(job.config, hashes, staging.previous, warnings,
                                 lambda articles: staging.folder)  # the pages are there
         for rel, data in bundle.items():

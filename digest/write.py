@@ -24,7 +24,7 @@ import json
 import os
 import posixpath
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -210,6 +210,13 @@ class Staging:
             self.written += 1
         self.done.add(rel)
 
+    def prune(self, keep: Callable[[str], bool]) -> None:
+        """Remove what the spare had that the new site will not: before anything reads
+        the staging folder as the new site (the search indexer reads its pages)."""
+        for rel in sorted(rel for rel in self.base if not keep(rel)):
+            _remove(self.folder / rel, self.folder)
+            del self.base[rel]
+
     def mark(self, rels: Iterable[str]) -> None:
         """Files another process put into the folder."""
         self.done.update(rels)
@@ -295,8 +302,8 @@ def _clear(target: Path, top: Path) -> None:
 
 def _remove(target: Path, top: Path) -> None:
     """Delete one file of ours and the folders it leaves empty."""
-    with contextlib.suppress(FileNotFoundError):
-        target.unlink()
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # gone, or its
+        target.unlink()  # folder became a file of the new site
     folder = target.parent
     while folder != top:
         try:

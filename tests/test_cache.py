@@ -90,6 +90,16 @@ def test_a_deleted_article(site: Site) -> None:
     assert site.check().parsed == 0
 
 
+def test_a_deleted_article_once_a_replaced_site_is_kept(site: Site) -> None:
+    """The third build stages in the site the second replaced: the deleted article's page
+    is still there until it is removed, and the search index must not find it."""
+    write(site.content, "story-1.md", article("Story one, rewritten", day=2))
+    site.build()
+    (site.content / "story-0.md").unlink()
+    site.check()
+    assert not any(path.startswith("articles/story-0") for path in files(site.root / "site"))
+
+
 def test_a_renamed_article(site: Site) -> None:
     (site.content / "story-2.md").rename(site.content / "2024-05-05-story.md")
     site.check()
