@@ -453,6 +453,7 @@ _SANITISER = nh3.Cleaner(
     link_rel="noopener noreferrer nofollow",
     clean_content_tags={"script", "style", "iframe", "object", "embed", "template",
                         "noscript", "textarea", "select", "svg", "math"})
+_URL_ATTRIBUTE = re.compile(r"\b(?:href|src)\s*=", re.IGNORECASE)
 _UNSAFE_ATTRIBUTE = re.compile(
     r"""\b(?:href|src)\s*=\s*["']?\s*((?:j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t|vbscript|data|"""
     r"""file)\s*:)""", re.IGNORECASE)
@@ -486,8 +487,11 @@ def render_markdown(text: str, engine: str = "commonmark") -> tuple[str, list[st
     """Markdown (with raw HTML) -> sanitised HTML; headings shift down so h1 stays the title."""
     raw = _to_html(strip_controls(text), engine)
     # Browsers decode entities in attributes: "java&#x09;script:" is javascript: too.
+    text = html.unescape(raw) if "&" in raw else raw
+    found = (_UNSAFE_ATTRIBUTE.match(text, start.start())
+             for start in _URL_ATTRIBUTE.finditer(text))  # few, so the slow pattern runs little
     problems = [f"unsafe link {''.join(m.group(1).split())!r} in the body; removed"
-                for m in _UNSAFE_ATTRIBUTE.finditer(html.unescape(raw))]
+                for m in found if m]
     raw = re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", raw)
     cleaned = _SANITISER.clean(raw).strip()
     return cleaned, problems

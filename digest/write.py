@@ -283,7 +283,7 @@ def _clear(target: Path, top: Path) -> None:
     file must be or a file where one of its folders must be."""
     try:
         target.unlink()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # nothing there, or a file in its way
         pass
     except (IsADirectoryError, PermissionError):
         if target.is_dir() and not target.is_symlink():
@@ -302,6 +302,8 @@ def _clear(target: Path, top: Path) -> None:
 
 def _remove(target: Path, top: Path) -> None:
     """Delete one file of ours and the folders it leaves empty."""
+    if target.is_dir() and not target.is_symlink():
+        return  # the new site has a folder of that name, made in its place
     with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # gone, or its
         target.unlink()  # folder became a file of the new site
     folder = target.parent

@@ -162,8 +162,9 @@ def test_a_file_may_become_a_folder_and_back(tmp_path: Path) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.dictionaries(st.sampled_from(["a.html", "b/index.html", "b/c/index.html",
-                                                 "d", "d/index.html", "static/x.css"]),
+@given(st.lists(st.dictionaries(st.sampled_from(["a.html", "b", "b/index.html", "b/c/index.html",
+                                                 "d", "d/index.html", "d/e/f.html",
+                                                 "static/x.css"]),
                                 st.sampled_from([b"1", b"2", b"3"]), max_size=5),
                 min_size=1, max_size=6))
 def test_any_sequence_of_sites_is_written_exactly(tmp_path_factory: pytest.TempPathFactory,
