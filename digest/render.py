@@ -32,7 +32,7 @@ from markupsafe import Markup
 from . import __version__
 from .config import SiteConfig
 from .dates import long_date, month_name, short_date
-from .meta import NOT_FOUND, page_meta
+from .meta import page_meta
 from .model import (
     Article,
     Digest,
@@ -255,20 +255,6 @@ def _listing(articles: Sequence[Article], kind: str, subject: object,
     for page in paginate(articles, config.page_size, path_of):
         yield Page(path_of(page.number), f"{kind}.html",
                    {kind: subject, "page": page, "total": len(articles)})
-
-
-def render_pages(digest: Digest, config: SiteConfig, env: Environment | None = None,
-                 extra: dict[str, Any] | None = None) -> dict[str, bytes]:
-    """Digest -> {file path: HTML bytes} for every page."""
-    env = env or make_environment(config)
-    site = site_context(digest, config) | (extra or {})
-    out: dict[str, bytes] = {}
-    for page in pages(digest, config):
-        out[page.file] = render_page(env, page, site, config)
-    # GitHub Pages serves 404.html at whatever URL was missing, so its links start at
-    # the site's base path instead of being relative to where the page sits.
-    out[NOT_FOUND] = render_page(env, Page(NOT_FOUND, NOT_FOUND, {}), site, config, rooted=True)
-    return out
 
 
 def render_page(env: Environment, page: Page, site: dict[str, Any], config: SiteConfig,

@@ -10,7 +10,7 @@ import pytest
 from lxml import html
 from PIL import Image
 
-from digest.build import minify_css
+from digest.assemble import minify_css
 from digest.images import candidates
 from tests.conftest import BuildSite, write
 
