@@ -8,7 +8,7 @@ Each size runs `digest serve` as its own process on a copy of the articles (the 
 with digest.yaml; generated corpora with /work/shared/bench/make_corpus.py --seed 42 and
 no config), waits for the first build, then edits one article `--edits` times, one edit
 at a time, and reports the median and the range. Also reported: the server's peak memory
-(VmHWM) and its CPU use while idle between changes. The debounce (0.1 s by default) is
+(VmHWM) and its CPU use while idle between changes. The debounce (digest's default) is
 part of the latency, as it is for a person editing. Scratch files go to bench/.work/.
 """
 
@@ -27,6 +27,8 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+from digest.config import DEBOUNCE
 
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "bench" / ".work"
@@ -187,7 +189,7 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", default=["seeds", "1000"],
                         help="'seeds' and/or article counts (10000 is slow: run it alone)")
     parser.add_argument("--edits", type=int, default=5, help="edits per size")
-    parser.add_argument("--debounce", type=float, default=0.1)
+    parser.add_argument("--debounce", type=float, default=DEBOUNCE)
     args = parser.parse_args()
     results = []
     for size in args.sizes:
