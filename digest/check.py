@@ -63,7 +63,7 @@ def html_links(page: bytes) -> tuple[str, ...]:
                 elif name in _SRCSET_ATTRIBUTES:
                     found.extend(part.strip().split()[0] for part in value.split(",")
                                  if part.strip())
-        if len(_PARSED) > 200_000:
+        if len(_PARSED) > 4096:  # a rebuild re-checks few pages; a first build, all
             _PARSED.clear()
         _PARSED[key] = tuple(found)
     return _PARSED[key]

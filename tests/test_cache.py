@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from digest import assemble, cache
 from digest import build as build_module
-from digest import cache
 from digest.build import BuildResult, build
 from digest.cache import CACHE_DIR, CACHE_FILE
 from tests.conftest import NOW, SEEDS, make_config, write
@@ -167,7 +167,7 @@ def test_no_cache_neither_reads_nor_writes_it(tmp_path: Path) -> None:
 def test_parallel_workers_write_what_one_process_writes(
         site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(build_module, "PARALLEL_FILES", 1)
-    monkeypatch.setattr(build_module, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(assemble, "PARALLEL_PAGES", 1)
     out = site.root / "parallel"
     result = build(make_config(site.root, site.content, output_dir=out), now=NOW,
                    cache=False, jobs=2)
