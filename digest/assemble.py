@@ -35,7 +35,6 @@ from .render import (
     render_page,
     shared_environment,
     site_context,
-    templates_key,
 )
 from .render import pages as site_pages
 from .search import BUNDLE, SearchUnavailable, search_index, searchable
@@ -81,11 +80,11 @@ def write_output(digest: Digest, config: SiteConfig, publication: Publication,
     swap.
     """
     output = config.resolve(config.output_dir)
-    static, files, env, site = _render_inputs(digest, config, publication, images)
+    static, files, (env, templates), site = _render_inputs(digest, config, publication, images)
     files |= publication.files  # written every build: small, and cheap to make
     try:
         pages = [*site_pages(digest, config), Page(NOT_FOUND, NOT_FOUND, {})]
-        keys = _page_keys(digest, config, env, site, entry_keys, pages)
+        keys = _page_keys(digest, env, templates, site, entry_keys, pages)
     except TemplateError as err:
         raise BuildError(_template_error(err)) from err
     job = _RenderJob(env, site, config, pages)
@@ -239,7 +238,7 @@ def _search_bundle(config: SiteConfig, hashes: dict[str, str], previous: dict[st
         return {}
 
 
-def _page_keys(digest: Digest, config: SiteConfig, env: Environment, site: dict[str, Any],
+def _page_keys(digest: Digest, env: Environment, templates: str, site: dict[str, Any],
                entry_keys: dict[str, str] | None, pages: list[Page]) -> list[str | None]:
     """Each page's input key, or None where it must be rendered (no cache, unknown input)."""
     if entry_keys is None:
@@ -249,15 +248,15 @@ def _page_keys(digest: Digest, config: SiteConfig, env: Environment, site: dict[
         shared = value_key({k: v for k, v in site.items() if k != "digest"}, articles)
     except Uncacheable:
         return [None] * len(pages)
-    base = f"{code_fingerprint()}|{templates_key(env)}|{shared}"
+    base = f"{code_fingerprint()}|{templates}|{shared}"
     whole = digest_key(digest, articles) if len(articles) == len(digest.articles) else None
     reads: dict[str, bool] = {}
-    templates: dict[str, tuple[bool, tuple[str | None, ...]]] = {}
+    analysed: dict[str, tuple[bool, tuple[str | None, ...]]] = {}
     memo: dict[int, str] = {}  # the digest's days, months, topics… are alive until we return
     keys: list[str | None] = []
     for page in pages:
         if page.template not in reads:
-            reads[page.template] = reads_digest(env, page.template, templates)
+            reads[page.template] = reads_digest(env, page.template, analysed)
         # The page's <head> metadata (meta.page_articles) stands for the whole site on a
         # page that shows no articles of its own (topics/, sources/, archive/).
         whole_site = reads[page.template] or (page.template != NOT_FOUND and not any(
@@ -296,22 +295,24 @@ _PARENT_PID = os.getpid()
 
 def _render_inputs(digest: Digest, config: SiteConfig, publication: Publication,
                    images: Mapping[str, LocalImage],
-                   ) -> tuple[dict[str, bytes], dict[str, bytes], Environment, dict[str, Any]]:
-    """What every way of rendering needs: the static files, those plus the lead images
-    copied next to their articles, the Jinja environment, and the site-wide context."""
+                   ) -> tuple[dict[str, bytes], dict[str, bytes], tuple[Environment, str],
+                              dict[str, Any]]:
+    """What rendering needs: the static files, those plus the lead images copied next to
+    their articles, the Jinja environment with the key of its templates, and the
+    site-wide context."""
     static, assets = static_files(config)
     files = dict(static)
     for article in digest.articles:
         if article.path in images:
             files[article.url + images[article.path].name] = images[article.path].data
     try:
-        env, _ = shared_environment(config)
+        environment = shared_environment(config)
         site = site_context(digest, config) | {
             "assets": assets, "feeds_for": feed_links(publication.feeds, config),
             "images": shown_images(digest.articles, images, config)}
     except TemplateError as err:
         raise BuildError(_template_error(err)) from err
-    return static, files, env, site
+    return static, files, environment, site
 
 
 def minify_css(data: bytes) -> bytes:

@@ -323,8 +323,9 @@ def _parse_files(root: Path, config: SiteConfig,
         if data is None:
             out.append((rel, None, (None, problems)))
             continue
-        key = entry_key(rel, hashlib.sha256(data).hexdigest())
-        source, problems = decode_source(rel, data, path.suffix.lower())
+        sha = hashlib.sha256(data).hexdigest()
+        key = entry_key(rel, sha)
+        source, problems = decode_source(rel, data, path.suffix.lower(), sha)
         if source is None:
             out.append((rel, key, (None, problems)))
             continue

@@ -133,13 +133,15 @@ def relative_name(path: Path, root: Path) -> str:
     return rel
 
 
-def decode_source(rel: str, data: bytes, suffix: str) -> tuple[SourceFile | None, list[Problem]]:
-    """Bytes -> decoded SourceFile (or None for a binary file), with any decoding problems."""
+def decode_source(rel: str, data: bytes, suffix: str, sha256: str | None = None,
+                  ) -> tuple[SourceFile | None, list[Problem]]:
+    """Bytes (and their sha256, when the caller has it) -> decoded SourceFile (or None for
+    a binary file), with any decoding problems."""
     text, notes = decode(data)
     problems = [Problem(rel, note) for note in notes]
     if text is None:
         return None, [Problem(rel, notes[0], severity="error")]
-    sha = hashlib.sha256(data).hexdigest()
+    sha = sha256 or hashlib.sha256(data).hexdigest()
     return SourceFile(rel=rel, text=text, sha256=sha, suffix=suffix), problems
 
 

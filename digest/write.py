@@ -4,7 +4,8 @@ A full build writes the new site into a hidden sibling folder and swaps it into 
 in one rename, so a crash or Ctrl-C at any moment leaves the previous complete site.
 Files whose bytes did not change are hard-linked from the previous site, so they keep
 their modification time and cost no write. Files that someone else put into the output
-folder (not in our manifest) are carried over untouched.
+folder (not in our manifest) are carried over untouched. With a spare folder, the site
+a swap replaced is kept there and the next build starts from it (see Staging).
 
 A small change (an edited article touches a few pages of ten thousand) is patched into
 the output instead: re-creating every folder and link of a large site, and deleting the
@@ -104,16 +105,7 @@ def patch_site(output: Path, changed: Mapping[str, bytes],
         temporary.write_bytes(data)
         os.replace(temporary, target)
     for rel in removed:
-        target = output / rel
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
-        folder = target.parent
-        while folder != output:  # folders that only held what we removed
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-            folder = folder.parent
+        _remove(output / rel, output)
     _write_manifest(output, hashes)
     return result
 
@@ -231,7 +223,10 @@ class Staging:
         stale = [rel for rel, digest in hashes.items()
                  if rel not in self.done and self.base.get(rel) != digest]
         if stale:  # a bug, not bad input: never publish a file with the wrong bytes
-            raise OutputError(f"{stale[0]} (and {len(stale) - 1} more) was never written")
+            raise OutputError(f"internal error: {stale[0]} (and {len(stale) - 1} more) was "
+                              "never written into the new site, so the previous site was "
+                              "left in place; please report this, and build with --no-cache "
+                              "meanwhile")
         for rel in sorted(set(self.base) - set(hashes)):
             _remove(self.folder / rel, self.folder)
         result = WriteResult(written=self.written + written,
@@ -239,17 +234,17 @@ class Staging:
                              removed=len(set(self.previous) - set(hashes)))
         output = self.output
         if output.is_dir():
-            for theirs in _files_not_ours(output, self.previous):
-                rel = theirs.relative_to(output).as_posix()
+            for rel in _files_not_ours(output, self.previous):
                 if rel in hashes:
                     continue
-                destination = self.folder / rel
+                theirs, destination = output / rel, self.folder / rel
                 _clear(destination, self.folder)
                 if not _link(theirs, destination):
                     shutil.copy2(theirs, destination, follow_symlinks=False)
                 result.kept.append(rel)
         _write_manifest(self.folder, hashes)
-        _swap(self.folder, output, self.spare)
+        # the site being replaced is worth keeping only if it is one we wrote
+        _swap(self.folder, output, self.spare if self.previous else None)
         return result
 
     def abort(self) -> None:
@@ -271,7 +266,7 @@ def _take_spare(spare: Path, folder: Path) -> dict[str, str] | None:
         shutil.rmtree(spare, ignore_errors=True)
         return None
     for extra in _files_not_ours(folder, held):  # files carried over for someone else
-        _remove(extra, folder)
+        _remove(folder / extra, folder)
     with contextlib.suppress(FileNotFoundError):
         (folder / MANIFEST).unlink()
     return {rel: digest for rel, digest in held.items() if digest}
@@ -315,12 +310,13 @@ def _remove(target: Path, top: Path) -> None:
         folder = folder.parent
 
 
-def _files_not_ours(output: Path, ours: Mapping[str, str]) -> list[Path]:
-    """Files in a site folder that its manifest does not list (a symlink is a file here).
+def _files_not_ours(output: Path, ours: Mapping[str, str]) -> list[str]:
+    """Files in a site folder (by path inside it) that its manifest does not list; a
+    symlink is a file here.
 
     By os.scandir and plain strings: this walks every folder of the site on every build,
     and a Path for each of its files cost more than the walk."""
-    found: list[Path] = []
+    found: list[str] = []
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as listing:
@@ -330,7 +326,7 @@ def _files_not_ours(output: Path, ours: Mapping[str, str]) -> list[Path]:
             if entry.is_dir(follow_symlinks=False):
                 walk(entry.path, rel + "/")
             elif rel != MANIFEST and rel not in ours:
-                found.append(Path(entry.path))
+                found.append(rel)
 
     walk(str(output), "")
     return found
@@ -372,7 +368,7 @@ def _swap(staging: Path, output: Path, spare: Path | None = None) -> None:
 
 
 def _retire(previous: Path, spare: Path | None) -> None:
-    if spare is not None and read_manifest(previous) is not None:
+    if spare is not None:
         shutil.rmtree(spare, ignore_errors=True)
         with contextlib.suppress(OSError):
             spare.parent.mkdir(parents=True, exist_ok=True)
