@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from jinja2 import TemplateError
@@ -24,8 +25,8 @@ from .cache import Cache, Entry, cache_folder, code_fingerprint, entry_key, pars
 from .check import LinkProblem
 from .config import SiteConfig
 from .group import group
-from .images import ImageStat, find_local_images, image_files
-from .load import decode_source, find_sources, read_file, relative_name
+from .images import ImageStat, find_local_images, image_files, listed
+from .load import decode_source, find_sources, read_file, relative_name, walked
 from .model import Article, Digest, Problem
 from .normalise import assign_slugs, duplicate_urls, future_problem, normalise
 from .parallel import chunked, cores
@@ -57,11 +58,14 @@ class BuildResult:
 
 # Below this, starting worker processes costs more than it saves.
 PARALLEL_FILES = 64
+# More changed files than this (a git checkout) and walking the folder costs no more.
+RESCAN_FILES = 200
 
 
 def build(config: SiteConfig, *, now: datetime | None = None,
           progress: Progress | None = None, cache: bool = True,
-          jobs: int | None = None, patch: bool = False) -> BuildResult:
+          jobs: int | None = None, patch: bool = False,
+          changed: Collection[Path] | None = None) -> BuildResult:
     """Build the whole site into config.output_dir; raises BuildError on fatal problems.
 
     With `cache`, parsed articles and page keys are kept in `.digest-cache/` (and in this
@@ -69,7 +73,8 @@ def build(config: SiteConfig, *, now: datetime | None = None,
     `jobs` is how many processes parse and render when there is much to do (default: one per
     core). The output is always replaced in one atomic swap, except with `patch` (the live
     preview, where an edit must show in milliseconds): then a small change is written into
-    the output file by file.
+    the output file by file. `changed`, when the caller knows it (the preview's watcher),
+    names the only content files that changed since this process's last build.
     """
     started = time.perf_counter()
     now = now or datetime.now(UTC)
@@ -77,7 +82,7 @@ def build(config: SiteConfig, *, now: datetime | None = None,
     result = BuildResult()
     store = Cache.open(cache_folder(config), parse_fingerprint(config)) if cache else None
     try:
-        scan = scan_sources(config, store)
+        scan = scan_sources(config, store, changed)
         inputs = _inputs_key(config, scan) if store is not None else ""
         if store is not None and (done := _already_built(store, inputs, config, now)):
             store.save_files()  # what it learnt about the files' hashes
@@ -228,20 +233,36 @@ class Scan:
     unreadable: dict[str, tuple[str | None, Entry]] = field(default_factory=dict)
 
 
-def scan_sources(config: SiteConfig, cache: Cache | None) -> Scan:
+def scan_sources(config: SiteConfig, cache: Cache | None,
+                 changed: Collection[Path] | None = None) -> Scan:
     """Find the article files; with a cache, also know each file's hash (by its bytes, or
-    by its unchanged stat when the cache hashed it before)."""
+    by its unchanged stat when the cache hashed it before).
+
+    `changed` names the only files that changed since this process's last scan (the
+    watcher's word for it); then only those are looked at, and the rest of the last scan
+    is kept. None: walk the whole content folder.
+    """
+    last = cache.last_scan() if cache is not None and changed is not None else None
+    if cache is not None:
+        cache.remember_scan(None)  # until this scan is whole: a failed one leaves nothing
     content = config.resolve(config.content_dir)
     output = config.resolve(config.output_dir)
     if not content.is_dir():
         raise BuildError(f"{content}: the content folder does not exist (set `content:` in "
                          "digest.yaml or pass --content DIR)")
-    paths, problems = find_sources(content, exclude=(output,))
     root = content.resolve()
-    scan = Scan(root, paths, [_rel(path, root) for path in paths], problems, image_files(root))
+    again = _rescan(last, changed, output) if last is not None and changed is not None \
+        and last.root == root else None
+    if again is not None:
+        scan, todo = again
+    else:
+        paths, problems = find_sources(content, exclude=(output,))
+        scan = Scan(root, paths, [_rel(path, root) for path in paths], problems,
+                    image_files(root))
+        todo = list(zip(paths, scan.rels, strict=True))
     if cache is None:
         return scan
-    for path, rel in zip(paths, scan.rels, strict=True):
+    for path, rel in todo:
         try:
             stat = os.stat(path)
         except OSError:
@@ -257,7 +278,54 @@ def scan_sources(config: SiteConfig, cache: Cache | None) -> Scan:
                 cache.remember_hash(rel, stat, sha)
         scan.hashed[rel] = entry_key(rel, sha)
     cache.forget_files_but(set(scan.hashed))
+    cache.remember_scan(scan)
     return scan
+
+
+def _rescan(last: Scan, changed: Collection[Path],
+            output: Path) -> tuple[Scan, list[tuple[Path, str]]] | None:
+    """The last scan with the changed files taken out, and those of them to hash again;
+    None when a change is not that simple (a folder, a symlink, a file outside the
+    content folder) or the last walk met trouble: then the whole folder is walked again."""
+    if last.problems or len(changed) > RESCAN_FILES:
+        return None
+    prefix = str(last.root) + os.sep
+    out = str(output) + os.sep
+    files = dict(zip(last.rels, last.paths, strict=True))
+    images = dict(last.images)
+    looked: dict[str, Path] = {}
+    for path in changed:
+        text = str(path)
+        if not text.startswith(prefix) or text.startswith(out):
+            return None
+        rel = text[len(prefix):].replace(os.sep, "/")
+        if os.path.realpath(os.path.dirname(text)) != os.path.dirname(text):
+            return None  # reached through a symlink: let the walk decide
+        try:
+            stat = os.lstat(text)
+        except FileNotFoundError:
+            inside = rel + "/"
+            if any(r.startswith(inside) for r in files) or any(
+                    r.startswith(inside) for r in images):
+                return None  # a folder went, and what was in it
+            files.pop(rel, None)
+            images.pop(rel, None)
+            continue
+        except OSError:
+            return None
+        if not S_ISREG(stat.st_mode):
+            return None  # a folder came, or a symlink: let the walk decide
+        article, image = walked(rel), listed(rel)
+        if article:
+            files[rel] = looked[rel] = Path(text)
+        elif image:
+            images[rel] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    rels = sorted(files)
+    hashed = {rel: key for rel, key in last.hashed.items() if rel in files and rel not in looked}
+    unreadable = {rel: entry for rel, entry in last.unreadable.items()
+                  if rel in files and rel not in looked}
+    scan = Scan(last.root, [files[rel] for rel in rels], rels, [], images, hashed, unreadable)
+    return scan, [(path, rel) for rel, path in looked.items()]
 
 
 def load_articles(scan: Scan, config: SiteConfig, now: datetime, cache: Cache | None = None,

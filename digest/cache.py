@@ -80,6 +80,7 @@ class _Memory:
     pages: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     files: dict[str, tuple[str, str]] | None = None  # rel -> (stat key, sha256)
     last: Any = None  # what the last build left for the next (see build._LastBuild)
+    scan: Any = None  # the content folder as the last build found it (see build.Scan)
 
 
 _MEMORY: dict[Path, _Memory] = {}
@@ -170,6 +171,13 @@ class Cache:
                                           self._db.execute("SELECT rel, stat, sha FROM files")}
             self._stored_files = dict(self._memory.files)
         return self._memory.files
+
+    def last_scan(self) -> Any:
+        """The Scan that remember_scan kept in this process (None in a new one)."""
+        return self._memory.scan
+
+    def remember_scan(self, scan: Any) -> None:
+        self._memory.scan = scan
 
     def last_build(self) -> Any:
         """What set_last_build stored (None when there is nothing, or it is damaged)."""

@@ -210,7 +210,7 @@ class Rebuild:
 
     def __call__(self, changes: Sequence[Change]) -> Site:
         from .serve import BuildFailed, Site
-        from .watch import describe
+        from .watch import changed_files, describe
 
         what = describe(changes, Path.cwd().resolve())
         stamp = time.strftime("%H:%M:%S")
@@ -218,7 +218,7 @@ class Rebuild:
             config = self.config()
             if self.on_config is not None:
                 self.on_config(config)
-            result = build(config, patch=True)
+            result = build(config, patch=True, changed=changed_files(changes))
         except (ConfigError, BuildError, OutputError) as err:
             click.echo(f"{stamp} {what}: build failed: {err}", err=True)
             raise BuildFailed(str(err)) from err

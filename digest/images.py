@@ -89,6 +89,12 @@ def image_files(content: Path) -> dict[str, ImageStat]:
     return found
 
 
+def listed(rel: str) -> bool:
+    """Is a file at this path inside the content folder one that image_files lists?"""
+    folders = rel.split("/")[:-1]
+    return rel.lower().endswith(IMAGE_SUFFIXES) and not any(f.startswith(".") for f in folders)
+
+
 _READ: dict[tuple[Path, str, ImageStat], LocalImage] = {}  # for the next build of this process
 
 

@@ -85,6 +85,15 @@ def _walk(folder: Path, root: Path, excluded: set[Path], seen: set[Path],
             yield path
 
 
+def walked(rel: str) -> bool:
+    """Is a plain file at this path inside the content folder one that `find_sources`
+    reads? The same names are passed over as in the walk, at every level."""
+    parts = rel.split("/")
+    return (os.path.splitext(parts[-1])[1].lower() in ARTICLE_SUFFIXES
+            and not any(_ignored(part) for part in parts)
+            and not any(part in IGNORED_DIRS for part in parts[:-1]))
+
+
 _LITTER = re.compile("|".join(fnmatch.translate(p) for p in LITTER_PATTERNS))
 
 

@@ -11,13 +11,14 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from fnmatch import fnmatch
 from pathlib import Path, PurePath
 from typing import Any
 
 from .config import DEBOUNCE, SiteConfig
+from .images import IMAGE_SUFFIXES
 from .load import ARTICLE_SUFFIXES, LITTER_PATTERNS
 
 # What editors, VCSs and operating systems write next to the real files (vim's
@@ -35,6 +36,7 @@ class Kind(Enum):
     TEMPLATE = "template"
     STATIC = "static"
     ARTICLE = "article"
+    IMAGE = "image"  # in the content folder: an article's lead image
     IGNORED = "ignored"
 
 
@@ -81,6 +83,7 @@ def site_targets(config: SiteConfig) -> Targets:
 class Change:
     kind: Kind
     path: Path
+    folder: bool = False  # the event was about a folder (and so about all inside it)
 
 
 def classify(path: PurePath, targets: Targets, is_dir: bool = False) -> Kind:
@@ -95,8 +98,21 @@ def classify(path: PurePath, targets: Targets, is_dir: bool = False) -> Kind:
         if folder is not None and _inside(path, folder):
             return kind
     # A folder that goes away or moves takes its articles with it.
-    article = is_dir or path == targets.content or path.suffix.lower() in ARTICLE_SUFFIXES
-    return Kind.ARTICLE if article and _inside(path, targets.content) else Kind.IGNORED
+    if not _inside(path, targets.content):
+        return Kind.IGNORED
+    if is_dir or path == targets.content or path.suffix.lower() in ARTICLE_SUFFIXES:
+        return Kind.ARTICLE
+    return Kind.IMAGE if path.suffix.lower() in IMAGE_SUFFIXES else Kind.IGNORED
+
+
+def changed_files(changes: Sequence[Change]) -> frozenset[Path] | None:
+    """The content files a batch names, when files in the content folder are all it names
+    (the build then looks at just those); None when the build must look at everything: a
+    folder came or went, or a template, static file or the config changed."""
+    if not changes or any(c.folder or c.kind not in (Kind.ARTICLE, Kind.IMAGE)
+                          for c in changes):
+        return None
+    return frozenset(c.path for c in changes)
 
 
 def _inside(path: PurePath, folder: Path) -> bool:
@@ -122,7 +138,7 @@ def describe(changes: Sequence[Change], root: Path | None = None) -> str:
 
 
 _NOUNS = {Kind.CONFIG: "config file", Kind.TEMPLATE: "template", Kind.STATIC: "static file",
-          Kind.ARTICLE: "article", Kind.IGNORED: "other file"}
+          Kind.ARTICLE: "article", Kind.IMAGE: "image", Kind.IGNORED: "other file"}
 
 
 def _shown(path: Path, root: Path | None) -> str:
@@ -143,6 +159,9 @@ class Debounce:
     last: float | None = None
 
     def add(self, change: Change, now: float) -> None:
+        old = self.pending.get(change.path)
+        if old is not None and old.folder and not change.folder:
+            change = replace(change, folder=True)  # once a folder, the whole of it counts
         self.pending[change.path] = change
         self.first = now if self.first is None else self.first
         self.last = now
@@ -241,7 +260,7 @@ class Watcher:
                 path = Path(raw)
                 kind = classify(path, self.targets, is_dir)
                 if kind is not Kind.IGNORED:
-                    self.debounce.add(Change(kind, path), now)
+                    self.debounce.add(Change(kind, path, is_dir), now)
                     added = True
             if added:
                 self._lock.notify_all()

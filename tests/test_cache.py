@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 
 from digest import assemble, cache
 from digest import build as build_module
-from digest.build import BuildResult, build
+from digest.build import BuildError, BuildResult, build
 from digest.cache import CACHE_DIR, CACHE_FILE
+from digest.watch import Change, changed_files, classify, site_targets
 from tests.conftest import NOW, SEEDS, make_config, write
+from tests.test_theme import png
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -258,3 +260,105 @@ def test_the_clock_passing_an_article_date_rebuilds(tmp_path: Path) -> None:
     build(make_config(site.root, site.content, output_dir=out, future=False), now=later,
           cache=False)
     assert files(site.root / "site") == files(out)
+
+
+# --- the live preview: the watcher names what changed, and only that is looked at -------
+
+def _report(site: Site, *events: tuple[Path, bool]) -> frozenset[Path] | None:
+    """What the watcher hands a rebuild for these (path, is folder) events."""
+    targets = site_targets(make_config(site.root, site.content))
+    return changed_files([Change(classify(path, targets, is_dir), path, is_dir)
+                          for path, is_dir in events])
+
+
+watched_edits = st.lists(st.tuples(
+    st.sampled_from(["edit", "add", "delete", "rename", "nested", "drop folder", "image",
+                     "hidden", "unreadable"]),
+    st.integers(min_value=0, max_value=7),
+    st.text(alphabet="abc XYZ\n*#-", max_size=30),
+), min_size=1, max_size=4)
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=watched_edits)
+def test_rebuilds_told_what_changed_build_like_a_clean_build(
+        tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[str, int, str]]) -> None:
+    site = Site(tmp_path_factory.mktemp("project"), patch=True)
+    site.build()  # the preview's first build walks the folder
+    for action, n, text in steps:
+        names = sorted(p.name for p in site.content.iterdir() if p.is_file())
+        name = names[n % len(names)]
+        path = site.content / name
+        events: list[tuple[Path, bool]] = []
+        if action == "edit":
+            write(site.content, name, article(f"Edited {text.strip()[:10]}", body=text or "x"))
+            events = [(path, False)]
+        elif action == "add":
+            new = write(site.content, f"new-{n}-{len(names)}.md", article(f"New {n}", body=text))
+            events = [(new, False)]
+        elif action == "delete" and len(names) > 1:
+            path.unlink()
+            events = [(path, False)]
+        elif action == "rename":
+            moved = site.content / f"renamed-{n}-{name}"
+            path.rename(moved)
+            events = [(path, False), (moved, False)]
+        elif action == "nested":  # a new folder with an article in it
+            folder = site.content / f"folder-{n}"
+            new = write(folder, "inside.md", article(f"Nested {n}", day=n % 9 + 1))
+            events = [(folder, True), (new, False)]
+        elif action == "drop folder":
+            folders = sorted(p for p in site.content.iterdir() if p.is_dir())
+            if folders:
+                shutil.rmtree(folders[0])
+                events = [(folders[0], True)]
+        elif action == "image":  # the article's own name with an image suffix: its lead
+            image = write(site.content, f"{Path(name).stem}.png", png(40 + n, 30))
+            events = [(image, False)]
+        elif action == "hidden":  # never an article, wherever the watcher sees it
+            events = [(write(site.content, f"node_modules/x-{n}.md", article("Hidden")), False)]
+        elif action == "unreadable":
+            events = [(write(site.content, f"bad-{n}.md", b"\xff\xfe\x00bad" * 3), False)]
+        result = build(make_config(site.root, site.content), now=NOW, patch=True,
+                       changed=_report(site, *events))
+        clean = site.root / "clean"
+        shutil.rmtree(clean, ignore_errors=True)
+        expected = build(make_config(site.root, site.content, output_dir=clean), now=NOW,
+                         cache=False)
+        assert files(site.root / "site") == files(clean)
+        assert result.problems == expected.problems
+        assert result.articles_read == expected.articles_read
+
+
+def test_a_rebuild_told_what_changed_reads_only_that(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    edited = write(site.content, "story-1.md", article("Story one, edited", day=2))
+    walks: list[Path] = []
+    real_walk = build_module.find_sources
+    monkeypatch.setattr(build_module, "find_sources",
+                        lambda content, **kw: walks.append(content) or real_walk(content, **kw))
+    result = build(make_config(site.root, site.content), now=NOW, patch=site.patch,
+                   changed=_report(site, (edited, False)))
+    assert walks == [] and result.parsed == 1
+    # a folder event: the watcher cannot say what is inside, so the folder is walked
+    build(make_config(site.root, site.content), now=NOW, patch=site.patch,
+          changed=_report(site, (site.content / "new-folder", True)))
+    assert walks == [site.content]
+    assert files(site.root / "site") == site.clean()
+
+
+def test_a_failed_rebuild_leaves_no_scan_behind(site: Site) -> None:
+    edited = write(site.content, "story-1.md", article("Story one, edited", day=2))
+    content = site.content
+    site.content = site.root / "moved"
+    content.rename(site.content)
+    with pytest.raises(BuildError):
+        build(make_config(site.root, content), now=NOW, patch=True,
+              changed=_report(site, (edited, False)))
+    site.content.rename(content)
+    site.content = content
+    other = write(site.content, "story-2.md", article("Story two, edited", day=3))
+    build(make_config(site.root, site.content), now=NOW, patch=True,
+          changed=_report(site, (other, False)))
+    assert files(site.root / "site") == site.clean()  # story-1's edit is there too

@@ -22,7 +22,9 @@ TARGETS = Targets(content=R / "seeds", output=R / "site", config=R / "digest.yam
     ("seeds/C.TXT", False, Kind.ARTICLE),
     ("seeds/old-folder", True, Kind.ARTICLE),          # a folder moved or deleted
     ("seeds", True, Kind.ARTICLE),
-    ("seeds/picture.jpg", False, Kind.IGNORED),        # not an article
+    ("seeds/picture.jpg", False, Kind.IMAGE),          # a lead image, maybe
+    ("seeds/deep/PHOTO.WEBP", False, Kind.IMAGE),
+    ("seeds/notes.pdf", False, Kind.IGNORED),           # neither article nor image
     ("seeds/a.md~", False, Kind.IGNORED),              # editor backup
     ("seeds/.a.md.swp", False, Kind.IGNORED),          # vim swap file
     ("seeds/4913", False, Kind.IGNORED),               # vim's write probe
