@@ -24,7 +24,7 @@ from .cache import code_fingerprint
 from .check import LinkProblem, check_site
 from .config import SiteConfig
 from .images import LocalImage, shown_images
-from .keys import Uncacheable, article_keys, digest_key, page_key, reads_digest, value_key
+from .keys import KeyMemo, Uncacheable, article_keys, digest_key, page_key, reads_digest, value_key
 from .meta import NOT_FOUND
 from .model import Digest
 from .parallel import chunked
@@ -70,21 +70,22 @@ def write_output(digest: Digest, config: SiteConfig, publication: Publication,
                  old_pages: dict[str, PageRecord],
                  jobs: int = 1, progress: Progress | None = None,
                  result: BuildResult | None = None, patch: bool = False,
-                 spare: Path | None = None) -> tuple[WriteResult, dict[str, PageRecord]]:
+                 spare: Path | None = None, memo: KeyMemo | None = None,
+                 ) -> tuple[WriteResult, dict[str, PageRecord]]:
     """Digest -> the output folder; returns what was written and {page file: record} for
     the next build.
 
     A page whose input key and bytes are those of the last build is not rendered again
     (its link problems are those found then); with `patch`, up to PATCH_PAGES rendered
     pages are patched into the output, otherwise they go through a staging folder and one
-    swap.
+    swap. `memo` carries keys from one build of this process to the next.
     """
     output = config.resolve(config.output_dir)
     static, files, (env, templates), site = _render_inputs(digest, config, publication, images)
     files |= publication.files  # written every build: small, and cheap to make
     try:
         pages = [*site_pages(digest, config), Page(NOT_FOUND, NOT_FOUND, {})]
-        keys = _page_keys(digest, env, templates, site, entry_keys, pages)
+        keys = _page_keys(digest, env, templates, site, entry_keys, pages, memo)
     except TemplateError as err:
         raise BuildError(_template_error(err)) from err
     job = _RenderJob(env, site, config, pages)
@@ -118,7 +119,7 @@ def write_output(digest: Digest, config: SiteConfig, publication: Publication,
         result.warnings.extend(warnings)
         result.link_problems = sorted(
             [LinkProblem(path, link, message) for path in sorted(links)
-             for link, message in json.loads(links[path])]
+             if links[path] != _NO_PROBLEMS for link, message in json.loads(links[path])]
             + check_site(checked, config, exists=paths),
             key=lambda p: (p.file, p.link))
     return write, {page.file: (key, hashes[page.file], links[page.file])
@@ -139,10 +140,13 @@ class _RenderJob:
                            rooted=page.file == NOT_FOUND)
 
 
+_NO_PROBLEMS = "[]"
+
+
 def _link_problems(path: str, data: bytes, config: SiteConfig, paths: set[str]) -> str:
     """A rendered page -> its link problems as JSON (kept with the page's record)."""
     found = check_site({path: data}, config, exists=paths)
-    return json.dumps([[p.link, p.message] for p in found])
+    return json.dumps([[p.link, p.message] for p in found]) if found else _NO_PROBLEMS
 
 
 def _patch(output: Path, job: _RenderJob, todo: list[int], files: dict[str, bytes],
@@ -239,11 +243,12 @@ def _search_bundle(config: SiteConfig, hashes: dict[str, str], previous: dict[st
 
 
 def _page_keys(digest: Digest, env: Environment, templates: str, site: dict[str, Any],
-               entry_keys: dict[str, str] | None, pages: list[Page]) -> list[str | None]:
+               entry_keys: dict[str, str] | None, pages: list[Page],
+               known: KeyMemo | None = None) -> list[str | None]:
     """Each page's input key, or None where it must be rendered (no cache, unknown input)."""
     if entry_keys is None:
         return [None] * len(pages)
-    articles = article_keys(digest.articles, entry_keys)
+    articles = article_keys(digest.articles, entry_keys, known)
     try:
         shared = value_key({k: v for k, v in site.items() if k != "digest"}, articles)
     except Uncacheable:
@@ -253,6 +258,7 @@ def _page_keys(digest: Digest, env: Environment, templates: str, site: dict[str,
     reads: dict[str, bool] = {}
     analysed: dict[str, tuple[bool, tuple[str | None, ...]]] = {}
     memo: dict[int, str] = {}  # the digest's days, months, topics… are alive until we return
+    kept: dict[str, tuple[tuple[Any, ...], str | None]] = {}
     keys: list[str | None] = []
     for page in pages:
         if page.template not in reads:
@@ -264,7 +270,10 @@ def _page_keys(digest: Digest, env: Environment, templates: str, site: dict[str,
         if whole_site and whole is None:
             keys.append(None)
         else:
-            keys.append(page_key(page, base, articles, whole if whole_site else None, memo))
+            keys.append(page_key(page, base, articles, whole if whole_site else None, memo,
+                                 known, kept))
+    if known is not None:
+        known.pages = kept
     return keys
 
 

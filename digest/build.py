@@ -26,6 +26,7 @@ from .check import LinkProblem
 from .config import SiteConfig
 from .group import group
 from .images import ImageStat, find_local_images, image_files, listed
+from .keys import KeyMemo
 from .load import decode_source, find_sources, read_file, relative_name, walked
 from .model import Article, Digest, Problem
 from .normalise import assign_slugs, duplicate_urls, future_problem, normalise
@@ -119,8 +120,13 @@ def build(config: SiteConfig, *, now: datetime | None = None,
         page_keys = keys if store is not None else None
         old_pages = store.pages() if store is not None else {}
         spare = cache_folder(config) / SPARE if store is not None else None
+        memo = None
+        if store is not None:
+            memo = store.recall("keys") or KeyMemo()
+            store.keep("keys", memo)
         result.write, new_pages = write_output(digest, config, publication, images, page_keys,
-                                               old_pages, jobs, progress, result, patch, spare)
+                                               old_pages, jobs, progress, result, patch, spare,
+                                               memo)
         result.problems.sort(key=lambda p: (p.path, p.line or 0))
         if store is not None:
             store.save(set(keys.values()), new_pages)
@@ -242,9 +248,9 @@ def scan_sources(config: SiteConfig, cache: Cache | None,
     watcher's word for it); then only those are looked at, and the rest of the last scan
     is kept. None: walk the whole content folder.
     """
-    last = cache.last_scan() if cache is not None and changed is not None else None
+    last = cache.recall("scan") if cache is not None and changed is not None else None
     if cache is not None:
-        cache.remember_scan(None)  # until this scan is whole: a failed one leaves nothing
+        cache.keep("scan", None)  # until this scan is whole: a failed one leaves nothing
     content = config.resolve(config.content_dir)
     output = config.resolve(config.output_dir)
     if not content.is_dir():
@@ -278,7 +284,7 @@ def scan_sources(config: SiteConfig, cache: Cache | None,
                 cache.remember_hash(rel, stat, sha)
         scan.hashed[rel] = entry_key(rel, sha)
     cache.forget_files_but(set(scan.hashed))
-    cache.remember_scan(scan)
+    cache.keep("scan", scan)
     return scan
 
 

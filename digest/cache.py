@@ -80,7 +80,7 @@ class _Memory:
     pages: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     files: dict[str, tuple[str, str]] | None = None  # rel -> (stat key, sha256)
     last: Any = None  # what the last build left for the next (see build._LastBuild)
-    scan: Any = None  # the content folder as the last build found it (see build.Scan)
+    kept: dict[str, Any] = field(default_factory=dict)  # see Cache.keep
 
 
 _MEMORY: dict[Path, _Memory] = {}
@@ -172,12 +172,15 @@ class Cache:
             self._stored_files = dict(self._memory.files)
         return self._memory.files
 
-    def last_scan(self) -> Any:
-        """The Scan that remember_scan kept in this process (None in a new one)."""
-        return self._memory.scan
+    def recall(self, name: str) -> Any:
+        """What `keep` kept under this name in this process (None in a new one)."""
+        return self._memory.kept.get(name)
 
-    def remember_scan(self, scan: Any) -> None:
-        self._memory.scan = scan
+    def keep(self, name: str, value: Any) -> None:
+        """Keep a value for the next build of this site in this process (the live preview):
+        the last scan of the content folder, the last keys. Never written to disk; gone
+        when the fingerprint changes."""
+        self._memory.kept[name] = value
 
     def last_build(self) -> Any:
         """What set_last_build stored (None when there is nothing, or it is damaged)."""
@@ -231,10 +234,7 @@ class Cache:
                     self._db.executemany("INSERT INTO used VALUES (?)", [(k,) for k in used])
                     self._db.execute("DELETE FROM articles WHERE key NOT IN (SELECT key FROM used)")
                 self._save_files()
-                if pages != old_pages:
-                    self._db.execute("DELETE FROM pages")
-                    self._db.executemany("INSERT INTO pages VALUES (?, ?, ?, ?)",
-                                         [(f, *record) for f, record in pages.items()])
+                _store_changes(self._db, "pages", old_pages, pages)
         except sqlite3.DatabaseError:
             memory.pages = {}
         self._new = {}
@@ -248,16 +248,34 @@ class Cache:
     def _save_files(self) -> None:
         assert self._db is not None
         files = self._memory.files
-        if files is not None and files != self._stored_files:
-            self._db.execute("DELETE FROM files")
-            self._db.executemany("INSERT INTO files VALUES (?, ?, ?)",
-                                 [(rel, st, sha) for rel, (st, sha) in files.items()])
+        if files is not None:
+            _store_changes(self._db, "files", self._stored_files or {}, files)
             self._stored_files = dict(files)
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _store_changes(db: sqlite3.Connection, table: str, old: dict[str, tuple[str, ...]],
+                   new: dict[str, tuple[str, ...]]) -> None:
+    """Make a table whose rows were `old` (keyed by its first column) hold `new`, writing
+    only the rows that differ: after an edit, one or two of 10,000. An empty `old` means
+    not known: then the table is written whole."""
+    if new == old:
+        return
+    columns = ", ".join("?" * (1 + len(next(iter(new.values()), ()))))
+    if not old:
+        db.execute(f"DELETE FROM {table}")
+        db.executemany(f"INSERT INTO {table} VALUES ({columns})",
+                       [(key, *row) for key, row in new.items()])
+        return
+    first = "file" if table == "pages" else "rel"
+    db.executemany(f"DELETE FROM {table} WHERE {first} = ?",
+                   [(key,) for key in old if key not in new])
+    db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({columns})",
+                   [(key, *row) for key, row in new.items() if old.get(key) != row])
 
 
 def _connect(folder: Path, fingerprint: str) -> sqlite3.Connection:

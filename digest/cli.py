@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import signal
 import sys
 import threading
@@ -247,6 +248,29 @@ class Rebuild:
         return Site(config.resolve(config.output_dir), config.base_path)
 
 
+class Settle:
+    """Called between a long-running preview's rebuilds, when no one waits.
+
+    What a build leaves alive (the articles, the digest: a few hundred thousand objects
+    on a large site) stays alive until the next one, and Python's cycle collector would
+    scan all of it again and again while the next rebuild runs: 0.4 s of a 1.2 s rebuild
+    at 10,000 articles. So collect now and freeze the survivors, out of its way. Frozen
+    objects are still freed when nothing refers to them; only a cycle among them would
+    stay, so every `every` calls everything is unfrozen and looked at once more.
+    """
+
+    def __init__(self, every: int = 25) -> None:
+        self.every = every
+        self.calls = 0
+
+    def __call__(self) -> None:
+        self.calls += 1
+        if self.calls % self.every == 0:
+            gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+
+
 def _watcher(rebuild: Rebuild, config: SiteConfig, on_change: Callable[[list[Change]], None],
              poll: bool, debounce: float) -> Watcher:
     from .watch import Watcher, site_targets
@@ -322,7 +346,13 @@ def serve_command(config_file: Path | None, content: Path | None, output: Path |
         sys.exit(2)
     if port and bound != port:
         click.echo(f"Port {port} is in use; using port {bound} instead.", err=True)
-    watcher = _watcher(rebuild, config, preview.rebuild, poll, debounce)
+    settle = Settle()
+
+    def on_change(changes: Sequence[Change]) -> None:
+        preview.rebuild(changes)
+        settle()  # after the pages are told to reload
+
+    watcher = _watcher(rebuild, config, on_change, poll, debounce)
     _stop_on_sigterm()
     try:
         # The first build runs before any thread starts, so that it may fork workers and
@@ -332,6 +362,7 @@ def serve_command(config_file: Path | None, content: Path | None, output: Path |
         watcher.start()
         if built:  # (a failed build waits for the fix to come as a change)
             preview.rebuild()
+        settle()
         click.echo(f"Serving {preview.url()} (Ctrl-C to stop)")
         if open_browser:
             import webbrowser
@@ -359,10 +390,12 @@ def watch_command(config_file: Path | None, content: Path | None, output: Path |
     options = {"config_file": config_file, "content": content, "output": output,
                "base_url": base_url, "future": future, "drafts": drafts, "search": search}
     rebuild, config = _start(options, strict, quiet)
+    settle = Settle()
 
     def on_change(changes: Sequence[Change]) -> None:
         with contextlib.suppress(BuildFailed):  # reported already; the next change retries
             rebuild(changes)
+        settle()
 
     watcher = _watcher(rebuild, config, on_change, poll, debounce)
     _stop_on_sigterm()

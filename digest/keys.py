@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
 from pathlib import PurePath
@@ -36,10 +37,39 @@ def _hash_bytes(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def article_keys(articles: Iterable[Article], entry_keys: Mapping[str, str]) -> dict[str, str]:
+@dataclass
+class KeyMemo:
+    """Keys a long-running process (the live preview) made in its last build, for the next.
+
+    An article is frozen, so the very same object, parsed from the same file, has the
+    same key; a page that shows only articles has the same key when its articles' keys
+    are the same. Hashing 10,000 of each again was most of a rebuild after an edit.
+    """
+
+    articles: dict[str, tuple[Article, str, str]] = field(default_factory=dict)
+    pages: dict[str, tuple[tuple[Any, ...], str | None]] = field(default_factory=dict)
+
+
+def article_keys(articles: Iterable[Article], entry_keys: Mapping[str, str],
+                 memo: KeyMemo | None = None) -> dict[str, str]:
     """Final articles -> {path: key}, from the parsed file's key and what grouping set."""
-    return {a.path: _hash(f"{entry_keys[a.path]}|{a.slug}|{a.topics!r}|{a.source!r}")
-            for a in articles if a.path in entry_keys}
+    known = memo.articles if memo is not None else {}
+    keys: dict[str, str] = {}
+    kept: dict[str, tuple[Article, str, str]] = {}
+    for a in articles:
+        entry = entry_keys.get(a.path)
+        if entry is None:
+            continue
+        old = known.get(a.path)
+        if old is not None and old[0] is a and old[1] == entry:
+            key = old[2]
+        else:
+            key = _hash(f"{entry}|{a.slug}|{a.topics!r}|{a.source!r}")
+        keys[a.path] = key
+        kept[a.path] = (a, entry, key)
+    if memo is not None:
+        memo.articles = kept
+    return keys
 
 
 def digest_key(digest: Digest, keys: Mapping[str, str]) -> str:
@@ -104,12 +134,33 @@ def value_key(value: Any, articles: Mapping[str, str],
 
 
 def page_key(page: Page, base: str, articles: Mapping[str, str], digest: str | None,
-             memo: dict[int, str] | None = None) -> str | None:
+             memo: dict[int, str] | None = None, keys: KeyMemo | None = None,
+             kept: dict[str, tuple[tuple[Any, ...], str | None]] | None = None) -> str | None:
     """One page's inputs -> its key (None: always render it).
 
     `base` keys what every page shares; `digest` is the whole-site key for a page whose
-    template reads `digest`, else None.
+    template reads `digest`, else None. With `keys`, a page whose context is articles
+    alone (an article page) takes its key from the last build when its inputs are those
+    of then; `kept` collects what the next build needs for that.
     """
+    inputs: tuple[Any, ...] | None = None
+    if keys is not None and all(v is None or type(v) is Article for v in page.context.values()):
+        inputs = (base, page.template, digest,
+                  *[(name, None if v is None else articles.get(v.path))
+                    for name, v in page.context.items()])
+        old = keys.pages.get(page.file)
+        if old is not None and old[0] == inputs:
+            if kept is not None:
+                kept[page.file] = old
+            return old[1]
+    key = _page_key(page, base, articles, digest, memo)
+    if inputs is not None and kept is not None:
+        kept[page.file] = (inputs, key)
+    return key
+
+
+def _page_key(page: Page, base: str, articles: Mapping[str, str], digest: str | None,
+              memo: dict[int, str] | None) -> str | None:
     try:
         context = value_key(page.context, articles, memo)
     except Uncacheable:

@@ -61,6 +61,11 @@ def shareable_image(article: Article, config: SiteConfig) -> Image | None:
     return replace(image, url=urljoin(config.base_url + article.url, image.url))
 
 
+# A year's page stands for thousands of stories on a large site; listing every one made
+# its <head> 400 KB. The list names the first (newest) ones and says how many there are.
+ITEM_LIST_MAX = 100
+
+
 def page_articles(template: str, context: Mapping[str, Any], digest: Digest) -> list[Article]:
     """The articles a page shows (or, for an index of indexes, all it leads to)."""
     if "article" in context:
@@ -230,12 +235,13 @@ def _collection(template: str, context: Mapping[str, Any], digest: Digest,
         data["url"] = meta["url"]
     if template in {"topics.html", "sources.html", "archive.html"}:
         return data
+    articles = page_articles(template, context, digest)
     items = []
-    for position, article in enumerate(page_articles(template, context, digest), start=1):
+    for position, article in enumerate(articles[:ITEM_LIST_MAX], start=1):
         item: dict[str, Any] = {"@type": "ListItem", "position": position, "name": article.title}
         if config.base_url:
             item["url"] = absolute(article.url)
         items.append(item)
-    data["mainEntity"] = {"@type": "ItemList", "numberOfItems": len(items),
+    data["mainEntity"] = {"@type": "ItemList", "numberOfItems": len(articles),
                           "itemListElement": items}
     return data

@@ -14,7 +14,7 @@ import posixpath
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -171,7 +171,7 @@ class Page:
     template: str
     context: dict[str, Any]
 
-    @cached_property
+    @property
     def file(self) -> str:
         return self.path + "index.html" if self.path == "" or self.path.endswith("/") else self.path
 
@@ -230,7 +230,8 @@ def pages(digest: Digest, config: SiteConfig) -> Iterator[Page]:
     for topic_group in digest.topics:
         yield from _listing(topic_group.articles, "topic", topic_group.topic,
                             partial(topic_path, topic_group.topic.slug), config)
-    yield Page("sources/", "sources.html", {})
+    yield Page("sources/", "sources.html",
+               {"unsourced": sum(1 for a in digest.articles if a.source is None)})
     for source_group in digest.sources:
         yield from _listing(source_group.articles, "source", source_group.source,
                             partial(source_path, source_group.source.slug), config)
