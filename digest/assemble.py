@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 BUILTIN_STATIC = BUILTIN_TEMPLATES.parent / "static"
 
 Progress = Callable[[str, int, int], None]  # (what, done, of how many)
+Ready = Callable[[Callable[[str], bytes | None]], None]  # see write_output
 
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_PAGES = 200
@@ -71,24 +72,28 @@ def write_output(digest: Digest, config: SiteConfig, publication: Publication,
                  jobs: int = 1, progress: Progress | None = None,
                  result: BuildResult | None = None, patch: bool = False,
                  spare: Path | None = None, memo: KeyMemo | None = None,
-                 ) -> tuple[WriteResult, dict[str, PageRecord]]:
+                 ready: Ready | None = None) -> tuple[WriteResult, dict[str, PageRecord]]:
     """Digest -> the output folder; returns what was written and {page file: record} for
     the next build.
 
     A page whose input key and bytes are those of the last build is not rendered again
     (its link problems are those found then); with `patch`, up to PATCH_PAGES rendered
     pages are patched into the output, otherwise they go through a staging folder and one
-    swap. `memo` carries keys from one build of this process to the next.
+    swap. `memo` carries keys from one build of this process to the next. `ready` is
+    handed a way to render any page of the new site as soon as the pages are known,
+    before any is written (the live preview serves them from there meanwhile).
     """
     output = config.resolve(config.output_dir)
     static, files, (env, templates), site = _render_inputs(digest, config, publication, images)
     files |= publication.files  # written every build: small, and cheap to make
+    pages = [*site_pages(digest, config), Page(NOT_FOUND, NOT_FOUND, {})]
+    job = _RenderJob(env, site, config, pages)
+    if ready is not None:
+        ready(job.renderer())
     try:
-        pages = [*site_pages(digest, config), Page(NOT_FOUND, NOT_FOUND, {})]
         keys = _page_keys(digest, env, templates, site, entry_keys, pages, memo)
     except TemplateError as err:
         raise BuildError(_template_error(err)) from err
-    job = _RenderJob(env, site, config, pages)
 
     previous = (read_manifest(output) if output.is_dir() else None) or {}
     hashes = {path: file_hash(data) for path, data in files.items()}
@@ -138,6 +143,11 @@ class _RenderJob:
         page = self.pages[index]
         return render_page(self.env, page, self.site, self.config,
                            rooted=page.file == NOT_FOUND)
+
+    def renderer(self) -> Callable[[str], bytes | None]:
+        """file in the site -> its page rendered now (None: not a page of this site)."""
+        where = {page.file: index for index, page in enumerate(self.pages)}
+        return lambda file: self.render(where[file]) if file in where else None
 
 
 _NO_PROBLEMS = "[]"

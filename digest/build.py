@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import TemplateError
 
 from . import parallel
-from .assemble import SPARE, BuildError, Progress, read_static, write_output
+from .assemble import SPARE, BuildError, Progress, Ready, read_static, write_output
 from .cache import Cache, Entry, cache_folder, code_fingerprint, entry_key, parse_fingerprint
 from .check import LinkProblem
 from .config import SiteConfig
@@ -66,7 +66,7 @@ RESCAN_FILES = 200
 def build(config: SiteConfig, *, now: datetime | None = None,
           progress: Progress | None = None, cache: bool = True,
           jobs: int | None = None, patch: bool = False,
-          changed: Collection[Path] | None = None) -> BuildResult:
+          changed: Collection[Path] | None = None, ready: Ready | None = None) -> BuildResult:
     """Build the whole site into config.output_dir; raises BuildError on fatal problems.
 
     With `cache`, parsed articles and page keys are kept in `.digest-cache/` (and in this
@@ -75,7 +75,9 @@ def build(config: SiteConfig, *, now: datetime | None = None,
     core). The output is always replaced in one atomic swap, except with `patch` (the live
     preview, where an edit must show in milliseconds): then a small change is written into
     the output file by file. `changed`, when the caller knows it (the preview's watcher),
-    names the only content files that changed since this process's last build.
+    names the only content files that changed since this process's last build. `ready`,
+    if given, is handed a renderer of the new site's pages before they are written (see
+    assemble.write_output).
     """
     started = time.perf_counter()
     now = now or datetime.now(UTC)
@@ -126,7 +128,7 @@ def build(config: SiteConfig, *, now: datetime | None = None,
             store.keep("keys", memo)
         result.write, new_pages = write_output(digest, config, publication, images, page_keys,
                                                old_pages, jobs, progress, result, patch, spare,
-                                               memo)
+                                               memo, ready)
         result.problems.sort(key=lambda p: (p.path, p.line or 0))
         if store is not None:
             store.save(set(keys.values()), new_pages)

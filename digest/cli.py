@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -203,6 +204,8 @@ class Rebuild:
         self.strict = strict
         self.quiet = quiet
         self.on_config: Callable[[SiteConfig], None] | None = None
+        # handed the site and a renderer of its pages before they are written (serve)
+        self.on_ready: Callable[[Site, Callable[[str], bytes | None]], None] | None = None
         self.known: set[Problem] = set()
         self.builds = 0
 
@@ -219,13 +222,19 @@ class Rebuild:
             config = self.config()
             if self.on_config is not None:
                 self.on_config(config)
-            result = build(config, patch=True, changed=changed_files(changes))
+            site = Site(config.resolve(config.output_dir), config.base_path)
+            changed = changed_files(changes)
+            # Only an edit of the content shows before all is written: a template, style
+            # sheet or config change is seen whole, or its error is, without a reload.
+            ready = None if self.on_ready is None or changed is None \
+                else partial(self.on_ready, site)
+            result = build(config, patch=True, changed=changed, ready=ready)
         except (ConfigError, BuildError, OutputError) as err:
             click.echo(f"{stamp} {what}: build failed: {err}", err=True)
             raise BuildFailed(str(err)) from err
         self.builds += 1
         if result.digest is None and not changes and self.builds > 1:
-            return Site(config.resolve(config.output_dir), config.base_path)  # nothing new
+            return site  # nothing new
         if self.builds == 1:
             print_summary(result, config, self.quiet)
         else:
@@ -245,7 +254,7 @@ class Rebuild:
             raise BuildFailed(f"--strict: {len(result.problems)} problem(s), the first: "
                               f"{first.path}{f':{first.line}' if first.line else ''}: "
                               f"{first.message}")
-        return Site(config.resolve(config.output_dir), config.base_path)
+        return site
 
 
 class Settle:
@@ -339,6 +348,7 @@ def serve_command(config_file: Path | None, content: Path | None, output: Path |
                "search": bool(search)}
     rebuild, config = _start(options, strict, quiet)
     preview = Preview(rebuild, log=lambda text: click.echo(text, err=True))
+    rebuild.on_ready = preview.ready
     try:
         bound = preview.bind(host, port)
     except OSError as err:

@@ -62,69 +62,73 @@ def local_day(article: Article, config: SiteConfig) -> date:
 
 def _day(day: date, articles: list[Article]) -> Day:
     """One day's articles grouped by primary topic: biggest group first, then by name."""
-    by_topic = _bucket(articles, lambda a: a.topics[0] if a.topics else Topic("", ""))
+    by_topic = _bucket(articles, lambda a: a.topics[0] if a.topics else _NO_TOPIC)
     groups = sorted(by_topic.items(), key=lambda kv: (-len(kv[1]), kv[0].name.casefold()))
     return Day(day, tuple((topic, tuple(arts)) for topic, arts in groups))
 
 
+_NO_TOPIC = Topic("", "")
+
+
 def _bucket(items: Iterable[V], key: Callable[[V], K]) -> dict[K, list[V]]:
-    buckets: dict[K, list[V]] = defaultdict(list)
+    buckets: dict[K, list[V]] = {}
     for item in items:
-        buckets[key(item)].append(item)
+        k = key(item)
+        if k in buckets:
+            buckets[k].append(item)
+        else:
+            buckets[k] = [item]
     return buckets
 
 
 def _canonical_topics(articles: list[Article], config: SiteConfig) -> list[Article]:
-    """'AI', 'ai' and ' Ai ' become one topic named by config's alias or the commonest spelling."""
-    spelt: dict[str, str] = {}  # a site has few topics, named many times over
+    """'AI', 'ai' and ' Ai ' become one topic named by config's alias or the commonest spelling.
 
-    def spelling(name: str) -> str:
-        if name not in spelt:
-            tidy = " ".join(name.split())
-            spelt[name] = config.topic_aliases.get(tidy.casefold(), tidy)
-        return spelt[name]
-
-    def key(name: str) -> str:
-        return spelling(name).casefold()
-
+    A site has few topics named many times over, so the work is done once per name, and
+    every article then takes the one Topic object of each of its topics.
+    """
+    counts = Counter(topic.name for article in articles for topic in article.topics)
+    spelt = {}
+    for name in counts:
+        tidy = " ".join(name.split())
+        spelt[name] = config.topic_aliases.get(tidy.casefold(), tidy)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    for article in articles:
-        for topic in article.topics:
-            spellings[key(topic.name)][spelling(topic.name)] += 1
+    for name, count in counts.items():
+        spellings[spelt[name].casefold()][spelt[name]] += count
     canonical = _unique_slugs(
         {k: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, c in spellings.items()})
+    made = {key: Topic(name, slug) for key, (name, slug) in canonical.items()}
+    topic_of = {name: made[spelt[name].casefold()] for name in counts}
     out = []
     for article in articles:
-        topics: list[Topic] = []
-        for topic in article.topics:
-            name, slug = canonical[key(topic.name)]
-            if all(t.slug != slug for t in topics):
-                topics.append(Topic(name, slug))
-        out.append(article if tuple(topics) == article.topics
-                   else replace(article, topics=tuple(topics)))
+        if not article.topics:
+            out.append(article)
+            continue
+        # one object per canonical topic: the same object is the same slug
+        topics = tuple({id(t): t for t in (topic_of[t.name] for t in article.topics)}.values())
+        out.append(article if topics == article.topics else replace(article, topics=topics))
     return out
 
 
 def _canonical_sources(articles: list[Article]) -> list[Article]:
     """One Source per domain (or per name when there is no domain), named as most files do."""
-    def key(source: Source) -> str:
-        return source.domain or source.name.casefold()
-
+    counts = Counter((s.domain or s.name.casefold(), s.name, s.domain)
+                     for a in articles if (s := a.source) is not None)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     domains: dict[str, str] = {}
-    for article in articles:
-        if article.source is not None:
-            spellings[key(article.source)][article.source.name] += 1
-            domains[key(article.source)] = article.source.domain
+    for (key, name, domain), count in counts.items():
+        spellings[key][name] += count
+        domains[key] = domain
     canonical = _unique_slugs(
         {k: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, c in spellings.items()})
+    made = {key: Source(name, domains[key], slug) for key, (name, slug) in canonical.items()}
     out = []
     for article in articles:
-        if article.source is not None:
-            name, slug = canonical[key(article.source)]
-            source = Source(name, domains[key(article.source)], slug)
-            if source != article.source:
-                article = replace(article, source=source)
+        source = article.source
+        if source is not None:
+            fixed = made[source.domain or source.name.casefold()]
+            if fixed != source:
+                article = replace(article, source=fixed)
         out.append(article)
     return out
 

@@ -126,26 +126,65 @@ class Preview:
         self.changed = threading.Condition()
         self.httpd: ThreadingHTTPServer | None = None
         self._serving = False
+        # While a rebuild writes its pages, they are rendered on request from here; other
+        # files (styles, images, feeds) wait until the writing is done.
+        self.live: Callable[[str], bytes | None] | None = None
+        self.writing = False
+        self._early = False  # this rebuild's pages were announced before being written
+        self._building = threading.Lock()  # one rebuild at a time
 
     # --- building -----------------------------------------------------------------------
 
     def rebuild(self, changes: Sequence[Any] = ()) -> bool:
         """Run the builder; on success serve its site and reload the pages, else show why."""
-        try:
-            site = self.builder(changes)
-        except Exception as err:  # whatever the builder raises is shown, and we go on
-            message = str(err) or type(err).__name__
-            if not isinstance(err, BuildFailed):
-                self.log("".join(traceback.format_exception(err)).rstrip())
+        with self._building:
+            self._early = False
+            try:
+                site = self.builder(changes)
+            except Exception as err:  # whatever the builder raises is shown, and we go on
+                message = str(err) or type(err).__name__
+                if not isinstance(err, BuildFailed):
+                    self.log("".join(traceback.format_exception(err)).rstrip())
+                with self.changed:
+                    self.error = message
+                    self.live, self.writing = None, False
+                    self.changed.notify_all()
+                return False
             with self.changed:
-                self.error = message
+                self.site, self.error = site, None
+                if not self._early:  # else the pages were told to reload already
+                    self.version += 1
+                self.live, self.writing = None, False
                 self.changed.notify_all()
-            return False
+            return True
+
+    def ready(self, site: Site, render: Callable[[str], bytes | None]) -> None:
+        """What a builder calls once the new site's pages are known, before it writes them:
+        the open pages reload now, and their pages are rendered on request meanwhile. On a
+        large site this is most of a rebuild sooner. Not on a first build, a new folder or
+        base path, or after a failed build: then the pages reload when all is written."""
         with self.changed:
-            self.site, self.error = site, None
+            if site != self.site or self.error is not None:
+                return
+            self.live, self.writing, self._early = render, True, True
             self.version += 1
             self.changed.notify_all()
-        return True
+
+    def render_live(self, file: str) -> bytes | None:
+        """A page of the site being written, rendered now; None when there is none."""
+        with self.changed:
+            render = self.live
+        if render is None:
+            return None
+        try:
+            return render(file)
+        except Exception:  # a broken template: the rebuild will report it
+            return None
+
+    def written(self, timeout: float = 60.0) -> None:
+        """Wait until a rebuild that is writing the site is done."""
+        with self.changed:
+            self.changed.wait_for(lambda: not self.writing or self.closing, timeout=timeout)
 
     def state(self) -> dict[str, Any]:
         with self.changed:
@@ -241,6 +280,15 @@ class _Handler(BaseHTTPRequestHandler):
         if target.redirect is not None:
             self._redirect(target.redirect, body)
             return
+        if target.file is not None:
+            page = target.file
+            if page == "" or page.endswith("/"):
+                page += "index.html"
+            if page.endswith(".html") and (data := self.preview.render_live(page)) is not None:
+                self._send(HTTPStatus.OK, self._live(data), content_type(page), body)
+                return
+        self.preview.written()
+        site = self.preview.site or site
         file = _find(site.folder, target.file) if target.file is not None else None
         if file == "redirect" and target.file is not None:
             self._redirect(site.base_path + quote(target.file) + "/", body)

@@ -319,3 +319,81 @@ def test_a_taken_port_moves_to_a_free_one(site: Path) -> None:
     finally:
         first.stop()
         second.stop()
+
+
+class WritingBuilder(FakeBuilder):
+    """A builder that announces its pages (`ready`), then takes its time writing them
+    until `release` is set, as a real rebuild of a large site does."""
+
+    def __init__(self, site: Site) -> None:
+        super().__init__(site)
+        self.preview: Preview | None = None
+        self.announced = threading.Event()
+        self.release = threading.Event()
+        self.pages: dict[str, bytes] = {}
+
+    def __call__(self, changes: Any) -> Site:
+        if changes and self.preview is not None:
+            self.preview.ready(self.site, self.pages.get)
+            self.announced.set()
+            assert self.release.wait(5)
+            (self.site.folder / "static/style.abc.css").write_text("body{color:red}")
+        return super().__call__(changes)
+
+
+def test_pages_are_served_before_they_are_written(site: Path) -> None:
+    builder = WritingBuilder(Site(site))
+    preview = Preview(builder, log=lambda _: None)
+    builder.preview = preview
+    port = preview.bind("127.0.0.1", 0)
+    preview.rebuild()
+    thread = threading.Thread(target=preview.serve_forever, daemon=True)
+    thread.start()
+    server = Running(preview, port, builder)
+    events = Events(port)
+    try:
+        assert events.next()[0] == "hello"
+        builder.pages["articles/a/index.html"] = b"<html><body><h1>A, new</h1></body></html>"
+        rebuild = threading.Thread(target=preview.rebuild, args=(["a.md"],))
+        rebuild.start()
+        assert builder.announced.wait(5)
+        assert events.next() == ("reload", {"server": preview.server_id, "version": 2,
+                                            "error": None})
+        status, headers, body = server.request("/articles/a/")
+        assert status == 200 and b"A, new" in body and SCRIPT.encode() in body
+        assert headers["Content-Type"] == "text/html; charset=utf-8"
+        # anything else waits for the writing to finish: no stale style sheet
+        styles: list[bytes] = []
+        fetch = threading.Thread(target=lambda: styles.append(
+            server.request("/static/style.abc.css")[2]))
+        fetch.start()
+        fetch.join(0.3)
+        assert fetch.is_alive() and not styles
+        builder.release.set()
+        fetch.join(5)
+        rebuild.join(5)
+        assert styles == [b"body{color:red}"]
+        assert preview.state()["version"] == 2  # one reload for one rebuild
+        assert preview.live is None
+        assert b"<h1>A</h1>" in server.request("/articles/a/")[2]  # the disk again
+    finally:
+        builder.release.set()
+        events.close()
+        preview.stop()
+        thread.join(5)
+
+
+def test_a_first_build_or_a_failed_one_does_not_announce_early(site: Path) -> None:
+    builder = WritingBuilder(Site(site))
+    preview = Preview(builder, log=lambda _: None)
+    builder.preview = preview
+    builder.release.set()
+    preview.ready(builder.site, builder.pages.get)  # before any build: nothing to serve yet
+    assert preview.live is None and preview.state()["version"] == 0
+    preview.rebuild()
+    builder.error = BuildFailed("templates/base.html:1: oops")
+    assert not preview.rebuild(["a.md"])  # announced, then failed
+    assert preview.live is None and not preview.writing
+    assert preview.state()["error"] == "templates/base.html:1: oops"
+    preview.ready(builder.site, builder.pages.get)  # while the error shows: wait for all
+    assert preview.live is None
