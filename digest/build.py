@@ -86,8 +86,10 @@ def build(config: SiteConfig, *, now: datetime | None = None,
     store = Cache.open(cache_folder(config), parse_fingerprint(config)) if cache else None
     try:
         scan = scan_sources(config, store, changed)
-        inputs = _inputs_key(config, scan) if store is not None else ""
-        if store is not None and (done := _already_built(store, inputs, config, now)):
+        # (told that something changed, it is not worth asking whether anything did)
+        inputs = _inputs_key(config, scan) if store is not None and changed is None else ""
+        if inputs and store is not None and (done := _already_built(store, inputs, config,
+                                                                    now)):
             store.save_files()  # what it learnt about the files' hashes
             done.seconds = time.perf_counter() - started
             return done
@@ -132,6 +134,7 @@ def build(config: SiteConfig, *, now: datetime | None = None,
         result.problems.sort(key=lambda p: (p.path, p.line or 0))
         if store is not None:
             store.save(set(keys.values()), new_pages)
+            inputs = inputs or _inputs_key(config, scan)
             store.set_last_build(_LastBuild(inputs, now.timestamp(), _valid_until(articles, now),
                                             _manifest_hash(config), _summary(result)))
     finally:

@@ -347,6 +347,10 @@ def serve_command(config_file: Path | None, content: Path | None, output: Path |
                "base_url": base_url, "future": future, "drafts": drafts,
                "search": bool(search)}
     rebuild, config = _start(options, strict, quiet)
+    # A page requested while a rebuild still writes the site waits for the interpreter
+    # lock at every read and write of its socket; 1 ms turns instead of 5 make that
+    # wait short (tens of milliseconds per page on a large site).
+    sys.setswitchinterval(0.001)
     preview = Preview(rebuild, log=lambda text: click.echo(text, err=True))
     rebuild.on_ready = preview.ready
     try:

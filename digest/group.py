@@ -30,13 +30,21 @@ def group(articles: Iterable[Article], config: SiteConfig) -> Digest:
     by_year = _bucket(months, lambda m: m.year)
     years = tuple(Year(y, tuple(ms)) for y, ms in sorted(by_year.items(), reverse=True))
 
-    topics: dict[Topic, list[Article]] = defaultdict(list)
-    sources: dict[Source, list[Article]] = defaultdict(list)
+    # Keyed by slug, which is unique among canonical topics (and sources), because a
+    # string hashes faster than a dataclass.
+    topics: dict[str, tuple[Topic, list[Article]]] = {}
+    sources: dict[str, tuple[Source, list[Article]]] = {}
     for article in ordered:
         for topic in article.topics:
-            topics[topic].append(article)
-        if article.source is not None:
-            sources[article.source].append(article)
+            if topic.slug in topics:
+                topics[topic.slug][1].append(article)
+            else:
+                topics[topic.slug] = (topic, [article])
+        if (source := article.source) is not None:
+            if source.slug in sources:
+                sources[source.slug][1].append(article)
+            else:
+                sources[source.slug] = (source, [article])
     neighbours = {
         a.path: (ordered[i - 1] if i > 0 else None,
                  ordered[i + 1] if i + 1 < len(ordered) else None)
@@ -48,9 +56,9 @@ def group(articles: Iterable[Article], config: SiteConfig) -> Digest:
         years=years,
         undated=undated,
         topics=tuple(TopicGroup(t, tuple(a)) for t, a in
-                     sorted(topics.items(), key=lambda kv: (kv[0].name.casefold(), kv[0].slug))),
+                     sorted(topics.values(), key=lambda ta: (ta[0].name.casefold(), ta[0].slug))),
         sources=tuple(SourceGroup(s, tuple(a)) for s, a in
-                      sorted(sources.items(), key=lambda kv: (kv[0].name.casefold(), kv[0].slug))),
+                      sorted(sources.values(), key=lambda sa: (sa[0].name.casefold(), sa[0].slug))),
         neighbours=neighbours,
     )
 
@@ -62,12 +70,18 @@ def local_day(article: Article, config: SiteConfig) -> date:
 
 def _day(day: date, articles: list[Article]) -> Day:
     """One day's articles grouped by primary topic: biggest group first, then by name."""
-    by_topic = _bucket(articles, lambda a: a.topics[0] if a.topics else _NO_TOPIC)
-    groups = sorted(by_topic.items(), key=lambda kv: (-len(kv[1]), kv[0].name.casefold()))
+    by_topic: dict[str, tuple[Topic, list[Article]]] = {}
+    for article in articles:
+        topic = article.topics[0] if article.topics else _NO_TOPIC
+        if topic.slug in by_topic:
+            by_topic[topic.slug][1].append(article)
+        else:
+            by_topic[topic.slug] = (topic, [article])
+    groups = sorted(by_topic.values(), key=lambda ta: (-len(ta[1]), ta[0].name.casefold()))
     return Day(day, tuple((topic, tuple(arts)) for topic, arts in groups))
 
 
-_NO_TOPIC = Topic("", "")
+_NO_TOPIC = Topic("", "")  # (no canonical topic has an empty slug)
 
 
 def _bucket(items: Iterable[V], key: Callable[[V], K]) -> dict[K, list[V]]:
@@ -87,7 +101,7 @@ def _canonical_topics(articles: list[Article], config: SiteConfig) -> list[Artic
     A site has few topics named many times over, so the work is done once per name, and
     every article then takes the one Topic object of each of its topics.
     """
-    counts = Counter(topic.name for article in articles for topic in article.topics)
+    counts = Counter([topic.name for article in articles for topic in article.topics])
     spelt = {}
     for name in counts:
         tidy = " ".join(name.split())
@@ -101,19 +115,25 @@ def _canonical_topics(articles: list[Article], config: SiteConfig) -> list[Artic
     topic_of = {name: made[spelt[name].casefold()] for name in counts}
     out = []
     for article in articles:
-        if not article.topics:
-            out.append(article)
-            continue
+        topics = article.topics
+        for topic in topics:  # most articles name their topics as the site does
+            fixed = topic_of[topic.name]
+            if fixed.slug != topic.slug or fixed.name != topic.name:
+                break
+        else:
+            if len(topics) < 2 or len({topic.slug for topic in topics}) == len(topics):
+                out.append(article)
+                continue
         # one object per canonical topic: the same object is the same slug
-        topics = tuple({id(t): t for t in (topic_of[t.name] for t in article.topics)}.values())
-        out.append(article if topics == article.topics else replace(article, topics=topics))
+        unique = {id(t): t for t in (topic_of[topic.name] for topic in topics)}
+        out.append(replace(article, topics=tuple(unique.values())))
     return out
 
 
 def _canonical_sources(articles: list[Article]) -> list[Article]:
     """One Source per domain (or per name when there is no domain), named as most files do."""
-    counts = Counter((s.domain or s.name.casefold(), s.name, s.domain)
-                     for a in articles if (s := a.source) is not None)
+    counts = Counter([(s.domain or s.name.casefold(), s.name, s.domain)
+                      for a in articles if (s := a.source) is not None])
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     domains: dict[str, str] = {}
     for (key, name, domain), count in counts.items():
@@ -127,7 +147,8 @@ def _canonical_sources(articles: list[Article]) -> list[Article]:
         source = article.source
         if source is not None:
             fixed = made[source.domain or source.name.casefold()]
-            if fixed != source:
+            if fixed.slug != source.slug or fixed.name != source.name \
+                    or fixed.domain != source.domain:
                 article = replace(article, source=fixed)
         out.append(article)
     return out

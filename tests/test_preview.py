@@ -48,9 +48,11 @@ def test_edit_add_rename_delete_are_served(serve: Serve, root: Path) -> None:
     serve.expect(r"\d\d:\d\d:\d\d seeds/hello\.md: rebuilt in \d+\.\d\d s", since)
 
     # edit: the page and the aggregate pages change together
+    edited = serve.mark()
     path.write_text(article("Hello again", "hello-preview", "Second words."))
     _, text = serve.until(page, lambda s, t: "Second words." in t)
     assert "First words." not in text and SCRIPT in text
+    serve.expect(r"seeds/hello\.md: rebuilt in", edited)  # (served before it is written)
     written = (root / "site" / "articles" / "hello-preview" / "index.html").read_text()
     assert "Second words." in written and "__digest__" not in written  # served pages only
     serve.until(home, lambda s, t: "Hello again" in t and "Hello preview" not in t)
@@ -62,10 +64,12 @@ def test_edit_add_rename_delete_are_served(serve: Serve, root: Path) -> None:
     assert text.count("<h1") == 1 and "Second words." in text
 
     # delete: its page, topic and mention on the front page go
+    deleted = serve.mark()
     (root / "seeds" / "renamed.md").unlink()
     serve.until(page, lambda s, t: s == 404)
     serve.until("/topics/preview/", lambda s, t: s == 404)
     serve.until(home, lambda s, t: "Hello again" not in t)
+    serve.expect(r"seeds/renamed\.md: rebuilt in", deleted)
     assert not (root / "site" / "articles" / "hello-preview").exists()
 
 
