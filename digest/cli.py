@@ -218,6 +218,14 @@ class Rebuild:
 
         what = describe(changes, Path.cwd().resolve())
         stamp = time.strftime("%H:%M:%S")
+        started = time.perf_counter()
+        shown: list[float] = []  # when the pages were handed to the preview, if they were
+
+        def ready(site: Site, render: Callable[[str], bytes | None]) -> None:
+            shown.append(time.perf_counter() - started)
+            if self.on_ready is not None:
+                self.on_ready(site, render)
+
         try:
             config = self.config()
             if self.on_config is not None:
@@ -226,9 +234,8 @@ class Rebuild:
             changed = changed_files(changes)
             # Only an edit of the content shows before all is written: a template, style
             # sheet or config change is seen whole, or its error is, without a reload.
-            ready = None if self.on_ready is None or changed is None \
-                else partial(self.on_ready, site)
-            result = build(config, patch=True, changed=changed, ready=ready)
+            early = None if self.on_ready is None or changed is None else partial(ready, site)
+            result = build(config, patch=True, changed=changed, ready=early)
         except (ConfigError, BuildError, OutputError) as err:
             click.echo(f"{stamp} {what}: build failed: {err}", err=True)
             raise BuildFailed(str(err)) from err
@@ -244,6 +251,8 @@ class Rebuild:
             line = (f"{stamp} {what}: rebuilt in {result.seconds:.2f} s "
                     f"({result.articles_built} articles, {result.pages} pages: "
                     f"{write.written} written, {write.removed} removed)")
+            if shown:
+                line += f"; pages shown after {shown[0]:.2f} s"
             if new:
                 line += f", {len(new)} new problem{'s' * (len(new) != 1)} (above)"
             if not self.quiet:

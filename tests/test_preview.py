@@ -52,7 +52,8 @@ def test_edit_add_rename_delete_are_served(serve: Serve, root: Path) -> None:
     path.write_text(article("Hello again", "hello-preview", "Second words."))
     _, text = serve.until(page, lambda s, t: "Second words." in t)
     assert "First words." not in text and SCRIPT in text
-    serve.expect(r"seeds/hello\.md: rebuilt in", edited)  # (served before it is written)
+    # served before it was written: the line says when the pages were shown
+    serve.expect(r"seeds/hello\.md: rebuilt in .*; pages shown after \d+\.\d\d s", edited)
     written = (root / "site" / "articles" / "hello-preview" / "index.html").read_text()
     assert "Second words." in written and "__digest__" not in written  # served pages only
     serve.until(home, lambda s, t: "Hello again" in t and "Hello preview" not in t)
