@@ -120,8 +120,9 @@ def check_site(files: Mapping[str, bytes], config: SiteConfig,
             links = json_links(files[path], config.base_url)
         else:
             continue
+        folder, not_found = posixpath.dirname(path), path == NOT_FOUND
         for link in dict.fromkeys(links):  # each distinct link once per file
-            message = check_link(path, link, present, config)
+            message = _check(folder, not_found, link, present, config)
             if message:
                 problems.append(LinkProblem(path, link, message))
     return problems
@@ -130,11 +131,32 @@ def check_site(files: Mapping[str, bytes], config: SiteConfig,
 def check_link(page: str, link: str, files: Collection[str],
                config: SiteConfig) -> str | None:
     """One link on one page -> what is wrong with it, or None."""
-    problem, target, folder = _resolve(posixpath.dirname(page), page == NOT_FOUND,
-                                       link.strip(), config.base_url, config.base_path)
-    if problem is not None or target is None or _exists(target, folder, files):
+    return _check(posixpath.dirname(page), page == NOT_FOUND, link, files, config)
+
+
+def _check(folder: str, not_found: bool, link: str, files: Collection[str],
+           config: SiteConfig) -> str | None:
+    folder, link = _climb(folder, link.strip())
+    problem, target, is_folder = _resolve(folder, not_found, link, config.base_url,
+                                          config.base_path)
+    if problem is not None or target is None or _exists(target, is_folder, files):
         return problem
     return "broken link: no such file in the output"
+
+
+def _climb(folder: str, link: str) -> tuple[str, str]:
+    """'../x' from folder 'a/b' is 'x' from 'a'. Every article has a folder of its own,
+    so without this no two article pages would share the work of resolving a link."""
+    if not folder or not link.startswith("../"):
+        return folder, link
+    parts = folder.split("/")
+    up = 1
+    while up < len(parts) and link.startswith("../", 3 * up):
+        up += 1
+    rest = link[3 * up:]
+    if not rest or rest[0] in "#?/" or _SCHEME.match(rest):
+        return folder, link  # not a plain relative path on its own: resolved as it is
+    return "/".join(parts[:-up]), rest
 
 
 @lru_cache(maxsize=65536)
