@@ -10,7 +10,7 @@ import contextlib
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
@@ -459,6 +459,24 @@ _UNSAFE_ATTRIBUTE = re.compile(
     r"""file)\s*:)""", re.IGNORECASE)
 
 
+def url_attributes(text: str) -> Iterator[int]:
+    """Where `href=` or `src=` (any case, spaces around '=') starts in text, as
+    _URL_ATTRIBUTE.finditer finds them. Each ends at an '=', so they are found from the
+    few '=' backwards: a scan of the whole body with the case-blind pattern took longer
+    than rendering its Markdown."""
+    equals = text.find("=")
+    while equals != -1:
+        name_end = equals
+        while name_end and text[name_end - 1].isspace():  # str.isspace is re's \s
+            name_end -= 1
+        for start in (name_end - 4, name_end - 3):  # 'href', 'src'
+            found = _URL_ATTRIBUTE.match(text, start) if start >= 0 else None
+            if found and found.end() == equals + 1:  # 'src==': the second '=' starts none
+                yield start
+                break
+        equals = text.find("=", equals + 1)
+
+
 # cmark-gfm (GitHub's renderer, in C) reads CommonMark plus tables, strikethrough, bare
 # URLs and footnotes in ~0.1 ms an article, against ~2.5 ms for Python-Markdown
 # with `extra`, which was most of a cold build. Raw HTML is let through here (UNSAFE)
@@ -488,8 +506,8 @@ def render_markdown(text: str, engine: str = "commonmark") -> tuple[str, list[st
     raw = _to_html(strip_controls(text), engine)
     # Browsers decode entities in attributes: "java&#x09;script:" is javascript: too.
     text = html.unescape(raw) if "&" in raw else raw
-    found = (_UNSAFE_ATTRIBUTE.match(text, start.start())
-             for start in _URL_ATTRIBUTE.finditer(text))  # few, so the slow pattern runs little
+    found = (_UNSAFE_ATTRIBUTE.match(text, start)
+             for start in url_attributes(text))  # few, so the slow pattern runs little
     problems = [f"unsafe link {''.join(m.group(1).split())!r} in the body; removed"
                 for m in found if m]
     raw = re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", raw)
@@ -554,6 +572,7 @@ def normalise(source: SourceFile, config: SiteConfig,
         for message in body_problems:
             problem(message)
         plain = html_text(body_html)
+        words = plain.count(" ") + 1 if plain else 0  # html_text leaves one space between words
         first_paragraph = _first_paragraph(body_html)
     else:
         doc = parse_plain(body, config.promo_patterns, title=title or None)
@@ -561,6 +580,7 @@ def normalise(source: SourceFile, config: SiteConfig,
         standfirst, dateline = doc.standfirst, doc.dateline
         body_html = render_blocks(doc.blocks)
         plain = " ".join(b.text or " ".join(b.items) for b in doc.blocks)
+        words = len(plain.split())
         first_paragraph = standfirst or next((b.text for b in doc.blocks if b.kind == "p"), "")
 
     if not title:
@@ -591,7 +611,6 @@ def normalise(source: SourceFile, config: SiteConfig,
         source_value = Source(name or domain, domain, slugify(name or domain))
 
     excerpt = values.get("excerpt") or first_words(first_paragraph, config.excerpt_words)
-    words = len(plain.split())
     article = Article(
         path=source.rel,
         slug=values.get("slug") or slugify(title),

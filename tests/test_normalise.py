@@ -6,11 +6,14 @@ from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from digest.config import SiteConfig, TopicRule
 from digest.load import SourceFile
 from digest.model import Article
 from digest.normalise import (
+    _URL_ATTRIBUTE,
     FieldProblem,
     assign_slugs,
     duplicate_urls,
@@ -19,6 +22,7 @@ from digest.normalise import (
     safe_url,
     slugify,
     topics_by_rules,
+    url_attributes,
 )
 from tests.conftest import NOW, SEEDS
 
@@ -213,6 +217,15 @@ def test_only_footnote_ids_survive(engine: str) -> None:
 def test_entity_encoded_schemes_are_reported() -> None:
     found = problems('---\ntitle: T\n---\n<a href="java&#x09;script:alert(1)">x</a>\n')
     assert "a.md: unsafe link 'javascript:' in the body; removed" in found
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(["href", "src", "HrEf", "\u017frc", "=", " ", "\t", "\n",
+                                  "\u2028", "x", "_", "<a ", '"', "'"]), max_size=20).map("".join))
+@example("src==")
+def test_url_attributes_are_where_the_pattern_finds_them(text: str) -> None:
+    """The backwards search from each '=' finds what a scan of the text finds."""
+    assert list(url_attributes(text)) == [m.start() for m in _URL_ATTRIBUTE.finditer(text)]
 
 
 def test_excerpt_is_the_first_paragraph_cut_at_a_word() -> None:

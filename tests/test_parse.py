@@ -9,7 +9,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from digest.config import DEFAULT_PROMO_PATTERNS
-from digest.parse import parse_dateline, parse_plain, split_front_matter, strip_promo_markdown
+from digest.parse import (
+    _MD_LINK,
+    _MD_LIST_ITEM,
+    _MD_MARKUP,
+    _is_header,
+    _strip_markup,
+    parse_dateline,
+    parse_plain,
+    promo_matchers,
+    split_front_matter,
+    strip_promo_markdown,
+)
 from tests.conftest import SEEDS
 
 
@@ -237,6 +248,48 @@ def test_a_word_broken_across_lines_is_mended() -> None:
     assert "each internally and publicly" in paragraph
     joined = parse_plain("T\n\nThe cat sat\non the mat and the cat\nate.\n\nThe end.")
     assert joined.blocks[0].text == "The cat sat on the mat and the cat ate."
+
+
+def _promo_line_by_line(text: str, patterns: tuple[str, ...]) -> tuple[str, list[str]]:
+    """strip_promo_markdown as first written: each line's markup stripped on its own."""
+    promo = promo_matchers(patterns)
+    kept: list[str] = []
+    dropped: list[str] = []
+    in_fence = taking_list = False
+    for line in text.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        plain = _MD_MARKUP.sub("", _MD_LINK.sub(r"\1", line) if "](" in line else line).strip()
+        if in_fence or not plain:
+            taking_list = taking_list and not plain
+            kept.append(line)
+            continue
+        if taking_list and _MD_LIST_ITEM.match(line):
+            dropped.append(line)
+            continue
+        taking_list = False
+        if any(p.match(plain) for p in promo):
+            dropped.append(line)
+            taking_list = _is_header(plain)
+            continue
+        kept.append(line)
+    return "\n".join(kept), dropped
+
+
+@given(st.lists(st.sampled_from([
+    "", " ", "Body text.", "**Related coverage:** [A](https://x.example/a)", "More stories:",
+    "- [One](https://x.example/1)", "* two", "```", "~~~", "Read also: x", "[Read](x) also",
+    "> **See also** y", "# Advertisement", "[a\nb](c)", "ends with ](", "Tap here now",
+]), max_size=12).map("\n".join))
+def test_promo_markdown_is_read_line_by_line(text: str) -> None:
+    """One pass of the markup pattern over the text strips each line as its own pass did."""
+    assert strip_promo_markdown(text, DEFAULT_PROMO_PATTERNS) == _promo_line_by_line(
+        text, DEFAULT_PROMO_PATTERNS)
+
+
+@given(st.text())
+def test_markup_is_stripped_as_the_pattern_strips_it(text: str) -> None:
+    assert _strip_markup(text) == _MD_MARKUP.sub("", text)
 
 
 def test_promo_lines_leave_markdown_too() -> None:
