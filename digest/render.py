@@ -14,7 +14,7 @@ import posixpath
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -150,11 +150,15 @@ class Links:
             return target
         if not self.config.clean_links and (target == "" or target.endswith("/")):
             target += "index.html"
+        return self._prefix + target or "./"
+
+    @cached_property
+    def _prefix(self) -> str:
+        """What leads from this page to the site's root (a page makes hundreds of links)."""
         if self.rooted:
-            return self.config.base_path + target
+            return self.config.base_path
         folder = self.page if self.page.endswith("/") else posixpath.dirname(self.page)
-        depth = len([part for part in folder.split("/") if part])
-        return "../" * depth + target or "./"
+        return "../" * len([part for part in folder.split("/") if part])
 
     def absolute(self, target: str) -> str:
         """Canonical, feed and sitemap URLs: clean ('…/slug/'), absolute when base_url is set."""
