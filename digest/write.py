@@ -288,8 +288,12 @@ def _create(target: str, data: bytes) -> bool:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
     except OSError:
         return False
-    with open(descriptor, "wb") as file:
-        file.write(data)
+    try:  # os.write, not open(): no isatty, seek and stat calls for a file of one write
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
+    finally:
+        os.close(descriptor)
     return True
 
 
