@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import multiprocessing
 import os
 import signal
@@ -46,6 +47,9 @@ def run(task: Callable[[T], R], chunks: Sequence[T], jobs: int) -> Iterator[R]:
     global _TASK, _PARENT
     _TASK, _PARENT = task, os.getpid()
     done = 0
+    # What the workers inherit stays out of their garbage collections: a full collection
+    # in a worker would walk (and write to) every object of the parsed site.
+    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
@@ -58,6 +62,7 @@ def run(task: Callable[[T], R], chunks: Sequence[T], jobs: int) -> Iterator[R]:
         yield from map(task, chunks[done:])
     finally:
         _TASK = None
+        gc.unfreeze()
 
 
 def _die_with_parent() -> None:
