@@ -48,7 +48,9 @@ def run(task: Callable[[T], R], chunks: Sequence[T], jobs: int) -> Iterator[R]:
     _TASK, _PARENT = task, os.getpid()
     done = 0
     # What the workers inherit stays out of their garbage collections: a full collection
-    # in a worker would walk (and write to) every object of the parsed site.
+    # in a worker would walk (and write to) every object of the parsed site. (Objects
+    # someone else froze, the live preview between its rebuilds, stay frozen.)
+    ours = gc.get_freeze_count() == 0
     gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
@@ -62,7 +64,8 @@ def run(task: Callable[[T], R], chunks: Sequence[T], jobs: int) -> Iterator[R]:
         yield from map(task, chunks[done:])
     finally:
         _TASK = None
-        gc.unfreeze()
+        if ours:
+            gc.unfreeze()
 
 
 def _die_with_parent() -> None:
