@@ -109,7 +109,6 @@ def build(config: SiteConfig, *, now: datetime | None = None,
                 published.append(article)
         published, slug_problems = assign_slugs(published)
         result.problems.extend(slug_problems)
-        result.problems.extend(duplicate_urls(published))
 
         digest = group(published, config)
         result.digest = digest
@@ -131,6 +130,7 @@ def build(config: SiteConfig, *, now: datetime | None = None,
         result.write, new_pages = write_output(digest, config, publication, images, page_keys,
                                                old_pages, jobs, progress, result, patch, spare,
                                                memo, ready)
+        result.problems.extend(duplicate_urls(published))  # (after `ready`: warnings only)
         result.problems.sort(key=lambda p: (p.path, p.line or 0))
         if store is not None:
             store.save(set(keys.values()), new_pages)

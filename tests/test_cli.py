@@ -103,3 +103,32 @@ def test_an_unknown_markdown_engine_is_refused(tmp_path: Path) -> None:
     done = run("build", cwd=tmp_path)
     assert done.returncode == 2
     assert "digest.yaml: markdown must be one of commonmark, python-markdown" in done.stderr
+
+
+def test_settle_keeps_the_collector_out_of_a_rebuild_and_frees_cycles_in_the_end() -> None:
+    import gc
+    import weakref
+
+    from digest.cli import Settle
+
+    class Node:
+        loop: object
+
+    settle = Settle(every=2)
+    try:
+        node = Node()
+        node.loop = node  # a cycle: only the collector frees it
+        gone = weakref.ref(node)
+        settle.pause()
+        assert not gc.isenabled()  # no pass while the rebuild runs
+        settle()  # 1st: collected and frozen, the cycle still alive and in use
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        del node
+        gc.collect()
+        assert gone() is not None  # frozen: out of the collector's way
+        settle.pause()
+        settle()  # 2nd (every=2): all unfrozen and looked at once more
+        assert gone() is None
+    finally:
+        gc.enable()
+        gc.unfreeze()
