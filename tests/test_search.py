@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -53,7 +54,8 @@ def test_a_build_without_pagefind_succeeds_and_says_why(seeds: Path, tmp_path: P
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pagefind.service", None)  # import fails as if uninstalled
     out = tmp_path / "out"
-    run = CliRunner().invoke(main, ["build", "--config", str(REPO / "digest.yaml"),
+    config = shutil.copy(REPO / "digest.yaml", tmp_path / "digest.yaml")  # (its cache: here)
+    run = CliRunner().invoke(main, ["build", "--config", str(config),
                                     "--content", str(seeds), "--output", str(out)])
     assert run.exit_code == 0, run.output
     assert ("warning: the pagefind package is not installed, so the site has no search index "
@@ -156,8 +158,9 @@ def test_a_killed_build_takes_pagefind_with_it(seeds: Path, tmp_path: Path,
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(
         _wrapper(tmp_path, f"echo $$ > '{pid_file}.tmp' && mv '{pid_file}.tmp' '{pid_file}'\n"
                            "exec sleep 60\n")))
+    config = shutil.copy(REPO / "digest.yaml", tmp_path / "digest.yaml")  # (its cache: here)
     build = subprocess.Popen([sys.executable, "-m", "digest", "build", "--config",
-                              str(REPO / "digest.yaml"), "--content", str(seeds),
+                              str(config), "--content", str(seeds),
                               "--output", str(tmp_path / "site"), "--quiet"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
