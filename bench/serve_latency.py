@@ -247,8 +247,8 @@ def wait_for(port: int, path: str, text: str, timeout: float) -> None:
             conn.request("GET", path)
             if text in conn.getresponse().read().decode():
                 return
-        except OSError:
-            pass
+        except (OSError, http.client.HTTPException):
+            pass  # (hugo server cut one answer short mid-rebuild once: ask again)
         finally:
             conn.close()
         time.sleep(0.005)
