@@ -234,7 +234,7 @@ class Cache:
                     self._db.executemany("INSERT INTO used VALUES (?)", [(k,) for k in used])
                     self._db.execute("DELETE FROM articles WHERE key NOT IN (SELECT key FROM used)")
                 self._save_files()
-                _store_changes(self._db, "pages", old_pages, pages)
+                _store_changes(self._db, "pages", "file", old_pages, pages)
         except sqlite3.DatabaseError:
             memory.pages = {}
         self._new = {}
@@ -249,7 +249,7 @@ class Cache:
         assert self._db is not None
         files = self._memory.files
         if files is not None:
-            _store_changes(self._db, "files", self._stored_files or {}, files)
+            _store_changes(self._db, "files", "rel", self._stored_files or {}, files)
             self._stored_files = dict(files)
 
     def close(self) -> None:
@@ -258,9 +258,9 @@ class Cache:
             self._db = None
 
 
-def _store_changes(db: sqlite3.Connection, table: str, old: dict[str, tuple[str, ...]],
-                   new: dict[str, tuple[str, ...]]) -> None:
-    """Make a table whose rows were `old` (keyed by its first column) hold `new`, writing
+def _store_changes(db: sqlite3.Connection, table: str, key: str,
+                   old: dict[str, tuple[str, ...]], new: dict[str, tuple[str, ...]]) -> None:
+    """Make a table whose rows were `old` (keyed by column `key`, its first) hold `new`, writing
     only the rows that differ: after an edit, one or two of 10,000. An empty `old` means
     not known: then the table is written whole."""
     if new == old:
@@ -269,13 +269,12 @@ def _store_changes(db: sqlite3.Connection, table: str, old: dict[str, tuple[str,
     if not old:
         db.execute(f"DELETE FROM {table}")
         db.executemany(f"INSERT INTO {table} VALUES ({columns})",
-                       [(key, *row) for key, row in new.items()])
+                       [(name, *row) for name, row in new.items()])
         return
-    first = "file" if table == "pages" else "rel"
-    db.executemany(f"DELETE FROM {table} WHERE {first} = ?",
-                   [(key,) for key in old if key not in new])
+    db.executemany(f"DELETE FROM {table} WHERE {key} = ?",
+                   [(name,) for name in old if name not in new])
     db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({columns})",
-                   [(key, *row) for key, row in new.items() if old.get(key) != row])
+                   [(name, *row) for name, row in new.items() if old.get(name) != row])
 
 
 def _connect(folder: Path, fingerprint: str) -> sqlite3.Connection:

@@ -10,7 +10,6 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -220,12 +219,6 @@ class Rebuild:
         stamp = time.strftime("%H:%M:%S")
         started = time.perf_counter()
         shown: list[float] = []  # when the pages were handed to the preview, if they were
-
-        def ready(site: Site, render: Callable[[str], bytes | None]) -> None:
-            shown.append(time.perf_counter() - started)
-            if self.on_ready is not None:
-                self.on_ready(site, render)
-
         try:
             config = self.config()
             if self.on_config is not None:
@@ -234,8 +227,15 @@ class Rebuild:
             changed = changed_files(changes)
             # Only an edit of the content shows before all is written: a template, style
             # sheet or config change is seen whole, or its error is, without a reload.
-            early = None if self.on_ready is None or changed is None else partial(ready, site)
-            result = build(config, patch=True, changed=changed, ready=early)
+            on_ready = self.on_ready if changed is not None else None
+
+            def ready(render: Callable[[str], bytes | None]) -> None:
+                shown.append(time.perf_counter() - started)
+                if on_ready is not None:
+                    on_ready(site, render)
+
+            result = build(config, patch=True, changed=changed,
+                           ready=ready if on_ready is not None else None)
         except (ConfigError, BuildError, OutputError) as err:
             click.echo(f"{stamp} {what}: build failed: {err}", err=True)
             raise BuildFailed(str(err)) from err
@@ -424,20 +424,24 @@ def watch_command(config_file: Path | None, content: Path | None, output: Path |
     rebuild, config = _start(options, strict, quiet)
     settle = Settle()
 
+    def build_once(changes: Sequence[Change]) -> None:
+        with contextlib.suppress(BuildFailed):  # reported already; the next change retries
+            rebuild(changes)
+
     def on_change(changes: Sequence[Change]) -> None:
         settle.pause()
         try:
-            with contextlib.suppress(BuildFailed):  # reported already; the next change retries
-                rebuild(changes)
+            build_once(changes)
         finally:
             settle()
 
     watcher = _watcher(rebuild, config, on_change, poll, debounce)
     _stop_on_sigterm()
     try:
-        on_change([])  # before any thread starts: the first build may use every core
+        build_once([])  # before any thread starts: the first build may use every core
         watcher.start()
-        on_change([])  # edits made during the first build
+        build_once([])  # edits made during the first build
+        settle()
         click.echo(f"Watching {_shown(config.resolve(config.content_dir))}/ and the templates "
                    "for changes (Ctrl-C to stop)")
         threading.Event().wait()

@@ -36,15 +36,9 @@ def group(articles: Iterable[Article], config: SiteConfig) -> Digest:
     sources: dict[str, tuple[Source, list[Article]]] = {}
     for article in ordered:
         for topic in article.topics:
-            if topic.slug in topics:
-                topics[topic.slug][1].append(article)
-            else:
-                topics[topic.slug] = (topic, [article])
+            topics.setdefault(topic.slug, (topic, []))[1].append(article)
         if (source := article.source) is not None:
-            if source.slug in sources:
-                sources[source.slug][1].append(article)
-            else:
-                sources[source.slug] = (source, [article])
+            sources.setdefault(source.slug, (source, []))[1].append(article)
     neighbours = {
         a.path: (ordered[i - 1] if i > 0 else None,
                  ordered[i + 1] if i + 1 < len(ordered) else None)
@@ -73,10 +67,7 @@ def _day(day: date, articles: list[Article]) -> Day:
     by_topic: dict[str, tuple[Topic, list[Article]]] = {}
     for article in articles:
         topic = article.topics[0] if article.topics else _NO_TOPIC
-        if topic.slug in by_topic:
-            by_topic[topic.slug][1].append(article)
-        else:
-            by_topic[topic.slug] = (topic, [article])
+        by_topic.setdefault(topic.slug, (topic, []))[1].append(article)
     groups = sorted(by_topic.values(), key=lambda ta: (-len(ta[1]), ta[0].name.casefold()))
     return Day(day, tuple((topic, tuple(arts)) for topic, arts in groups))
 
