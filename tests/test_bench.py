@@ -43,3 +43,21 @@ def test_a_wrong_output_is_never_timed(tmp_path: Path) -> None:
     bench.check_output(tool, "old text")
     with pytest.raises(SystemExit, match="edited text"):
         bench.check_output(tool, "new text")
+
+
+def test_a_cold_run_deletes_nothing_before_it(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Old outputs are set aside, and deleted only when the trash is emptied, with a wait
+    after it (recently freed inodes slow file creation down on ext4 without a journal)."""
+    tool = bench.Digest(1, tmp_path, bench.Env(tmp_path, ["digest"]))
+    (tool.output / "articles").mkdir(parents=True)
+    (tool.home / ".digest-cache").mkdir()
+    tool.clear()
+    assert not tool.output.exists() and not (tool.home / ".digest-cache").exists()
+    assert len(list(tool.trash.iterdir())) == 2
+    slept: list[float] = []
+    monkeypatch.setattr(bench.time, "sleep", slept.append)
+    bench.empty_trash(tool.trash)
+    assert not tool.trash.exists() and len(slept) == 1 and slept[0] >= 2
+    bench.empty_trash(tool.trash)  # nothing deleted, nothing to wait for
+    assert len(slept) == 1
