@@ -132,7 +132,8 @@ def load_yaml(text: str) -> tuple[Any, list[tuple[str, int]]]:
         raise YamlProblem(f"{err} (YAML)") from err
     finally:
         loader.dispose()
-    if _expanded_size(value) > MAX_YAML_NODES:
+    # without an alias ('*name') nothing is repeated: the value is no bigger than its text
+    if "*" in text and _expanded_size(value) > MAX_YAML_NODES:
         raise YamlProblem("too many repeated aliases (an 'alias bomb')")
     return value, loader.duplicates
 

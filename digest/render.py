@@ -292,8 +292,14 @@ def _memo(fragments: dict[tuple[Hashable, ...], str], to_root: str, *key: Hashab
     whole = (to_root, *key)
     found = fragments.get(whole)
     if found is None:
+        if len(fragments) >= MEMO_MAX:  # a bound on memory, not an eviction policy
+            fragments.clear()
         found = fragments[whole] = caller()
     return found
+
+
+# ~1.3 KB a card: at most ~65 MB a process, a limit only sites of ~20,000 stories reach
+MEMO_MAX = 50_000
 
 
 def site_context(digest: Digest, config: SiteConfig) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,42 @@ def test_undated_stories_are_paginated_and_the_front_page_shows_one_page(
     last = (site / "archive/undated/page/3/index.html").read_text()
     assert "Undated note 4" in last and 'rel="prev"' in last
     assert "Stories without a date" in (site / "archive/index.html").read_text()
+
+
+def test_memo_renders_a_block_once_per_key_and_way_to_the_root(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from digest import render
+
+    calls: list[str] = []
+
+    def block(text: str) -> Callable[[], str]:
+        return lambda: calls.append(text) or text
+
+    fragments: dict[tuple[Hashable, ...], str] = {}
+    assert render._memo(fragments, "../../", "card", "a", caller=block("a at 2")) == "a at 2"
+    assert render._memo(fragments, "../../", "card", "a", caller=block("again")) == "a at 2"
+    assert render._memo(fragments, "../../../", "card", "a", caller=block("a at 3")) == "a at 3"
+    assert render._memo(fragments, "../../", "card", "b", caller=block("b at 2")) == "b at 2"
+    assert calls == ["a at 2", "a at 3", "b at 2"]
+    monkeypatch.setattr(render, "MEMO_MAX", 3)
+    render._memo(fragments, "", "card", "c", caller=block("c at 0"))
+    assert list(fragments) == [("", "card", "c")]  # full: emptied, never unbounded
+
+
+def test_a_card_links_right_from_every_page_it_is_on(tmp_path: Path,
+                                                      build_site: BuildSite) -> None:
+    """One story's card on a topic's first page, on its later pages, on a day's page and
+    on a source's page: each copy's links lead to the story from where it is."""
+    for i in range(3):
+        write(tmp_path / "content", f"{i}.md", f"---\ntitle: Story {i}\ndate: 2024-03-0{i + 1}\n"
+              f"topics: [Chips]\nsource: Wire\n---\nBody {i}.\n")
+    _, site = build_site(tmp_path / "content", page_size=1)
+    for page, story, to_root in [
+            ("topics/chips/index.html", 2, "../../"),
+            ("sources/wire/index.html", 2, "../../"),
+            ("topics/chips/page/3/index.html", 0, "../../../../"),
+            ("2024/03/01/index.html", 0, "../../../"),
+            ("sources/wire/page/3/index.html", 0, "../../../../")]:
+        html = (site / page).read_text()
+        assert f'href="{to_root}articles/story-{story}/index.html"' in html, page
+        assert f'href="{to_root}topics/chips/index.html"' in html, page
