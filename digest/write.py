@@ -25,6 +25,8 @@ import json
 import os
 import posixpath
 import shutil
+import stat
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,25 +58,102 @@ def check_relative(path: str) -> str:
 
 def read_manifest(output: Path) -> dict[str, str] | None:
     """The {path: sha256} of files the last build wrote, or None if digest did not write here."""
+    data = _load_manifest(output)
+    return _files(data) if data is not None else None
+
+
+@dataclass(frozen=True)
+class FolderRecord:
+    """The folders of a site as a build left them, so the next one need not list them all.
+
+    Listing each of a large site's 100,000 folders, twice a build (the spare and the live
+    output), to find files that are not ours cost seconds; an lstat costs a hundredth of
+    a listing. A folder's ctime changes whenever an entry is added to it, removed or
+    renamed, and whenever its times are set (touch, tar, rsync), so a folder whose ctime
+    and inode are still those recorded has the entries it had: our files, the files of
+    others recorded in `theirs`, and the subfolders recorded under it. A folder is
+    recorded with `None` (listed every time) unless its ctime was older than the file
+    system's clock when the record was taken (a change within the same clock tick would
+    keep the ctime) and its link count shows that all its subfolders are recorded.
+    """
+
+    folders: dict[str, tuple[int, int] | None]  # folder -> (st_ctime_ns, st_ino)
+    theirs: list[str]  # files in the site that are not ours (carried over)
+
+    def to_json(self) -> dict[str, object]:
+        return {"folders": {rel: list(stamp) if stamp else None
+                            for rel, stamp in sorted(self.folders.items())},
+                "theirs": sorted(self.theirs)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> FolderRecord | None:
+        """None (walk every folder) when the manifest has no record, or a malformed one."""
+        folders, theirs = data.get("folders"), data.get("theirs")
+        if not isinstance(folders, dict) or not isinstance(theirs, list):
+            return None
+        stamps: dict[str, tuple[int, int] | None] = {}
+        for rel, stamp in folders.items():
+            if not isinstance(rel, str) or not _plain(rel):
+                return None
+            if stamp is None:
+                stamps[rel] = None
+            elif (isinstance(stamp, list) and len(stamp) == 2
+                  and all(type(n) is int for n in stamp)):
+                stamps[rel] = (stamp[0], stamp[1])
+            else:
+                return None
+        if not all(isinstance(rel, str) and _plain(rel) for rel in theirs):
+            return None
+        return cls(stamps, theirs)
+
+    def without(self, rels: Iterable[str]) -> FolderRecord:
+        """The record with every folder that holds one of `rels` (at any depth) to be
+        listed again: we changed them."""
+        folders = dict(self.folders)
+        for rel in rels:
+            parent = rel.rpartition("/")[0]
+            while parent:
+                if parent in folders:
+                    folders[parent] = None
+                parent = parent.rpartition("/")[0]
+        return FolderRecord(folders, self.theirs)
+
+
+def _plain(rel: str) -> bool:
+    """A path of names inside the site: no empty, `.` or `..` part, nothing absolute."""
+    return "\x00" not in rel and not any(part in f"/{rel}/" for part in ("//", "/./", "/../"))
+
+
+def _read_site(folder: Path) -> tuple[dict[str, str], FolderRecord | None] | None:
+    """The manifest of a site folder -> (its files, the record of its folders)."""
+    data = _load_manifest(folder)
+    return (_files(data), FolderRecord.from_json(data)) if data is not None else None
+
+
+def _load_manifest(folder: Path) -> dict[str, object] | None:
     try:
-        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("version") != _MANIFEST_VERSION:
         return None
-    files = data.get("files")
-    if not isinstance(files, dict):
-        return None
+    return data if isinstance(data.get("files"), dict) else None
+
+
+def _files(data: dict[str, object]) -> dict[str, str]:
     pending = data.get("pending") or []
     # files an interrupted patch may have left half-done: ours, with unknown bytes
-    return files | {rel: "" for rel in pending if isinstance(rel, str)}
+    return data["files"] | {rel: "" for rel in pending if isinstance(rel, str)}
 
 
-def _write_manifest(folder: Path, hashes: Mapping[str, str], pending: list[str] = ()) -> None:
+def _write_manifest(folder: Path, hashes: Mapping[str, str], pending: list[str] = (),
+                    record: FolderRecord | None = None) -> None:
     manifest: dict[str, object] = {"version": _MANIFEST_VERSION,
                                    "files": dict(sorted(hashes.items()))}
     if pending:
         manifest["pending"] = pending
+    if record is not None:  # (older versions of digest ignore it)
+        manifest |= record.to_json()
     temporary = folder / f".{MANIFEST}.tmp-{os.getpid()}"
     # an entry a line, for people reading it, by the C encoder (indent= is pure Python)
     temporary.write_text(json.dumps(manifest, separators=(",\n", ": ")) + "\n",
@@ -87,17 +166,20 @@ def patch_site(output: Path, changed: Mapping[str, bytes],
     """Bring a site we wrote up to date in place: write `changed`, delete our files that
     are not in `hashes` (the hash of every file the site now has)."""
     output = output.absolute()
-    previous = read_manifest(output)
-    if previous is None:
+    site = _read_site(output)
+    if site is None:
         raise OutputError(f"{output} has no {MANIFEST}; cannot patch it")
+    previous, record = site
     removed = sorted(set(previous) - set(hashes))
     result = WriteResult(written=len(changed), unchanged=len(hashes) - len(changed),
                          removed=len(removed))
     if not changed and not removed and previous == dict(hashes):
         return result
     rels = {path: check_relative(path) for path in changed}
-    _write_manifest(output, {r: h for r, h in previous.items() if h},
-                    pending=sorted({*rels.values(), *removed}))
+    pending = sorted({*rels.values(), *removed})
+    if record is not None:
+        record = record.without(pending)
+    _write_manifest(output, {r: h for r, h in previous.items() if h}, pending, record)
     for path, data in changed.items():
         target = output / rels[path]
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -106,7 +188,7 @@ def patch_site(output: Path, changed: Mapping[str, bytes],
         os.replace(temporary, target)
     for rel in removed:
         _remove(output / rel, output)
-    _write_manifest(output, hashes)
+    _write_manifest(output, hashes, record=record)
     return result
 
 
@@ -145,7 +227,8 @@ class Staging:
 
     def __init__(self, output: Path, spare: Path | None = None) -> None:
         output = output.absolute()
-        previous = read_manifest(output) if output.exists() else None
+        site = _read_site(output) if output.exists() else None
+        previous, self.record = site if site is not None else (None, None)
         if output.exists() and not output.is_dir():
             raise OutputError(f"{output} exists and is not a folder; choose another output")
         if output.exists() and previous is None and any(output.iterdir()):
@@ -235,7 +318,7 @@ class Staging:
                              removed=len(set(self.previous) - set(hashes)))
         output = self.output
         if output.is_dir():
-            for rel in _files_not_ours(output, self.previous):
+            for rel in _files_not_ours(output, self.previous, self.record):
                 if rel in hashes:
                     continue
                 theirs, destination = output / rel, self.folder / rel
@@ -243,7 +326,8 @@ class Staging:
                 if not _link(theirs, destination):
                     shutil.copy2(theirs, destination, follow_symlinks=False)
                 result.kept.append(rel)
-        _write_manifest(self.folder, hashes)
+        # after the last change to a subfolder of the new site: the swap renames only its top
+        _write_manifest(self.folder, hashes, record=_record(self.folder, hashes, result.kept))
         # the site being replaced is worth keeping only if it is one we wrote
         _swap(self.folder, output, self.spare if self.previous else None)
         return result
@@ -257,20 +341,22 @@ def _take_spare(spare: Path, folder: Path) -> dict[str, str] | None:
     {path: hash} of what it holds; None when there is no usable spare."""
     if not spare.is_dir() or spare.is_symlink():
         return None
-    held = read_manifest(spare)
-    if held is not None:
+    site = _read_site(spare)
+    if site is not None:
         try:
             os.rename(spare, folder)
         except OSError:
-            held = None
-    if held is None:
+            site = None
+    if site is None:
         shutil.rmtree(spare, ignore_errors=True)
         return None
-    for extra in _files_not_ours(folder, held):  # files carried over for someone else
+    held, record = site
+    for extra in _files_not_ours(folder, held, record):  # files carried over for someone else
         _remove(folder / extra, folder)
     with contextlib.suppress(FileNotFoundError):
         (folder / MANIFEST).unlink()
-    return {rel: digest for rel, digest in held.items() if digest}
+    # files of an interrupted patch ("": bytes unknown) too: what the folder holds is all here
+    return held
 
 
 def _create(target: str, data: bytes) -> bool:
@@ -335,26 +421,93 @@ def _remove(target: Path, top: Path) -> None:
         folder = folder.parent
 
 
-def _files_not_ours(output: Path, ours: Mapping[str, str]) -> list[str]:
+def _files_not_ours(site: Path, ours: Mapping[str, str],
+                    record: FolderRecord | None = None) -> list[str]:
     """Files in a site folder (by path inside it) that its manifest does not list; a
     symlink is a file here.
 
-    By os.scandir and plain strings: this walks every folder of the site on every build,
-    and a Path for each of its files cost more than the walk."""
+    A folder the record shows unchanged is not listed (see FolderRecord); the top folder
+    always is (a swap renames it). By os.scandir and plain strings: this visits every
+    folder of the site on every build, and a Path for each of its files cost more."""
     found: list[str] = []
+    stamps = record.folders if record is not None else {}
+    subfolders: dict[str, list[str]] = {}
+    theirs: dict[str, list[str]] = {}
+    if record is not None:
+        for rel in stamps:
+            parent, _, name = rel.rpartition("/")
+            subfolders.setdefault(parent, []).append(name)
+        for rel in record.theirs:
+            theirs.setdefault(rel.rpartition("/")[0], []).append(rel)
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
-        for entry in entries:
-            rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                walk(entry.path, rel + "/")
-            elif rel != MANIFEST and rel not in ours:
-                found.append(rel)
+            for entry in listing:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    visit(entry.path, rel)
+                elif rel != MANIFEST and rel not in ours:
+                    found.append(rel)
 
-    walk(str(output), "")
-    return found
+    def visit(folder: str, rel: str, status: os.stat_result | None = None) -> None:
+        stamp = stamps.get(rel)
+        if stamp is not None:
+            status = status or os.lstat(folder)
+            if stat.S_ISDIR(status.st_mode) and (status.st_ctime_ns, status.st_ino) == stamp:
+                found.extend(file for file in theirs.get(rel, ()) if file not in ours)
+                for name in subfolders.get(rel, ()):
+                    path = f"{folder}/{name}"
+                    inner = os.lstat(path)
+                    if not stat.S_ISDIR(inner.st_mode):  # cannot be, the folder being as it was
+                        raise NotADirectoryError(path)
+                    visit(path, f"{rel}/{name}", inner)
+                return
+        walk(folder, rel + "/")
+
+    try:
+        walk(str(site), "")
+    except (FileNotFoundError, NotADirectoryError):
+        if record is None:
+            raise
+        return _files_not_ours(site, ours)  # a recorded folder is not where it was: walk
+    return sorted(found)
+
+
+def _record(site: Path, ours: Iterable[str], theirs: list[str]) -> FolderRecord:
+    """The folders of a site we just wrote, holding `ours` and `theirs` and nothing else."""
+    now = _clock(site)
+    folders: set[str] = set()
+    for rel in (*ours, *theirs):
+        parent = rel.rpartition("/")[0]
+        while parent and parent not in folders:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
+    found: dict[str, os.stat_result] = {}
+    for rel in folders:
+        with contextlib.suppress(OSError):
+            status = os.lstat(f"{site}/{rel}")
+            if stat.S_ISDIR(status.st_mode):
+                found[rel] = status
+    counts = Counter(rel.rpartition("/")[0] for rel in found)
+    return FolderRecord({
+        rel: (status.st_ctime_ns, status.st_ino)
+        # a folder's link count is 2 + its subfolders' (where the file system keeps it so)
+        if status.st_ctime_ns < now and status.st_nlink == 2 + counts[rel] else None
+        for rel, status in found.items()}, list(theirs))
+
+
+def _clock(folder: Path) -> int:
+    """The file system's clock: the ctime it gives a file made now. It ticks more coarsely
+    than the system clock, and any change made later gets a ctime at least this."""
+    probe = f"{folder}/.digest-clock.tmp-{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(probe)
+    descriptor = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    try:
+        return os.fstat(descriptor).st_ctime_ns
+    finally:
+        os.close(descriptor)
+        os.unlink(probe)
 
 
 def _link(source: Path, target: Path) -> bool:
