@@ -28,7 +28,7 @@ import shutil
 import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 MANIFEST = ".digest-manifest.json"
@@ -58,42 +58,90 @@ def check_relative(path: str) -> str:
 
 def read_manifest(output: Path) -> dict[str, str] | None:
     """The {path: sha256} of files the last build wrote, or None if digest did not write here."""
-    data = _load_manifest(output)
-    return _files(data) if data is not None else None
+    loaded = _load_manifest(output)
+    return _files(loaded[0]) if loaded is not None else None
+
+
+def _load_manifest(folder: Path) -> tuple[dict[str, object], str] | None:
+    """The manifest of a site folder and the hash of its bytes."""
+    try:
+        raw = (folder / MANIFEST).read_bytes()
+        data = json.loads(raw)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != _MANIFEST_VERSION:
+        return None
+    return (data, file_hash(raw)) if isinstance(data.get("files"), dict) else None
+
+
+def _files(data: dict[str, object]) -> dict[str, str]:
+    pending = data.get("pending") or []
+    # files an interrupted patch may have left half-done: ours, with unknown bytes
+    return data["files"] | {rel: "" for rel in pending if isinstance(rel, str)}
+
+
+def _read_site(folder: Path, record: Path | None
+               ) -> tuple[dict[str, str], FolderRecord | None] | None:
+    """The files a site folder's manifest lists, and the record of its folders kept in
+    the file `record` when it is the record of this folder and of this manifest."""
+    loaded = _load_manifest(folder)
+    if loaded is None:
+        return None
+    data, manifest = loaded
+    return _files(data), FolderRecord.load(record, folder, manifest) if record else None
 
 
 @dataclass(frozen=True)
 class FolderRecord:
-    """The folders of a site as a build left them, so the next one need not list them all.
+    """The folders of a site as a build left them, so that the next one need not list them.
 
     Listing each of a large site's 100,000 folders, twice a build (the spare and the live
     output), to find files that are not ours cost seconds; an lstat costs a hundredth of
     a listing. A folder's ctime changes whenever an entry is added to it, removed or
     renamed, and whenever its times are set (touch, tar, rsync), so a folder whose ctime
-    and inode are still those recorded has the entries it had: our files, the files of
-    others recorded in `theirs`, and the subfolders recorded under it. A folder is
-    recorded with `None` (listed every time) unless its ctime was older than the file
+    and inode are still those recorded has the entries it had: the manifest's files, the
+    files of others recorded in `theirs`, and the subfolders recorded under it. A folder
+    is recorded as None (listed every time) unless its ctime was older than the file
     system's clock when the record was taken (a change within the same clock tick would
     keep the ctime) and its link count shows that all its subfolders are recorded.
+
+    Kept in the cache, not in the site: the manifest stays the same from build to build.
+    A record belongs to one site folder (the inode of its top folder, which renames keep)
+    and one manifest (a patch writes another: then every folder is listed).
     """
 
+    site: int  # inode of the site's top folder
+    manifest: str  # hash of the manifest's bytes
     folders: dict[str, tuple[int, int] | None]  # folder -> (st_ctime_ns, st_ino)
     theirs: list[str]  # files in the site that are not ours (carried over)
 
-    def to_json(self) -> dict[str, object]:
-        return {"folders": {rel: list(stamp) if stamp else None
+    def save(self, file: Path) -> None:
+        data = {"version": 1, "site": self.site, "manifest": self.manifest,
+                "folders": {rel: list(stamp) if stamp else None
                             for rel, stamp in sorted(self.folders.items())},
                 "theirs": sorted(self.theirs)}
+        temporary = file.with_name(f".{file.name}.tmp-{os.getpid()}")
+        temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(temporary, file)
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> FolderRecord | None:
-        """None (walk every folder) when the manifest has no record, or a malformed one."""
+    def load(cls, file: Path, site: Path, manifest: str) -> FolderRecord | None:
+        """None (list every folder) when there is no record of this site and manifest, or
+        a malformed one."""
+        try:
+            data = json.loads(file.read_bytes())
+            inode = os.stat(site).st_ino
+        except (OSError, ValueError):
+            return None
+        if (not isinstance(data, dict) or data.get("version") != 1
+                or data.get("site") != inode or data.get("manifest") != manifest):
+            return None
         folders, theirs = data.get("folders"), data.get("theirs")
         if not isinstance(folders, dict) or not isinstance(theirs, list):
             return None
         stamps: dict[str, tuple[int, int] | None] = {}
         for rel, stamp in folders.items():
-            if not isinstance(rel, str) or not _plain(rel):
+            if not _plain(rel):
                 return None
             if stamp is None:
                 stamps[rel] = None
@@ -104,19 +152,7 @@ class FolderRecord:
                 return None
         if not all(isinstance(rel, str) and _plain(rel) for rel in theirs):
             return None
-        return cls(stamps, theirs)
-
-    def without(self, rels: Iterable[str]) -> FolderRecord:
-        """The record with every folder that holds one of `rels` (at any depth) to be
-        listed again: we changed them."""
-        folders = dict(self.folders)
-        for rel in rels:
-            parent = rel.rpartition("/")[0]
-            while parent:
-                if parent in folders:
-                    folders[parent] = None
-                parent = parent.rpartition("/")[0]
-        return FolderRecord(folders, self.theirs)
+        return cls(inode, manifest, stamps, theirs)
 
 
 def _plain(rel: str) -> bool:
@@ -124,41 +160,25 @@ def _plain(rel: str) -> bool:
     return "\x00" not in rel and not any(part in f"/{rel}/" for part in ("//", "/./", "/../"))
 
 
-def _read_site(folder: Path) -> tuple[dict[str, str], FolderRecord | None] | None:
-    """The manifest of a site folder -> (its files, the record of its folders)."""
-    data = _load_manifest(folder)
-    return (_files(data), FolderRecord.from_json(data)) if data is not None else None
+def _records(spare: Path) -> tuple[Path, Path]:
+    """The files, beside the spare, that keep the records of the live site's folders and
+    of the spare's."""
+    return spare.with_name(f"{spare.name}.live-folders.json"), spare.with_name(
+        f"{spare.name}.folders.json")
 
 
-def _load_manifest(folder: Path) -> dict[str, object] | None:
-    try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("version") != _MANIFEST_VERSION:
-        return None
-    return data if isinstance(data.get("files"), dict) else None
-
-
-def _files(data: dict[str, object]) -> dict[str, str]:
-    pending = data.get("pending") or []
-    # files an interrupted patch may have left half-done: ours, with unknown bytes
-    return data["files"] | {rel: "" for rel in pending if isinstance(rel, str)}
-
-
-def _write_manifest(folder: Path, hashes: Mapping[str, str], pending: list[str] = (),
-                    record: FolderRecord | None = None) -> None:
+def _write_manifest(folder: Path, hashes: Mapping[str, str], pending: list[str] = ()) -> str:
+    """-> the hash of the manifest's bytes."""
     manifest: dict[str, object] = {"version": _MANIFEST_VERSION,
                                    "files": dict(sorted(hashes.items()))}
     if pending:
         manifest["pending"] = pending
-    if record is not None:  # (older versions of digest ignore it)
-        manifest |= record.to_json()
     temporary = folder / f".{MANIFEST}.tmp-{os.getpid()}"
     # an entry a line, for people reading it, by the C encoder (indent= is pure Python)
-    temporary.write_text(json.dumps(manifest, separators=(",\n", ": ")) + "\n",
-                         encoding="utf-8")
+    raw = (json.dumps(manifest, separators=(",\n", ": ")) + "\n").encode()
+    temporary.write_bytes(raw)
     os.replace(temporary, folder / MANIFEST)
+    return file_hash(raw)
 
 
 def patch_site(output: Path, changed: Mapping[str, bytes],
@@ -166,20 +186,17 @@ def patch_site(output: Path, changed: Mapping[str, bytes],
     """Bring a site we wrote up to date in place: write `changed`, delete our files that
     are not in `hashes` (the hash of every file the site now has)."""
     output = output.absolute()
-    site = _read_site(output)
-    if site is None:
+    previous = read_manifest(output)
+    if previous is None:
         raise OutputError(f"{output} has no {MANIFEST}; cannot patch it")
-    previous, record = site
     removed = sorted(set(previous) - set(hashes))
     result = WriteResult(written=len(changed), unchanged=len(hashes) - len(changed),
                          removed=len(removed))
     if not changed and not removed and previous == dict(hashes):
         return result
     rels = {path: check_relative(path) for path in changed}
-    pending = sorted({*rels.values(), *removed})
-    if record is not None:
-        record = record.without(pending)
-    _write_manifest(output, {r: h for r, h in previous.items() if h}, pending, record)
+    _write_manifest(output, {r: h for r, h in previous.items() if h},
+                    pending=sorted({*rels.values(), *removed}))
     for path, data in changed.items():
         target = output / rels[path]
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -188,7 +205,7 @@ def patch_site(output: Path, changed: Mapping[str, bytes],
         os.replace(temporary, target)
     for rel in removed:
         _remove(output / rel, output)
-    _write_manifest(output, hashes, record=record)
+    _write_manifest(output, hashes)
     return result
 
 
@@ -227,7 +244,9 @@ class Staging:
 
     def __init__(self, output: Path, spare: Path | None = None) -> None:
         output = output.absolute()
-        site = _read_site(output) if output.exists() else None
+        self.records = _records(spare) if spare is not None else None
+        live_record = self.records[0] if self.records is not None else None
+        site = _read_site(output, live_record) if output.exists() else None
         previous, self.record = site if site is not None else (None, None)
         if output.exists() and not output.is_dir():
             raise OutputError(f"{output} exists and is not a folder; choose another output")
@@ -242,7 +261,8 @@ class Staging:
         self.previous: dict[str, str] = previous or {}
         self.folder = output.parent / f".{output.name}.tmp-{os.getpid()}"
         self.spare = spare
-        self.base = _take_spare(spare, self.folder) if spare is not None else None
+        self.base = (_take_spare(spare, self.folder, self.records[1])
+                     if spare is not None and self.records is not None else None)
         if self.base is None:
             self.folder.mkdir()
             self.base = {}
@@ -327,21 +347,28 @@ class Staging:
                     shutil.copy2(theirs, destination, follow_symlinks=False)
                 result.kept.append(rel)
         # after the last change to a subfolder of the new site: the swap renames only its top
-        _write_manifest(self.folder, hashes, record=_record(self.folder, hashes, result.kept))
+        folders = _record(self.folder, hashes, result.kept) if self.records else None
+        manifest = _write_manifest(self.folder, hashes)
         # the site being replaced is worth keeping only if it is one we wrote
         _swap(self.folder, output, self.spare if self.previous else None)
+        if self.records is not None and folders is not None:
+            live, spare = self.records
+            with contextlib.suppress(OSError):  # the live site's record goes with it
+                os.replace(live, spare)
+            with contextlib.suppress(OSError):  # (no record: every folder is listed)
+                replace(folders, manifest=manifest).save(live)
         return result
 
     def abort(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _take_spare(spare: Path, folder: Path) -> dict[str, str] | None:
+def _take_spare(spare: Path, folder: Path, record: Path) -> dict[str, str] | None:
     """The spare site, moved to `folder`, with only the files its manifest lists ->
     {path: hash} of what it holds; None when there is no usable spare."""
     if not spare.is_dir() or spare.is_symlink():
         return None
-    site = _read_site(spare)
+    site = _read_site(spare, record)
     if site is not None:
         try:
             os.rename(spare, folder)
@@ -474,7 +501,8 @@ def _files_not_ours(site: Path, ours: Mapping[str, str],
 
 
 def _record(site: Path, ours: Iterable[str], theirs: list[str]) -> FolderRecord:
-    """The folders of a site we just wrote, holding `ours` and `theirs` and nothing else."""
+    """The folders of a site we just wrote, holding `ours` and `theirs` and nothing else
+    (the manifest's hash is to be filled in)."""
     now = _clock(site)
     folders: set[str] = set()
     for rel in (*ours, *theirs):
@@ -489,7 +517,7 @@ def _record(site: Path, ours: Iterable[str], theirs: list[str]) -> FolderRecord:
             if stat.S_ISDIR(status.st_mode):
                 found[rel] = status
     counts = Counter(rel.rpartition("/")[0] for rel in found)
-    return FolderRecord({
+    return FolderRecord(os.stat(site).st_ino, "", {
         rel: (status.st_ctime_ns, status.st_ino)
         # a folder's link count is 2 + its subfolders' (where the file system keeps it so)
         if status.st_ctime_ns < now and status.st_nlink == 2 + counts[rel] else None
