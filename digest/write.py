@@ -101,9 +101,10 @@ class FolderRecord:
     renamed, and whenever its times are set (touch, tar, rsync), so a folder whose ctime
     and inode are still those recorded has the entries it had: the manifest's files, the
     files of others recorded in `theirs`, and the subfolders recorded under it. A folder
-    is recorded as None (listed every time) unless its ctime was older than the file
-    system's clock when the record was taken (a change within the same clock tick would
-    keep the ctime) and its link count shows that all its subfolders are recorded.
+    is recorded as (None, None), to be listed every time, unless its ctime was older than
+    the file system's clock when the record was taken (a change within the same clock
+    tick would keep the ctime) and its link count shows that all its subfolders are
+    recorded.
 
     Kept in the cache, not in the site: the manifest stays the same from build to build.
     A record belongs to one site folder (the inode of its top folder, which renames keep)
@@ -112,14 +113,16 @@ class FolderRecord:
 
     site: int  # inode of the site's top folder
     manifest: str  # hash of the manifest's bytes
-    folders: dict[str, tuple[int, int] | None]  # folder -> (st_ctime_ns, st_ino)
+    folders: dict[str, tuple[int | None, int | None]]  # folder -> (st_ctime_ns, st_ino)
     theirs: list[str]  # files in the site that are not ours (carried over)
 
     def save(self, file: Path) -> None:
         data = {"version": 1, "site": self.site, "manifest": self.manifest,
-                "folders": {rel: list(stamp) if stamp else None
-                            for rel, stamp in sorted(self.folders.items())},
-                "theirs": sorted(self.theirs)}
+                # in columns: a list of ints is read in a fraction of the time of as many lists
+                "folders": list(self.folders),
+                "ctimes": [ctime for ctime, _ in self.folders.values()],
+                "inodes": [inode for _, inode in self.folders.values()],
+                "theirs": self.theirs}
         temporary = file.with_name(f".{file.name}.tmp-{os.getpid()}")
         temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
         os.replace(temporary, file)
@@ -136,28 +139,29 @@ class FolderRecord:
         if (not isinstance(data, dict) or data.get("version") != 1
                 or data.get("site") != inode or data.get("manifest") != manifest):
             return None
-        folders, theirs = data.get("folders"), data.get("theirs")
-        if not isinstance(folders, dict) or not isinstance(theirs, list):
+        names, ctimes, inodes, theirs = (data.get(key) for key in
+                                         ("folders", "ctimes", "inodes", "theirs"))
+        if (not all(isinstance(column, list) for column in (names, ctimes, inodes, theirs))
+                or not len(names) == len(ctimes) == len(inodes)
+                or not _plain(names) or not _plain(theirs)):
             return None
-        stamps: dict[str, tuple[int, int] | None] = {}
-        for rel, stamp in folders.items():
-            if not _plain(rel):
-                return None
-            if stamp is None:
-                stamps[rel] = None
-            elif (isinstance(stamp, list) and len(stamp) == 2
-                  and all(type(n) is int for n in stamp)):
-                stamps[rel] = (stamp[0], stamp[1])
-            else:
-                return None
-        if not all(isinstance(rel, str) and _plain(rel) for rel in theirs):
-            return None
-        return cls(inode, manifest, stamps, theirs)
+        # (a stamp of another type than int never equals a folder's: that folder is listed)
+        return cls(inode, manifest, dict(zip(names, zip(ctimes, inodes, strict=True),
+                                             strict=True)), theirs)
 
 
-def _plain(rel: str) -> bool:
-    """A path of names inside the site: no empty, `.` or `..` part, nothing absolute."""
-    return "\x00" not in rel and not any(part in f"/{rel}/" for part in ("//", "/./", "/../"))
+# an empty, `.` or `..` name, a leading or trailing slash, in "\n"-separated paths
+_NOT_PLAIN = ("\x00", "//", "\n/", "/\n", "\n\n",
+              *(f"{a}{dots}{b}" for dots in (".", "..") for a in "\n/" for b in "\n/"))
+
+
+def _plain(rels: list[object]) -> bool:
+    """Paths of names inside the site (a damaged record must not lead outside it)."""
+    try:
+        joined = "\n{}\n".format("\n".join(rels))
+    except TypeError:  # not all strings
+        return False
+    return not rels or not any(bad in joined for bad in _NOT_PLAIN)
 
 
 def _records(spare: Path) -> tuple[Path, Path]:
@@ -478,10 +482,11 @@ def _files_not_ours(site: Path, ours: Mapping[str, str],
 
     def visit(folder: str, rel: str, status: os.stat_result | None = None) -> None:
         stamp = stamps.get(rel)
-        if stamp is not None:
+        if stamp is not None and stamp[0] is not None:
             status = status or os.lstat(folder)
             if stat.S_ISDIR(status.st_mode) and (status.st_ctime_ns, status.st_ino) == stamp:
-                found.extend(file for file in theirs.get(rel, ()) if file not in ours)
+                if rel in theirs:
+                    found.extend(file for file in theirs[rel] if file not in ours)
                 for name in subfolders.get(rel, ()):
                     path = f"{folder}/{name}"
                     inner = os.lstat(path)
@@ -504,23 +509,26 @@ def _record(site: Path, ours: Iterable[str], theirs: list[str]) -> FolderRecord:
     """The folders of a site we just wrote, holding `ours` and `theirs` and nothing else
     (the manifest's hash is to be filled in)."""
     now = _clock(site)
-    folders: set[str] = set()
-    for rel in (*ours, *theirs):
+    folders = {rel.rpartition("/")[0] for rel in (*ours, *theirs)}
+    for rel in list(folders):  # and the folders above them
         parent = rel.rpartition("/")[0]
         while parent and parent not in folders:
             folders.add(parent)
             parent = parent.rpartition("/")[0]
+    folders.discard("")
     found: dict[str, os.stat_result] = {}
     for rel in folders:
-        with contextlib.suppress(OSError):
+        try:
             status = os.lstat(f"{site}/{rel}")
-            if stat.S_ISDIR(status.st_mode):
-                found[rel] = status
+        except OSError:
+            continue
+        if stat.S_ISDIR(status.st_mode):
+            found[rel] = status
     counts = Counter(rel.rpartition("/")[0] for rel in found)
     return FolderRecord(os.stat(site).st_ino, "", {
         rel: (status.st_ctime_ns, status.st_ino)
         # a folder's link count is 2 + its subfolders' (where the file system keeps it so)
-        if status.st_ctime_ns < now and status.st_nlink == 2 + counts[rel] else None
+        if status.st_ctime_ns < now and status.st_nlink == 2 + counts[rel] else (None, None)
         for rel, status in found.items()}, list(theirs))
 
 
