@@ -25,8 +25,10 @@ import json
 import os
 import posixpath
 import shutil
+import stat
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 MANIFEST = ".digest-manifest.json"
@@ -56,30 +58,131 @@ def check_relative(path: str) -> str:
 
 def read_manifest(output: Path) -> dict[str, str] | None:
     """The {path: sha256} of files the last build wrote, or None if digest did not write here."""
+    loaded = _load_manifest(output)
+    return _files(loaded[0]) if loaded is not None else None
+
+
+def _load_manifest(folder: Path) -> tuple[dict[str, object], str] | None:
+    """The manifest of a site folder and the hash of its bytes."""
     try:
-        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+        raw = (folder / MANIFEST).read_bytes()
+        data = json.loads(raw)
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("version") != _MANIFEST_VERSION:
         return None
-    files = data.get("files")
-    if not isinstance(files, dict):
-        return None
+    return (data, file_hash(raw)) if isinstance(data.get("files"), dict) else None
+
+
+def _files(data: dict[str, object]) -> dict[str, str]:
     pending = data.get("pending") or []
     # files an interrupted patch may have left half-done: ours, with unknown bytes
-    return files | {rel: "" for rel in pending if isinstance(rel, str)}
+    return data["files"] | {rel: "" for rel in pending if isinstance(rel, str)}
 
 
-def _write_manifest(folder: Path, hashes: Mapping[str, str], pending: list[str] = ()) -> None:
+def _read_site(folder: Path, record: Path | None
+               ) -> tuple[dict[str, str], FolderRecord | None] | None:
+    """The files a site folder's manifest lists, and the record of its folders kept in
+    the file `record` when it is the record of this folder and of this manifest."""
+    loaded = _load_manifest(folder)
+    if loaded is None:
+        return None
+    data, manifest = loaded
+    return _files(data), FolderRecord.load(record, folder, manifest) if record else None
+
+
+@dataclass(frozen=True)
+class FolderRecord:
+    """The folders of a site as a build left them, so that the next one need not list them.
+
+    Listing each of a large site's 100,000 folders, twice a build (the spare and the live
+    output), to find files that are not ours cost seconds; an lstat costs a hundredth of
+    a listing. A folder's ctime changes whenever an entry is added to it, removed or
+    renamed, and whenever its times are set (touch, tar, rsync), so a folder whose ctime
+    and inode are still those recorded has the entries it had: the manifest's files, the
+    files of others recorded in `theirs`, and the subfolders recorded under it. A folder
+    is recorded as (None, None), to be listed every time, unless its ctime was older than
+    the file system's clock when the record was taken (a change within the same clock
+    tick would keep the ctime) and its link count shows that all its subfolders are
+    recorded.
+
+    Kept in the cache, not in the site: the manifest stays the same from build to build.
+    A record belongs to one site folder (the inode of its top folder, which renames keep)
+    and one manifest (a patch writes another: then every folder is listed).
+    """
+
+    site: int  # inode of the site's top folder
+    manifest: str  # hash of the manifest's bytes
+    folders: dict[str, tuple[int | None, int | None]]  # folder -> (st_ctime_ns, st_ino)
+    theirs: list[str]  # files in the site that are not ours (carried over)
+
+    def save(self, file: Path) -> None:
+        data = {"version": 1, "site": self.site, "manifest": self.manifest,
+                # in columns: a list of ints is read in a fraction of the time of as many lists
+                "folders": list(self.folders),
+                "ctimes": [ctime for ctime, _ in self.folders.values()],
+                "inodes": [inode for _, inode in self.folders.values()],
+                "theirs": self.theirs}
+        temporary = file.with_name(f".{file.name}.tmp-{os.getpid()}")
+        temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(temporary, file)
+
+    @classmethod
+    def load(cls, file: Path, site: Path, manifest: str) -> FolderRecord | None:
+        """None (list every folder) when there is no record of this site and manifest, or
+        a malformed one."""
+        try:
+            data = json.loads(file.read_bytes())
+            inode = os.stat(site).st_ino
+        except (OSError, ValueError):
+            return None
+        if (not isinstance(data, dict) or data.get("version") != 1
+                or data.get("site") != inode or data.get("manifest") != manifest):
+            return None
+        names, ctimes, inodes, theirs = (data.get(key) for key in
+                                         ("folders", "ctimes", "inodes", "theirs"))
+        if (not all(isinstance(column, list) for column in (names, ctimes, inodes, theirs))
+                or not len(names) == len(ctimes) == len(inodes)
+                or not _plain(names) or not _plain(theirs)):
+            return None
+        # (a stamp of another type than int never equals a folder's: that folder is listed)
+        return cls(inode, manifest, dict(zip(names, zip(ctimes, inodes, strict=True),
+                                             strict=True)), theirs)
+
+
+# an empty, `.` or `..` name, a leading or trailing slash, in "\n"-separated paths
+_NOT_PLAIN = ("\x00", "//", "\n/", "/\n", "\n\n",
+              *(f"{a}{dots}{b}" for dots in (".", "..") for a in "\n/" for b in "\n/"))
+
+
+def _plain(rels: list[object]) -> bool:
+    """Paths of names inside the site (a damaged record must not lead outside it)."""
+    try:
+        joined = "\n{}\n".format("\n".join(rels))
+    except TypeError:  # not all strings
+        return False
+    return not rels or not any(bad in joined for bad in _NOT_PLAIN)
+
+
+def _records(spare: Path) -> tuple[Path, Path]:
+    """The files, beside the spare, that keep the records of the live site's folders and
+    of the spare's."""
+    return spare.with_name(f"{spare.name}.live-folders.json"), spare.with_name(
+        f"{spare.name}.folders.json")
+
+
+def _write_manifest(folder: Path, hashes: Mapping[str, str], pending: list[str] = ()) -> str:
+    """-> the hash of the manifest's bytes."""
     manifest: dict[str, object] = {"version": _MANIFEST_VERSION,
                                    "files": dict(sorted(hashes.items()))}
     if pending:
         manifest["pending"] = pending
     temporary = folder / f".{MANIFEST}.tmp-{os.getpid()}"
     # an entry a line, for people reading it, by the C encoder (indent= is pure Python)
-    temporary.write_text(json.dumps(manifest, separators=(",\n", ": ")) + "\n",
-                         encoding="utf-8")
+    raw = (json.dumps(manifest, separators=(",\n", ": ")) + "\n").encode()
+    temporary.write_bytes(raw)
     os.replace(temporary, folder / MANIFEST)
+    return file_hash(raw)
 
 
 def patch_site(output: Path, changed: Mapping[str, bytes],
@@ -145,7 +248,10 @@ class Staging:
 
     def __init__(self, output: Path, spare: Path | None = None) -> None:
         output = output.absolute()
-        previous = read_manifest(output) if output.exists() else None
+        self.records = _records(spare) if spare is not None else None
+        live_record = self.records[0] if self.records is not None else None
+        site = _read_site(output, live_record) if output.exists() else None
+        previous, self.record = site if site is not None else (None, None)
         if output.exists() and not output.is_dir():
             raise OutputError(f"{output} exists and is not a folder; choose another output")
         if output.exists() and previous is None and any(output.iterdir()):
@@ -159,7 +265,8 @@ class Staging:
         self.previous: dict[str, str] = previous or {}
         self.folder = output.parent / f".{output.name}.tmp-{os.getpid()}"
         self.spare = spare
-        self.base = _take_spare(spare, self.folder) if spare is not None else None
+        self.base = (_take_spare(spare, self.folder, self.records[1])
+                     if spare is not None and self.records is not None else None)
         if self.base is None:
             self.folder.mkdir()
             self.base = {}
@@ -235,7 +342,7 @@ class Staging:
                              removed=len(set(self.previous) - set(hashes)))
         output = self.output
         if output.is_dir():
-            for rel in _files_not_ours(output, self.previous):
+            for rel in _files_not_ours(output, self.previous, self.record):
                 if rel in hashes:
                     continue
                 theirs, destination = output / rel, self.folder / rel
@@ -243,34 +350,44 @@ class Staging:
                 if not _link(theirs, destination):
                     shutil.copy2(theirs, destination, follow_symlinks=False)
                 result.kept.append(rel)
-        _write_manifest(self.folder, hashes)
+        # after the last change to a subfolder of the new site: the swap renames only its top
+        folders = _record(self.folder, hashes, result.kept) if self.records else None
+        manifest = _write_manifest(self.folder, hashes)
         # the site being replaced is worth keeping only if it is one we wrote
         _swap(self.folder, output, self.spare if self.previous else None)
+        if self.records is not None and folders is not None:
+            live, spare = self.records
+            with contextlib.suppress(OSError):  # the live site's record goes with it
+                os.replace(live, spare)
+            with contextlib.suppress(OSError):  # (no record: every folder is listed)
+                replace(folders, manifest=manifest).save(live)
         return result
 
     def abort(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _take_spare(spare: Path, folder: Path) -> dict[str, str] | None:
+def _take_spare(spare: Path, folder: Path, record: Path) -> dict[str, str] | None:
     """The spare site, moved to `folder`, with only the files its manifest lists ->
     {path: hash} of what it holds; None when there is no usable spare."""
     if not spare.is_dir() or spare.is_symlink():
         return None
-    held = read_manifest(spare)
-    if held is not None:
+    site = _read_site(spare, record)
+    if site is not None:
         try:
             os.rename(spare, folder)
         except OSError:
-            held = None
-    if held is None:
+            site = None
+    if site is None:
         shutil.rmtree(spare, ignore_errors=True)
         return None
-    for extra in _files_not_ours(folder, held):  # files carried over for someone else
+    held, record = site
+    for extra in _files_not_ours(folder, held, record):  # files carried over for someone else
         _remove(folder / extra, folder)
     with contextlib.suppress(FileNotFoundError):
         (folder / MANIFEST).unlink()
-    return {rel: digest for rel, digest in held.items() if digest}
+    # files of an interrupted patch ("": bytes unknown) too: what the folder holds is all here
+    return held
 
 
 def _create(target: str, data: bytes) -> bool:
@@ -335,26 +452,98 @@ def _remove(target: Path, top: Path) -> None:
         folder = folder.parent
 
 
-def _files_not_ours(output: Path, ours: Mapping[str, str]) -> list[str]:
+def _files_not_ours(site: Path, ours: Mapping[str, str],
+                    record: FolderRecord | None = None) -> list[str]:
     """Files in a site folder (by path inside it) that its manifest does not list; a
     symlink is a file here.
 
-    By os.scandir and plain strings: this walks every folder of the site on every build,
-    and a Path for each of its files cost more than the walk."""
+    A folder the record shows unchanged is not listed (see FolderRecord); the top folder
+    always is (a swap renames it). By os.scandir and plain strings: this visits every
+    folder of the site on every build, and a Path for each of its files cost more."""
     found: list[str] = []
+    stamps = record.folders if record is not None else {}
+    subfolders: dict[str, list[str]] = {}
+    theirs: dict[str, list[str]] = {}
+    if record is not None:
+        for rel in stamps:
+            parent, _, name = rel.rpartition("/")
+            subfolders.setdefault(parent, []).append(name)
+        for rel in record.theirs:
+            theirs.setdefault(rel.rpartition("/")[0], []).append(rel)
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
-        for entry in entries:
-            rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                walk(entry.path, rel + "/")
-            elif rel != MANIFEST and rel not in ours:
-                found.append(rel)
+            for entry in listing:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    visit(entry.path, rel)
+                elif rel != MANIFEST and rel not in ours:
+                    found.append(rel)
 
-    walk(str(output), "")
-    return found
+    def visit(folder: str, rel: str, status: os.stat_result | None = None) -> None:
+        stamp = stamps.get(rel)
+        if stamp is not None and stamp[0] is not None:
+            status = status or os.lstat(folder)
+            if stat.S_ISDIR(status.st_mode) and (status.st_ctime_ns, status.st_ino) == stamp:
+                if rel in theirs:
+                    found.extend(file for file in theirs[rel] if file not in ours)
+                for name in subfolders.get(rel, ()):
+                    path = f"{folder}/{name}"
+                    inner = os.lstat(path)
+                    if not stat.S_ISDIR(inner.st_mode):  # cannot be, the folder being as it was
+                        raise NotADirectoryError(path)
+                    visit(path, f"{rel}/{name}", inner)
+                return
+        walk(folder, rel + "/")
+
+    try:
+        walk(str(site), "")
+    except (FileNotFoundError, NotADirectoryError):
+        if record is None:
+            raise
+        return _files_not_ours(site, ours)  # a recorded folder is not where it was: walk
+    return sorted(found)
+
+
+def _record(site: Path, ours: Iterable[str], theirs: list[str]) -> FolderRecord:
+    """The folders of a site we just wrote, holding `ours` and `theirs` and nothing else
+    (the manifest's hash is to be filled in)."""
+    now = _clock(site)
+    folders = {rel.rpartition("/")[0] for rel in (*ours, *theirs)}
+    for rel in list(folders):  # and the folders above them
+        parent = rel.rpartition("/")[0]
+        while parent and parent not in folders:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
+    folders.discard("")
+    found: dict[str, os.stat_result] = {}
+    for rel in folders:
+        try:
+            status = os.lstat(f"{site}/{rel}")
+        except OSError:
+            continue
+        if stat.S_ISDIR(status.st_mode):
+            found[rel] = status
+    counts = Counter(rel.rpartition("/")[0] for rel in found)
+    return FolderRecord(os.stat(site).st_ino, "", {
+        rel: (status.st_ctime_ns, status.st_ino)
+        # a folder's link count is 2 + its subfolders' (where the file system keeps it so)
+        if status.st_ctime_ns < now and status.st_nlink == 2 + counts[rel] else (None, None)
+        for rel, status in found.items()}, list(theirs))
+
+
+def _clock(folder: Path) -> int:
+    """The file system's clock: the ctime it gives a file made now. It ticks more coarsely
+    than the system clock, and any change made later gets a ctime at least this."""
+    probe = f"{folder}/.digest-clock.tmp-{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(probe)
+    descriptor = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    try:
+        return os.fstat(descriptor).st_ctime_ns
+    finally:
+        os.close(descriptor)
+        os.unlink(probe)
 
 
 def _link(source: Path, target: Path) -> bool:
