@@ -297,11 +297,12 @@ def _render_pages(job: _RenderJob, staging: Staging, paths: set[str], indexes: S
     before = (staging.written, staging.unchanged)
     done = {}
     try:
-        for index in indexes:
-            page = job.pages[index]
-            data = job.render(index)
-            done[page.file] = (staging.put(page.file, data),
-                               _link_problems(page.file, data, job.config, paths))
+        with parallel.frozen(), parallel.collector(on=True):  # see parallel.collector
+            for index in indexes:
+                page = job.pages[index]
+                data = job.render(index)
+                done[page.file] = (staging.put(page.file, data),
+                                   _link_problems(page.file, data, job.config, paths))
     except TemplateError as err:
         return done, None, _template_error(err)
     if os.getpid() == _PARENT_PID:

@@ -63,6 +63,7 @@ PARALLEL_FILES = 64
 RESCAN_FILES = 200
 
 
+@parallel.collector(on=False)
 def build(config: SiteConfig, *, now: datetime | None = None,
           progress: Progress | None = None, cache: bool = True,
           jobs: int | None = None, patch: bool = False,

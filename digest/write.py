@@ -471,33 +471,33 @@ def _files_not_ours(site: Path, ours: Mapping[str, str],
         for rel in record.theirs:
             theirs.setdefault(rel.rpartition("/")[0], []).append(rel)
 
-    def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as listing:
-            for entry in listing:
-                rel = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    visit(entry.path, rel)
-                elif rel != MANIFEST and rel not in ours:
-                    found.append(rel)
-
-    def visit(folder: str, rel: str, status: os.stat_result | None = None) -> None:
-        stamp = stamps.get(rel)
-        if stamp is not None and stamp[0] is not None:
-            status = status or os.lstat(folder)
-            if stat.S_ISDIR(status.st_mode) and (status.st_ctime_ns, status.st_ino) == stamp:
-                if rel in theirs:
-                    found.extend(file for file in theirs[rel] if file not in ours)
-                for name in subfolders.get(rel, ()):
-                    path = f"{folder}/{name}"
-                    inner = os.lstat(path)
-                    if not stat.S_ISDIR(inner.st_mode):  # cannot be, the folder being as it was
-                        raise NotADirectoryError(path)
-                    visit(path, f"{rel}/{name}", inner)
-                return
-        walk(folder, rel + "/")
-
+    # a stack, not nested functions calling each other: those would make a reference
+    # cycle that keeps the record's tables alive until the cycle collector runs
+    pending: list[tuple[str, str, os.stat_result | None]] = [(str(site), "", None)]
     try:
-        walk(str(site), "")
+        while pending:
+            folder, rel, status = pending.pop()
+            stamp = stamps.get(rel) if rel else None
+            if stamp is not None and stamp[0] is not None:
+                status = status or os.lstat(folder)
+                if stat.S_ISDIR(status.st_mode) and (status.st_ctime_ns, status.st_ino) == stamp:
+                    if rel in theirs:
+                        found.extend(file for file in theirs[rel] if file not in ours)
+                    for name in subfolders.get(rel, ()):
+                        path = f"{folder}/{name}"
+                        inner = os.lstat(path)
+                        if not stat.S_ISDIR(inner.st_mode):  # cannot be: its folder is as it was
+                            raise NotADirectoryError(path)
+                        pending.append((path, f"{rel}/{name}", inner))
+                    continue
+            prefix = f"{rel}/" if rel else ""
+            with os.scandir(folder) as listing:
+                for entry in listing:
+                    inside = prefix + entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append((entry.path, inside, None))
+                    elif inside != MANIFEST and inside not in ours:
+                        found.append(inside)
     except (FileNotFoundError, NotADirectoryError):
         if record is None:
             raise

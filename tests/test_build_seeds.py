@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.conftest import BuildSite
 from tests.sitecheck import broken_links, text
@@ -135,3 +138,32 @@ def test_future_policy(tmp_path: Path, build_site: BuildSite) -> None:
     hidden, site = build_site(content, future=False)
     assert (hidden.articles_built, hidden.future_skipped) == (1, 1)
     assert "Tomorrow" not in text(site / "index.html")
+
+
+def test_a_build_pauses_the_cycle_collector_but_renders_with_it(
+        tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a build keeps has no cycles, so the collector only slows it down (see
+    parallel.collector); Jinja's pages leave cycles, so rendering runs with it."""
+    import gc
+
+    from digest import assemble
+    from digest import build as building
+    from tests.conftest import make_config
+
+    seen: dict[str, bool] = {}
+    real_group, real_render = building.group, assemble._RenderJob.render
+
+    def group(*args: Any, **kwargs: Any) -> Any:
+        seen["grouping"] = gc.isenabled()
+        return real_group(*args, **kwargs)
+
+    def render(job: Any, index: int) -> bytes:
+        seen.setdefault("rendering", gc.isenabled())
+        return real_render(job, index)
+
+    monkeypatch.setattr(building, "group", group)
+    monkeypatch.setattr(assemble._RenderJob, "render", render)
+    assert gc.isenabled()
+    building.build(make_config(tmp_path, seeds), cache=False, jobs=1)
+    assert seen == {"grouping": False, "rendering": True}
+    assert gc.isenabled()  # as it was
