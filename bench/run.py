@@ -232,7 +232,7 @@ def empty_trash(trash: Path) -> None:
             centiseconds = int(Path("/proc/sys/vm/dirty_expire_centisecs").read_text())
         except (OSError, ValueError):
             centiseconds = 3000
-        time.sleep(centiseconds / 100 + 2)
+        time.sleep(centiseconds / 100 + 10)  # (+5 s where the inode table is dirty)
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, float]:

@@ -297,7 +297,7 @@ def _render_pages(job: _RenderJob, staging: Staging, paths: set[str], indexes: S
     before = (staging.written, staging.unchanged)
     done = {}
     try:
-        with parallel.frozen(), parallel.collector(on=True):  # see parallel.collector
+        with parallel.collector(on=True):  # see parallel.collector
             for index in indexes:
                 page = job.pages[index]
                 data = job.render(index)
