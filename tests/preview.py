@@ -28,6 +28,12 @@ def copy_site(root: Path) -> Path:
     return root
 
 
+def _ctrl_c_reaches_it() -> None:
+    """Tests stop the process with SIGINT, as Ctrl-C does; a shell ignores SIGINT in the
+    jobs it starts in the background (`pytest &`), and the process would inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Process:
     """`digest <command> …` in a folder; its output is collected line by line."""
 
@@ -35,7 +41,8 @@ class Process:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "digest", *args], cwd=root, env=env, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=_ctrl_c_reaches_it)
         self.lines: list[str] = []
         self._queue: queue.Queue[str] = queue.Queue()
         self._reader = threading.Thread(target=self._read, daemon=True)
