@@ -272,10 +272,9 @@ def measure(tools: list[Tool], reps: int) -> list[ToolResult]:
     for tool in tools:
         tool.clear()
     empty_trash(tools[0].trash)
-    for rep in range(reps):
+    for _ in range(reps):
         for tool in tools:  # cold: nothing on disk
-            if rep:
-                tool.clear()
+            tool.clear()
             results[tool.name].cold.add(*timed(tool.command(cold=True), tool.home))
             check_output(tool, None)
     empty_trash(tools[0].trash)

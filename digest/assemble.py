@@ -296,13 +296,8 @@ def _render_pages(job: _RenderJob, staging: Staging, paths: set[str], indexes: S
     counts when done in another process, and a template error message if one failed."""
     before = (staging.written, staging.unchanged)
     done = {}
-    # The collector runs while pages render (see parallel.collector). A worker was forked
-    # with the site frozen; here, freeze it now (once a chunk is affordable only here:
-    # counting frozen objects walks them all, and a worker's count holds the whole site).
-    in_worker = os.getpid() != _PARENT_PID
     try:
-        with (contextlib.nullcontext() if in_worker else parallel.frozen()), \
-                parallel.collector(on=True):
+        with parallel.collector(on=True):  # see parallel.collector
             for index in indexes:
                 page = job.pages[index]
                 data = job.render(index)

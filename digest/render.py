@@ -284,7 +284,7 @@ def _memo(fragments: dict[tuple[Hashable, ...], str], to_root: str, *key: Hashab
     """`{% call memo(key…) %}…{% endcall %}`: the block's output, rendered once per build
     for each key and each way to the site's root (its links are relative to the page).
 
-    A story's card is on its topics', its source's, its day's and its month's pages, and
+    A story's card is on its topics', its source's and its day's pages, and
     the Jinja calls a card makes cost more than its markup: at 10,000 stories, a sixth of
     a cold build. The key must name everything the block shows that is not the same on
     every page of the site.
