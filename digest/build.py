@@ -27,7 +27,7 @@ from .config import SiteConfig
 from .group import group
 from .images import ImageStat, find_local_images, image_files, listed
 from .keys import KeyMemo
-from .load import decode_source, find_sources, read_file, relative_name, walked
+from .load import decode_source, find_sources, prefetch, read_file, relative_name, walked
 from .model import Article, Digest, Problem
 from .normalise import assign_slugs, duplicate_urls, future_problem, normalise
 from .parallel import chunked, cores
@@ -274,6 +274,7 @@ def scan_sources(config: SiteConfig, cache: Cache | None,
         todo = list(zip(paths, scan.rels, strict=True))
     if cache is None:
         return scan
+    unknown: list[tuple[Path, str, os.stat_result | None]] = []
     for path, rel in todo:
         try:
             stat = os.stat(path)
@@ -281,6 +282,13 @@ def scan_sources(config: SiteConfig, cache: Cache | None,
             stat = None
         sha = cache.known_hash(rel, stat) if stat is not None else None
         if sha is None:
+            unknown.append((path, rel, stat))
+        else:
+            scan.hashed[rel] = entry_key(rel, sha)
+    for start in range(0, len(unknown), _AHEAD):
+        batch = unknown[start:start + _AHEAD]
+        prefetch(path for path, _, _ in batch)
+        for path, rel, stat in batch:
             rel, data, read_problems = read_file(path, root)
             if data is None:
                 scan.unreadable[rel] = (None, (None, read_problems))
@@ -288,10 +296,13 @@ def scan_sources(config: SiteConfig, cache: Cache | None,
             sha = hashlib.sha256(data).hexdigest()
             if stat is not None:
                 cache.remember_hash(rel, stat, sha)
-        scan.hashed[rel] = entry_key(rel, sha)
+            scan.hashed[rel] = entry_key(rel, sha)
     cache.forget_files_but(set(scan.hashed))
     cache.keep("scan", scan)
     return scan
+
+
+_AHEAD = 64  # files asked of the disk at once (see load.prefetch)
 
 
 def _rescan(last: Scan, changed: Collection[Path],
@@ -398,6 +409,7 @@ def _parse_files(root: Path, config: SiteConfig,
                  paths: Sequence[Path]) -> list[tuple[str, str | None, Entry]]:
     """Files -> (path in the content folder, cache key, (article or None, problems)) each."""
     out: list[tuple[str, str | None, Entry]] = []
+    prefetch(paths)
     for path in paths:
         rel, data, problems = read_file(path, root)
         if data is None:

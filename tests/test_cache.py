@@ -223,9 +223,14 @@ def test_files_unchanged_since_they_were_hashed_are_not_read_again(
     real_read = build_module.read_file
     monkeypatch.setattr(build_module, "read_file",
                         lambda path, root: reads.append(path.name) or real_read(path, root))
+    asked: list[str] = []  # of the disk, ahead of reading
+    real_prefetch = build_module.prefetch
+    monkeypatch.setattr(build_module, "prefetch", lambda paths: real_prefetch(
+        [asked.append(path.name) or path for path in paths]))
     write(site.content, "story-1.md", article("Story 2", day=2))  # same size, new bytes
     result = site.build()
     assert reads == ["story-1.md", "story-1.md"]  # hashed, then parsed
+    assert asked == reads
     assert result.parsed == 1
     assert files(site.root / "site") == site.clean()
 

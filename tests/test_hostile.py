@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -157,6 +158,25 @@ def test_symlinks_outside_are_not_followed_and_loops_end(tmp_path: Path,
     titles = sorted(a.title for a in result.digest.articles)  # type: ignore[union-attr]
     assert "Secret outside" not in titles
     assert not any("Private." in p.read_text() for p in site.rglob("*.html"))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_among_the_articles_is_skipped_not_waited_on(
+        tmp_path: Path, build_site: BuildSite) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "ok.md").write_text("---\ntitle: Inside\n---\nFine.")
+    os.mkfifo(content / "pipe.md")  # opened for reading, it would wait for a writer
+    done: list[tuple[object, Path]] = []
+    worker = threading.Thread(target=lambda: done.append(build_site(content)), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    if not done:
+        pytest.fail("the build waited on a named pipe")
+    result, _site = done[0]
+    assert "pipe.md: not a regular file (a pipe, socket or device); skipped" in problem_lines(
+        result)
+    assert [a.title for a in result.digest.articles] == ["Inside"]  # type: ignore[attr-defined]
 
 
 def test_a_20_megabyte_file_and_a_huge_line(tmp_path: Path, build_site: BuildSite) -> None:
