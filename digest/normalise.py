@@ -24,6 +24,7 @@ import cmarkgfm
 import markdown
 import nh3
 
+from . import commonmark
 from .config import SiteConfig, TopicRule
 from .load import SourceFile
 from .model import Article, Image, Link, Problem, Source, Topic
@@ -498,7 +499,7 @@ def _to_html(text: str, engine: str) -> str:
         converter = _python_markdown()
         converter.reset()
         return converter.convert(text)
-    return cmarkgfm.markdown_to_html_with_extensions(text, _CMARK_OPTIONS, _CMARK_EXTENSIONS)
+    return commonmark.to_html(text, _CMARK_OPTIONS, _CMARK_EXTENSIONS)
 
 
 def render_markdown(text: str, engine: str = "commonmark") -> tuple[str, list[str]]:
