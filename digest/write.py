@@ -241,9 +241,7 @@ class Staging:
     mkdir, and as many again deleting the old site). The spare is ours alone; anything in
     it that its manifest does not list is deleted before it is used.
 
-    Only paths are kept here, so processes forked from the one that made it can `put`
-    files into the same folder in parallel; the counts are the caller's to add up, and
-    the files they put are the caller's to `mark`.
+    One process writes: see assemble._replace for why.
     """
 
     def __init__(self, output: Path, spare: Path | None = None) -> None:
@@ -270,14 +268,15 @@ class Staging:
         if self.base is None:
             self.folder.mkdir()
             self.base = {}
-        self.done: set[str] = set()  # files put or reused in this process, or marked
+        self.done: set[str] = set()  # files put or reused
         self.written = 0
         self.unchanged = 0
 
-    def put(self, path: str, data: bytes) -> str:
-        """Write one file (or link the previous one when the bytes are the same) -> its hash."""
+    def put(self, path: str, data: bytes, digest: str | None = None) -> str:
+        """Write one file (or link the previous one when the bytes are the same) -> its
+        hash (`digest`, when the caller has it already)."""
         rel = check_relative(path)
-        digest = file_hash(data)
+        digest = digest or file_hash(data)
         if not self.reuse(rel, digest):
             if rel in self.base or not _create(f"{self.folder}/{rel}", data):
                 target = self.folder / rel
@@ -317,17 +316,9 @@ class Staging:
             _remove(self.folder / rel, self.folder)
             del self.base[rel]
 
-    def mark(self, rels: Iterable[str]) -> None:
-        """Files another process put into the folder."""
-        self.done.update(rels)
-
-    def commit(self, hashes: Mapping[str, str], written: int = 0,
-               unchanged: int = 0) -> WriteResult:
+    def commit(self, hashes: Mapping[str, str]) -> WriteResult:
         """Drop what the spare had that the new site has not, carry over files that are
-        not ours, write the manifest, swap the folders.
-
-        `written` and `unchanged` add the counts of files put by other processes.
-        """
+        not ours, write the manifest, swap the folders."""
         stale = [rel for rel, digest in hashes.items()
                  if rel not in self.done and self.base.get(rel) != digest]
         if stale:  # a bug, not bad input: never publish a file with the wrong bytes
@@ -337,8 +328,7 @@ class Staging:
                               "meanwhile")
         for rel in sorted(set(self.base) - set(hashes)):
             _remove(self.folder / rel, self.folder)
-        result = WriteResult(written=self.written + written,
-                             unchanged=self.unchanged + unchanged,
+        result = WriteResult(written=self.written, unchanged=self.unchanged,
                              removed=len(set(self.previous) - set(hashes)))
         output = self.output
         if output.is_dir():
