@@ -204,14 +204,14 @@ def _replace(output: Path, job: _RenderJob, todo: list[int], files: dict[str, by
         done = 0
         workers = jobs if len(todo) >= PARALLEL_PAGES else 1
         # The workers render; this process writes. ext4 makes one folder at a time in a
-        # folder, and two processes making folders in articles/ at once spent four times
-        # the system time of one (a third of all CPU at 100,000 articles).
+        # folder, and two processes making folders in articles/ at once spent two to four
+        # times the system time of one (a fifth of all CPU at 100,000 articles).
         for chunk, error in parallel.run(task, chunked(todo, 50), workers):
+            if error:
+                raise BuildError(error)
             for path, (data, digest, problems) in chunk.items():
                 staging.put(path, data, digest)
                 hashes[path], links[path] = digest, problems
-            if error:
-                raise BuildError(error)
             done += len(chunk)
             if progress is not None:
                 progress("writing", done, len(todo))
@@ -294,7 +294,7 @@ _OWN_ARTICLES = ("article", "page", "day", "month", "year")
 def _render_pages(job: _RenderJob, paths: set[str], indexes: Sequence[int],
                   ) -> tuple[dict[str, tuple[bytes, str, str]], str]:
     """Render some pages -> {file: (bytes, hash, link problems)}, and a template error
-    message if one failed (the pages before it are there)."""
+    message if one failed."""
     done = {}
     try:
         with parallel.collector(on=True):  # see parallel.collector
