@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py                       # 1,000 and 10,000 articles, 3 runs each
     .venv/bin/python bench/run.py --sizes 100000 --tools digest --reps 1
+    .venv/bin/python bench/run.py --growth 10000,100000 --reps 3   # digest alone, two sizes
     .venv/bin/python bench/run.py --report BENCHMARKS.md   # the table from every result so far
 
 Corpora come from ../shared/bench/make_corpus.py (beside the repository), one per tool
@@ -13,8 +14,12 @@ article page per article, and the edited text on the edited article's page).
 
 Measures, per tool and size: a cold build (no cache, empty output), a rebuild in a new
 process after editing one article (each tool's cache on disk), a rebuild with no change;
-the peak RSS of each run (wait4's ru_maxrss: the largest process of the run), and the
-output's file count and size.
+the peak RSS of each run (wait4's ru_maxrss: the largest process of the run), its CPU
+time (all its processes), and the output's file count and size.
+
+`--growth SMALL,BIG` measures how digest's time grows with the corpus: the two sizes'
+builds alternate within each repetition, so that a slow spell of this shared machine
+slows both, and each repetition gives a ratio of its own.
 """
 
 from __future__ import annotations
@@ -58,10 +63,12 @@ CACHE_PATH = %r
 class Runs:
     seconds: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system, all its processes
 
-    def add(self, seconds: float, peak_mb: float) -> None:
+    def add(self, seconds: float, peak_mb: float, cpu: float) -> None:
         self.seconds.append(seconds)
         self.peak_mb.append(peak_mb)
+        self.cpu.append(cpu)
 
 
 @dataclass
@@ -235,8 +242,8 @@ def empty_trash(trash: Path) -> None:
         time.sleep(centiseconds / 100 + 10)  # (+5 s where the inode table is dirty)
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float]:
-    """Run a command -> (seconds, peak RSS in MB of its largest process)."""
+def timed(command: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Run a command -> (seconds, peak RSS in MB of its largest process, CPU seconds)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, env={**os.environ, "CI": "1"})
@@ -248,7 +255,7 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n"
                          f"{errors.decode(errors='replace')[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def check_output(tool: Tool, marker: str | None) -> None:
@@ -268,30 +275,31 @@ def edit(tool: Tool, marker: str) -> None:
 
 
 def measure(tools: list[Tool], reps: int) -> list[ToolResult]:
-    results = {t.name: ToolResult(t.name, t.size) for t in tools}
+    """Each measure `reps` times, the tools taking turns within each repetition."""
+    results = {t: ToolResult(t.name, t.size) for t in tools}
     for tool in tools:
         tool.clear()
     empty_trash(tools[0].trash)
     for _ in range(reps):
         for tool in tools:  # cold: nothing on disk
             tool.clear()
-            results[tool.name].cold.add(*timed(tool.command(cold=True), tool.home))
+            results[tool].cold.add(*timed(tool.command(cold=True), tool.home))
             check_output(tool, None)
     empty_trash(tools[0].trash)
     for tool in tools:
         files = [p for p in tool.output.rglob("*") if p.is_file()]
-        results[tool.name].files = len(files)
-        results[tool.name].megabytes = sum(p.stat().st_size for p in files) / 1e6
+        results[tool].files = len(files)
+        results[tool].megabytes = sum(p.stat().st_size for p in files) / 1e6
         timed(tool.command(cold=False), tool.home)  # fill the tool's cache
     for rep in range(reps):
         marker = f"marker {tools[0].size}-{rep}-{time.time_ns()}"
         for tool in tools:
             edit(tool, marker)
-            results[tool.name].edit.add(*timed(tool.command(cold=False), tool.home))
+            results[tool].edit.add(*timed(tool.command(cold=False), tool.home))
             check_output(tool, marker)
     for _ in range(reps):
         for tool in tools:
-            results[tool.name].unchanged.add(*timed(tool.command(cold=False), tool.home))
+            results[tool].unchanged.add(*timed(tool.command(cold=False), tool.home))
             check_output(tool, None)
     return list(results.values())
 
@@ -312,8 +320,11 @@ def summary(values: list[float], unit: str = "s") -> str:
 
 def report(work: Path) -> str:
     """Every saved result -> the BENCHMARKS.md text."""
-    saved = [json.loads(p.read_text()) for p in sorted(work.glob("results-*.json"))]
-    if not saved:
+    saved = [json.loads(p.read_text()) for p in sorted(work.glob("results-*.json"))
+             if p.stem != "results-growth"]
+    growth_file = work / "results-growth.json"
+    growth = json.loads(growth_file.read_text()) if growth_file.exists() else None
+    if not saved and growth is None:
         raise SystemExit(f"no results in {work}; run the benchmark first")
     lines = ["# Benchmarks", "",
              "Made by `.venv/bin/python bench/run.py` (see README, *Performance*). Corpora:",
@@ -354,8 +365,44 @@ def report(work: Path) -> str:
                 lines += ["", f"digest's edit + rebuild takes {edit_vs_hugo:.2f} of Hugo's "
                           "full build (target: under 0.5)."]
         lines.append("")
-    lines += targets(saved)
+    if growth is not None:
+        lines += growth_report(growth)
+    lines += targets(saved, growth)
     return "\n".join(lines)
+
+
+def growth_ratios(growth: dict[str, Any], measure_name: str, what: str = "seconds"
+                  ) -> list[float]:
+    """The big size's time over the small one's, repetition by repetition."""
+    small, big = growth["results"]
+    return [b / a for a, b in zip(small[measure_name][what], big[measure_name][what],
+                                  strict=True) if a]
+
+
+def growth_report(growth: dict[str, Any]) -> list[str]:
+    small, big = growth["results"]
+    lines = [f"## Growth: {small['size']:,} → {big['size']:,} articles (digest)", "",
+             f"{growth['date']} · {growth['machine']} · {growth['reps']} run(s) each, the "
+             "two sizes taking turns · " + " · ".join(
+                 f"{name} {_version(text)}" for name, text in growth["versions"].items()), "",
+             f"| measure | {small['size']:,} | {big['size']:,} | ratio, each run | "
+             "ratio of the medians |", "|---|---|---|---|---|"]
+    for measure_name, label in (("cold", "cold build"), ("edit", "edit one article, rebuild"),
+                                ("unchanged", "no-change rebuild")):
+        for what, unit, suffix in (("seconds", "s", ""), ("cpu", "s", ", CPU time")):
+            ratios = growth_ratios(growth, measure_name, what)
+            if not ratios:
+                continue
+            a = statistics.median(small[measure_name][what])
+            b = statistics.median(big[measure_name][what])
+            lines.append(f"| {label}{suffix} | {summary(small[measure_name][what], unit)} | "
+                         f"{summary(big[measure_name][what], unit)} | "
+                         f"{', '.join(f'{r:.1f}' for r in ratios)} | {b / a:.1f} |")
+    lines.append(f"| peak memory (cold / edit) | {summary(small['cold']['peak_mb'], 'MB')} / "
+                 f"{summary(small['edit']['peak_mb'], 'MB')} | "
+                 f"{summary(big['cold']['peak_mb'], 'MB')} / "
+                 f"{summary(big['edit']['peak_mb'], 'MB')} | | |")
+    return [*lines, ""]
 
 
 def _version(text: str) -> str:
@@ -363,10 +410,14 @@ def _version(text: str) -> str:
     return found.group(0) if found else text
 
 
-def targets(saved: list[dict[str, Any]]) -> list[str]:
-    """The targets of issue 6, checked against the saved runs that can tell."""
+def targets(saved: list[dict[str, Any]], growth: dict[str, Any] | None = None) -> list[str]:
+    """The targets of issue 6, checked against the saved runs that can tell (growth from
+    the interleaved run when there is one)."""
+    runs = [*saved, *([{"size": r["size"], "results": [r]} for r in growth["results"]]
+                      if growth else [])]
+
     def median(size: int, tool: str, measure_name: str, what: str = "seconds") -> float | None:
-        for run in saved:
+        for run in runs:
             for r in run["results"]:
                 if run["size"] == size and r["tool"] == tool and r[measure_name][what]:
                     return statistics.median(r[measure_name][what])
@@ -396,14 +447,18 @@ def targets(saved: list[dict[str, Any]]) -> list[str]:
         if peaks:
             row(f"peak memory, {size:,}", f"≤ {limit:,} MB", max(peaks), max(peaks) <= limit,
                 f"{max(peaks):,.0f} MB")
-    big = median(100_000, "digest", "cold")
-    if big and d:
-        row("growth, cold", "time(100k) / time(10k) ≤ 11", big / d, big / d <= 11,
-            f"{big / d:.1f}")
-    big_edit = median(100_000, "digest", "edit")
-    if big_edit and edit:
-        row("growth, edit + rebuild", "time(100k) / time(10k) ≤ 11", big_edit / edit,
-            big_edit / edit <= 11, f"{big_edit / edit:.1f}")
+    for measure_name, label in (("cold", "cold"), ("edit", "edit + rebuild")):
+        if growth and [r["size"] for r in growth["results"]] == [10_000, 100_000]:
+            ratios = growth_ratios(growth, measure_name)
+            ratio = statistics.median(ratios) if ratios else None
+            shown = f"{ratio:.1f} (median of the {len(ratios)} interleaved runs' ratios)"
+        else:
+            small = median(10_000, "digest", measure_name)
+            big = median(100_000, "digest", measure_name)
+            ratio = big / small if big and small else None
+            shown = f"{ratio:.1f}" if ratio else ""
+        if ratio:
+            row(f"growth, {label}", "time(100k) / time(10k) ≤ 11", ratio, ratio <= 11, shown)
     if not rows:
         return []
     return ["## Targets (issue 6)", "", "| measure | target | this run | met |",
@@ -446,11 +501,14 @@ def main() -> None:
                         help="default: ../shared/bench/make_corpus.py beside the repository")
     parser.add_argument("--digest", default=f"{sys.executable} -m digest",
                         help="how to run digest (default: this interpreter)")
+    parser.add_argument("--growth", metavar="SMALL,BIG",
+                        help="digest alone at two sizes, their builds interleaved "
+                             "(e.g. 10000,100000); results-growth.json")
     parser.add_argument("--report", type=Path,
                         help="write the table of every saved result to this file")
     args = parser.parse_args()
     work = args.work.absolute()
-    if args.report and "--sizes" not in sys.argv:
+    if args.report and "--sizes" not in sys.argv and not args.growth:
         args.report.write_text(report(work), encoding="utf-8")
         print(f"wrote {args.report}")
         return
@@ -459,19 +517,27 @@ def main() -> None:
         raise SystemExit(f"{args.make_corpus} not found (pass --make-corpus)")
     names = [t.strip() for t in args.tools.split(",") if t.strip()]
     env = Env(work, args.digest.split())
-    env.install(names)
-    for size in (int(s) for s in args.sizes.split(",")):
-        tools = [TOOLS[name](size, work, env) for name in names]
+    if args.growth:
+        names = ["digest"]
+        sizes = sorted(int(s) for s in args.growth.split(","))
+        if len(sizes) != 2:
+            raise SystemExit("--growth takes two sizes: SMALL,BIG")
+        batches = [("growth", [Digest(size, work, env) for size in sizes])]
+    else:
+        env.install(names)
+        batches = [(str(size), [TOOLS[name](size, work, env) for name in names])
+                   for size in (int(s) for s in args.sizes.split(","))]
+    for label, tools in batches:
         for tool in tools:
             tool.prepare(args.make_corpus)
         results = measure(tools, args.reps)
-        run = {"size": size, "reps": args.reps, "machine": machine(),
+        run = {"size": tools[-1].size, "reps": args.reps, "machine": machine(),
                "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
                "versions": {n: env.version(n) for n in names},
                "results": [asdict(r) for r in results]}
-        (work / f"results-{size}.json").write_text(json.dumps(run, indent=1))
+        (work / f"results-{label}.json").write_text(json.dumps(run, indent=1))
         for r in results:
-            print(f"{size:>7} {r.tool:<8} cold {summary(r.cold.seconds):<24} "
+            print(f"{r.size:>7} {r.tool:<8} cold {summary(r.cold.seconds):<24} "
                   f"edit {summary(r.edit.seconds):<24} no-change {summary(r.unchanged.seconds):<24}"
                   f" peak {summary(r.cold.peak_mb, 'MB')} / {summary(r.edit.peak_mb, 'MB')}",
                   flush=True)

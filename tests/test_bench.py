@@ -61,3 +61,37 @@ def test_a_cold_run_deletes_nothing_before_it(tmp_path: Path,
     assert not tool.trash.exists() and len(slept) == 1 and slept[0] >= 2
     bench.empty_trash(tool.trash)  # nothing deleted, nothing to wait for
     assert len(slept) == 1
+
+
+def test_growth_interleaves_two_sizes_and_reports_each_runs_ratio(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_corpus = bench.find_make_corpus()
+    if not make_corpus.is_file():
+        pytest.skip("../shared/bench/make_corpus.py is not beside this checkout")
+    order: list[int] = []
+    real_timed = bench.timed
+
+    def timed(command: list[str], cwd: Path) -> tuple[float, float, float]:
+        order.append(int(cwd.name.rsplit("-", 1)[1]))
+        return real_timed(command, cwd)
+
+    monkeypatch.setattr(bench, "timed", timed)
+    monkeypatch.setattr(bench.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(sys, "argv", [
+        "run.py", "--growth", "40,20", "--reps", "2", "--work", str(tmp_path),
+        "--digest", f"{sys.executable} -m digest", "--report", str(tmp_path / "B.md")])
+    bench.main()
+    # cold ×2, the cache filled, edit ×2, no-change ×2: the sizes take turns in each
+    assert order == [20, 40] * 7
+    run = json.loads((tmp_path / "results-growth.json").read_text())
+    small, big = run["results"]
+    assert (small["size"], big["size"]) == (20, 40)
+    assert all(len(r[m][what]) == 2 for r in (small, big) for m in ("cold", "edit", "unchanged")
+               for what in ("seconds", "cpu", "peak_mb"))
+    ratios = bench.growth_ratios(run, "cold")
+    assert ratios == [b / a for a, b in zip(small["cold"]["seconds"], big["cold"]["seconds"],
+                                            strict=True)]
+    text = (tmp_path / "B.md").read_text()
+    assert "## Growth: 20 → 40 articles (digest)" in text
+    assert f"{', '.join(f'{r:.1f}' for r in ratios)}" in text
+    assert "| cold build, CPU time |" in text
