@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
+import os
 import signal
 import sys
 import threading
@@ -132,6 +134,30 @@ def _shown(path: Path) -> str:
 @click.version_option(__version__, prog_name="digest")
 def main() -> None:
     """digest: build a browsable static site from a folder of news articles."""
+
+
+def run() -> None:
+    """The `digest` command: main(), then an exit that leaves the heap as it is.
+
+    Python frees every object one by one when it exits. After a rebuild of 100,000
+    articles that took 4 s of 29: longer than the work the edit asked for. The atexit
+    handlers still run (worker pools, temporary folders) and the output is flushed.
+    """
+    try:
+        main()
+    except SystemExit as done:
+        code = done.code
+    else:  # pragma: no cover - click's main always exits
+        code = 0
+    if not isinstance(code, int):
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 @main.command("build")

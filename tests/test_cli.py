@@ -132,3 +132,31 @@ def test_settle_keeps_the_collector_out_of_a_rebuild_and_frees_cycles_in_the_end
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+def test_the_command_exits_with_its_code_after_the_atexit_handlers(tmp_path: Path) -> None:
+    """run() skips freeing the heap, not the cleanup: atexit handlers run, output is
+    flushed, and the exit code is the command's."""
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import atexit, sys\n"
+        "import digest.cli as cli\n"
+        "atexit.register(lambda: print('atexit ran', flush=True))\n"
+        "def main():\n"
+        "    print('summary', end='')\n"  # no newline, no flush: run() must flush it
+        "    sys.exit(sys.argv[1] if sys.argv[1].isalpha() else int(sys.argv[1]))\n"
+        "cli.main = main\n"
+        "cli.run()\n", encoding="utf-8")
+    for argument, code in (("0", 0), ("2", 2), ("failed", 1)):
+        done = subprocess.run([sys.executable, str(script), argument], text=True,
+                              capture_output=True, timeout=60, cwd=REPO)
+        assert done.returncode == code
+        assert done.stdout == "summaryatexit ran\n"
+        assert done.stderr == ("failed\n" if argument == "failed" else "")
+
+
+def test_a_build_exits_with_its_code(tmp_path: Path) -> None:
+    write(tmp_path / "news", "a.md", "---\ntitle: Hello\n---\n[gone](../nowhere/)")
+    done = run("build", "--content", "news", "--output", "out", "--strict", cwd=tmp_path)
+    assert done.returncode == 1 and "--strict" in done.stderr
+    assert "built 1 article" in done.stdout
