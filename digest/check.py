@@ -137,11 +137,25 @@ def check_link(page: str, link: str, files: Collection[str],
 def _check(folder: str, not_found: bool, link: str, files: Collection[str],
            config: SiteConfig) -> str | None:
     folder, link = _climb(folder, link.strip())
+    if not not_found and _PLAIN.match(link):
+        # most links: a path down from the folder, nothing to decode or normalise
+        target = f"{folder}/{link}" if folder else link
+        if link.endswith("/"):
+            found = target + "index.html" in files
+        else:
+            found = target in files or target + "/index.html" in files
+        return None if found else "broken link: no such file in the output"
     problem, target, is_folder = _resolve(folder, not_found, link, config.base_url,
                                           config.base_path)
     if problem is not None or target is None or _exists(target, is_folder, files):
         return problem
     return "broken link: no such file in the output"
+
+
+# Segments that are names (no '.', '..' or empty ones), nothing to decode, no query,
+# fragment or scheme: such a link is the file folder/link. (Resolving each link through
+# `_resolve` missed its cache at 100,000 articles: every page links its neighbours.)
+_PLAIN = re.compile(r"[\w~-][\w~.-]*(?:/[\w~-][\w~.-]*)*/?\Z", re.ASCII)
 
 
 def _climb(folder: str, link: str) -> tuple[str, str]:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import hypothesis
 import pytest
 from click.testing import CliRunner
+from hypothesis import strategies as st
 
+from digest import check
 from digest.check import check_link, check_site, read_output
 from digest.cli import main
 from digest.config import load_config
@@ -123,3 +126,31 @@ def test_build_summary_tells_about_feeds(seeds: Path, tmp_path: Path) -> None:
     with_base = runner.invoke(main, [*args, "--base-url", BASE])
     assert "5 feeds (Atom, RSS, JSON Feed), sitemap of 19 URLs" in with_base.output
     assert "3 undated articles left out of the feeds" in with_base.output
+
+
+_FILES = frozenset({"index.html", "a/index.html", "a/b/index.html", "a/b.html", "a/b/c.css",
+                    "x y/index.html", "é/index.html", "a/.hidden/index.html"})
+
+
+@hypothesis.given(
+    folder=st.sampled_from(["", "a", "a/b", "a/b/c", "é"]),
+    link=st.text(alphabet="ab./-_~%?#:é 2", max_size=12) | st.builds(
+        "/".join, st.lists(st.sampled_from(
+            ["a", "b", "c.css", "b.html", ".", "..", "", "x y", "x%20y", "é", ".hidden", "a#b"]),
+            min_size=1, max_size=4)),
+    base_path=st.sampled_from(["/", "/repo/"]))
+@hypothesis.example(folder="", link="a/", base_path="/")
+@hypothesis.example(folder="a", link="b", base_path="/")
+@hypothesis.example(folder="a/b", link="../b.html", base_path="/")
+@hypothesis.example(folder="a", link=".hidden/", base_path="/")
+@hypothesis.settings(max_examples=300)
+def test_a_plain_link_is_judged_as_the_full_resolution_judges_it(
+        folder: str, link: str, base_path: str) -> None:
+    """_check's shortcut for plain paths gives what resolving the link in full gives."""
+    config = load_config(None, {"base_url": f"https://example.org{base_path}"})
+    climbed, rest = check._climb(folder, link.strip())
+    problem, target, is_folder = check._resolve(climbed, False, rest, config.base_url,
+                                                config.base_path)
+    if problem is None and target is not None and not check._exists(target, is_folder, _FILES):
+        problem = "broken link: no such file in the output"
+    assert check._check(folder, False, link, _FILES, config) == problem
