@@ -86,9 +86,13 @@ def build(config: SiteConfig, *, now: datetime | None = None,
     result = BuildResult()
     store = Cache.open(cache_folder(config), parse_fingerprint(config)) if cache else None
     try:
+        # The templates, static files and config as they are before this build reads them:
+        # a template saved while it runs must not count as built (it would be, taken at
+        # the end, and the rebuild its save asks for would find nothing to do).
+        settings = _settings_key(config) if store is not None else ""
         scan = scan_sources(config, store, changed)
         # (told that something changed, it is not worth asking whether anything did)
-        inputs = _inputs_key(config, scan) if store is not None and changed is None else ""
+        inputs = _inputs_key(settings, scan) if store is not None and changed is None else ""
         if inputs and store is not None and (done := _already_built(store, inputs, config,
                                                                     now)):
             store.save_files()  # what it learnt about the files' hashes
@@ -135,7 +139,7 @@ def build(config: SiteConfig, *, now: datetime | None = None,
         result.problems.sort(key=lambda p: (p.path, p.line or 0))
         if store is not None:
             store.save(set(keys.values()), new_pages)
-            inputs = inputs or _inputs_key(config, scan)
+            inputs = inputs or _inputs_key(settings, scan)
             store.set_last_build(_LastBuild(inputs, now.timestamp(), _valid_until(articles, now),
                                             _manifest_hash(config), _summary(result)))
     finally:
@@ -165,8 +169,8 @@ def _summary(result: BuildResult) -> dict[str, Any]:
     return {name: getattr(result, name) for name in _SUMMARY_FIELDS}
 
 
-def _inputs_key(config: SiteConfig, scan: Scan) -> str:
-    """Everything a build reads: code, config, templates, static files, every article file."""
+def _settings_key(config: SiteConfig) -> str:
+    """What a build reads besides the articles: code, config, templates, static files."""
     try:
         _, templates = shared_environment(config, cache_folder(config) / "templates")
     except TemplateError:
@@ -174,6 +178,12 @@ def _inputs_key(config: SiteConfig, scan: Scan) -> str:
     digest = hashlib.sha256(f"{code_fingerprint()}|{config!r}|{templates}".encode())
     for rel, data in sorted(read_static(config).items()):
         digest.update(f"|{rel}|{hashlib.sha256(data).hexdigest()}".encode())
+    return digest.hexdigest()
+
+
+def _inputs_key(settings: str, scan: Scan) -> str:
+    """Everything a build reads: its settings (_settings_key) and every article file."""
+    digest = hashlib.sha256(settings.encode())
     digest.update(repr(sorted(scan.hashed.items())).encode())
     digest.update(repr(sorted(scan.images.items())).encode())
     digest.update(repr(sorted(scan.unreadable.items()) + scan.problems).encode())

@@ -367,3 +367,28 @@ def test_a_failed_rebuild_leaves_no_scan_behind(site: Site) -> None:
     build(make_config(site.root, site.content), now=NOW, patch=True,
           changed=_report(site, (other, False)))
     assert files(site.root / "site") == site.clean()  # story-1's edit is there too
+
+
+def test_a_template_saved_during_a_rebuild_is_not_taken_as_built(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview rebuilds for an article; a template is saved while it runs. The rebuild
+    the template's folder event asks for must render it, not find the site up to date."""
+    edited = write(site.content, "story-1.md", article("Story one, edited", day=2))
+    templates = site.root / "templates"
+    real_write = build_module.write_output
+
+    def write_and_save_a_template(*args: Any, **kwargs: Any) -> Any:
+        written = real_write(*args, **kwargs)
+        write(templates, "article.html", '{% extends "!default/article.html" %}\n'
+              '{% block title %}Saved mid-build{% endblock %}\n')
+        return written
+
+    monkeypatch.setattr(build_module, "write_output", write_and_save_a_template)
+    build(make_config(site.root, site.content), now=NOW, patch=True,
+          changed=_report(site, (edited, False)))
+    monkeypatch.setattr(build_module, "write_output", real_write)
+    page = site.root / "site" / "articles" / "story-one-edited" / "index.html"
+    assert "Saved mid-build" not in page.read_text()
+    build(make_config(site.root, site.content), now=NOW, patch=True,
+          changed=_report(site, (templates, True)))
+    assert "<title>Saved mid-build" in page.read_text()
