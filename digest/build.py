@@ -86,9 +86,9 @@ def build(config: SiteConfig, *, now: datetime | None = None,
     result = BuildResult()
     store = Cache.open(cache_folder(config), parse_fingerprint(config)) if cache else None
     try:
-        # The templates, static files and config as they are before this build reads them:
-        # a template saved while it runs must not count as built (it would be, taken at
-        # the end, and the rebuild its save asks for would find nothing to do).
+        # Templates, static files and config as they are before this build reads them. Taken
+        # at the end, a template saved during the build would be recorded as built, and
+        # the rebuild its save asks for would find nothing to do.
         settings = _settings_key(config) if store is not None else ""
         scan = scan_sources(config, store, changed)
         # (told that something changed, it is not worth asking whether anything did)
