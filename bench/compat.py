@@ -289,7 +289,11 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None,
 
 
 def tail(text: str, lines: int = 8) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
+    """The end of a log, or its error lines when it has some."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)  # colours
+    every = [" ".join(line.split()) for line in text.strip().splitlines() if line.strip()]
+    errors = [line for line in every if "error" in line.lower()]
+    return "\n".join((errors or every)[-lines:])
 
 
 def version_of(command: list[str], cwd: Path) -> str:
@@ -359,7 +363,7 @@ def run_pelican(site: Path, work: Path, tools: Tools) -> ToolRun:
     pelican = tools.pelican()
     result.version = "pelican " + version_of([str(pelican), "--version"], work)
     copy = work / "site"
-    shutil.copytree(site, copy, ignore=SKIP_COPY)
+    shutil.copytree(site, copy, ignore=SKIP_COPY, symlinks=True)
     conf = pelican_conf(copy)
     content = pelican_content(copy, conf)
     plugins = work / "plugins"
@@ -486,10 +490,16 @@ def run_hugo(site: Path, work: Path, tools: Tools, drafts: bool = False) -> Tool
     hugo = tools.hugo()
     result.version = version_of([str(hugo), "version"], work).split("+")[0]
     copy = work / "site"
-    shutil.copytree(site, copy, ignore=SKIP_COPY)
+    shutil.copytree(site, copy, ignore=SKIP_COPY, symlinks=True)
     # Layouts and themes are the site's code: ours replace them (no page is rendered in full).
     for folder in ("layouts", "themes"):
         shutil.rmtree(copy / folder, ignore_errors=True)
+    # Content adapters are code too (often fetching remote data): their pages are not files
+    # digest could read, so they are left out of both sides.
+    adapters = sorted(copy.rglob("_content.gotmpl"))
+    for adapter in adapters:
+        adapter.unlink()
+        result.notes.append(f"hugo: content adapter {adapter.relative_to(copy)} left out")
     layouts = copy / "layouts"
     layouts.mkdir()
     (layouts / "single.html").write_text(HUGO_PAGE, encoding="utf-8")
@@ -577,7 +587,7 @@ def run_jekyll(site: Path, work: Path, tools: Tools, drafts: bool = False) -> To
     jekyll = tools.jekyll()
     result.version = version_of([str(jekyll), "--version"], work)
     copy = work / "site"
-    shutil.copytree(site, copy, ignore=SKIP_COPY)
+    shutil.copytree(site, copy, ignore=SKIP_COPY, symlinks=True)
     shutil.rmtree(copy / "_plugins", ignore_errors=True)
     dump = work / "jekyll.json"
     code, log = build_jekyll(jekyll, copy, work, dump, [])
@@ -675,10 +685,18 @@ def default_topic() -> str:
     return SiteConfig().default_topic
 
 
+DIGEST_CODE = ("digest", "templates", "static", "pyproject.toml")
+
+
 def git_commit() -> str:
+    """The last commit that changed digest's code (+dirty with uncommitted changes to it)."""
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, text=True,
-                              capture_output=True, check=True).stdout.strip()
+        def git(*args: str) -> str:
+            return subprocess.run(["git", *args], cwd=REPO, text=True, capture_output=True,
+                                  check=True).stdout.strip()
+
+        commit = git("log", "-1", "--format=%h", "--", *DIGEST_CODE)
+        return commit + ("+dirty" if git("status", "--porcelain", "--", *DIGEST_CODE) else "")
     except (OSError, subprocess.CalledProcessError):
         return "?"
 
@@ -781,6 +799,15 @@ def report_json(report: Report) -> dict[str, Any]:
     return data
 
 
+def markdown_row(report: Report, name: str) -> str:
+    """One line of bench/COMPAT.md's table."""
+    if report.tool_error:
+        return f"| {name} | {report.tool} | {report.tool} failed: {report.tool_error[:80]} |"
+    share = f"{report.all}/{report.published} ({report.score:.0%})"
+    return (f"| {name} | {report.tool} | {report.published} | {report.found} | {report.title} "
+            f"| {report.date} | {report.tags} | {report.url} | {share} | {len(report.extras)} |")
+
+
 def compat(site: Path, tool: str, *, now: datetime | None = None, content: str = ".",
            expected: bool = False, drafts: bool = False, keep: Path | None = None,
            ) -> tuple[Report, ToolRun]:
@@ -807,6 +834,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="write the tool's answer to SITE/expected.json (fixtures)")
     parser.add_argument("--now", help="the instant digest builds at (ISO 8601; default: now)")
     parser.add_argument("--keep", type=Path, help="keep the tools' work folder here")
+    parser.add_argument("--row", metavar="NAME",
+                        help="print only a Markdown table row for bench/COMPAT.md")
     args = parser.parse_args(argv)
     site = args.site.resolve()
     if not site.is_dir():
@@ -816,7 +845,9 @@ def main(argv: list[str] | None = None) -> int:
                           expected=args.expected, drafts=args.write_expected, keep=args.keep)
     if args.write_expected and not run_.error:
         print(f"wrote {write_expected(site, run_)}", file=sys.stderr)
-    if args.json:
+    if args.row:
+        print(markdown_row(report, args.row))
+    elif args.json:
         print(json.dumps(report_json(report), indent=2, ensure_ascii=False))
     else:
         print(format_report(report))
