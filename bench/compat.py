@@ -358,7 +358,8 @@ def pelican_content(site: Path, conf: Path | None) -> Path:
     return (site / "content") if (site / "content").is_dir() else site
 
 
-def run_pelican(site: Path, work: Path, tools: Tools) -> ToolRun:
+def run_pelican(site: Path, work: Path, tools: Tools, drafts: bool = False) -> ToolRun:
+    """(Pelican reports its drafts in every build: `drafts` changes nothing.)"""
     result = ToolRun("pelican")
     pelican = tools.pelican()
     result.version = "pelican " + version_of([str(pelican), "--version"], work)
@@ -635,8 +636,6 @@ def run_tool(tool: str, site: Path, work: Path, tools: Tools | None = None,
     folder = work / tool
     folder.mkdir(parents=True)
     try:
-        if tool == "pelican":
-            return run_pelican(site, folder, tools)
         return RUNNERS[tool](site, folder, tools, drafts=drafts)
     except ToolMissing as err:
         return ToolRun(tool, error=str(err))
