@@ -14,6 +14,7 @@ import errno
 import html
 import json
 import mimetypes
+import os
 import posixpath
 import secrets
 import socket
@@ -289,7 +290,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return
         self.preview.written()
         site = self.preview.site or site
-        file = _find(site.folder, target.file) if target.file is not None else None
+        file = self._find(site.folder, target.file) if target.file is not None else None
         if file == "redirect" and target.file is not None:
             self._redirect(site.base_path + quote(target.file) + "/", body)
         elif isinstance(file, Path) and (data := _read(file)) is not None:
@@ -301,12 +302,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._not_found(site, body)
 
     def _not_found(self, site: Site, body: bool) -> None:
-        custom = _find(site.folder, "404.html")
+        custom = self._find(site.folder, "404.html")
         page = _read(custom) if isinstance(custom, Path) else None
         if page is None:
             page = _NOT_FOUND_PAGE.format(path=html.escape(unquote(self.path)),
                                           home=html.escape(site.base_path)).encode()
         self._send(HTTPStatus.NOT_FOUND, self._live(page), content_type("404.html"), body)
+
+    def _find(self, folder: Path, rel: str) -> Path | str | None:
+        """_find, with a path the system refuses logged in one line and taken as missing."""
+        try:
+            return _find(folder, rel)
+        except (OSError, ValueError) as err:
+            why = getattr(err, "strerror", None) or str(err)
+            self.preview.log(f"{self.command} {_shown(self.path)}: {why}; answered 404")
+            return None
 
     def _live(self, page: bytes) -> bytes:
         state = self.preview.state()
@@ -378,6 +388,8 @@ def _find(folder: Path, rel: str) -> Path | str | None:
     """A site path -> the file to send, 'redirect' for a folder without its slash, or None.
 
     The resolved file must still be inside the site folder (a symlink could point out).
+    A path that is not there is None; one the system refuses to look up (a name too long,
+    a symlink loop, no permission) raises OSError.
     """
     root = folder.resolve()
     candidate = root / rel
@@ -387,9 +399,17 @@ def _find(folder: Path, rel: str) -> Path | str | None:
         return "redirect" if (candidate / "index.html").is_file() else None
     try:
         real = candidate.resolve(strict=True)
-    except (OSError, RuntimeError):
+    except (FileNotFoundError, NotADirectoryError):
         return None
+    except RuntimeError as err:  # Python 3.11 says so for a symlink loop
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP)) from err
     return real if real.is_relative_to(root) and real.is_file() else None
+
+
+def _shown(text: str, width: int = 80) -> str:
+    """Text a client sent -> safe to print: escaped, and cut short if long."""
+    cut = text[:width]
+    return ascii(cut)[1:-1] + ("…" if len(text) > width else "")
 
 
 _SCRIPT_JS = b"""// digest preview: reload this page after every rebuild; show build errors over it.

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -99,13 +101,20 @@ class FakeBuilder:
 
 
 class Running:
-    def __init__(self, preview: Preview, port: int, builder: FakeBuilder) -> None:
+    def __init__(self, preview: Preview, port: int, builder: FakeBuilder,
+                 logged: list[str] | None = None, host: str = "127.0.0.1") -> None:
         self.preview, self.port, self.builder = preview, port, builder
+        self.logged = logged if logged is not None else []
+        self.host = host
 
-    def request(self, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+    def request(self, path: str, method: str = "GET", host: str | None = None
+                ) -> tuple[int, dict[str, str], bytes]:
+        """One request; `host` is the Host header to send instead of the usual one."""
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=5)
         try:
-            conn.putrequest(method, path, skip_accept_encoding=True)
+            conn.putrequest(method, path, skip_accept_encoding=True, skip_host=host is not None)
+            if host is not None:
+                conn.putheader("Host", host)
             conn.endheaders()
             response = conn.getresponse()
             return response.status, dict(response.getheaders()), response.read()
@@ -113,15 +122,34 @@ class Running:
             conn.close()
 
 
-def start(folder: Path, base_path: str = "/") -> tuple[Running, threading.Thread]:
+def start(folder: Path, base_path: str = "/", host: str = "127.0.0.1",
+          **options: Any) -> tuple[Running, threading.Thread]:
     builder = FakeBuilder(Site(folder, base_path))
     logged: list[str] = []
-    preview = Preview(builder, log=logged.append)
-    port = preview.bind("127.0.0.1", 0)
+    preview = Preview(builder, log=logged.append, **options)
+    port = preview.bind(host, 0)
     preview.rebuild()
     thread = threading.Thread(target=preview.serve_forever, daemon=True)
     thread.start()
-    return Running(preview, port, builder), thread
+    return Running(preview, port, builder, logged, host), thread
+
+
+def raw(port: int, data: bytes, timeout: float = 5.0, host: str = "127.0.0.1") -> bytes:
+    """Send bytes as they are; the whole answer, until the server closes the connection."""
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        sock.sendall(data)
+        return read_all(sock, time.monotonic() + timeout)
+
+
+def read_all(sock: socket.socket, deadline: float) -> bytes:
+    """Everything until the server closes the connection (TimeoutError after deadline)."""
+    reply = b""
+    while True:
+        sock.settimeout(max(0.01, deadline - time.monotonic()))
+        chunk = sock.recv(65536)
+        if not chunk:
+            return reply
+        reply += chunk
 
 
 @pytest.fixture
@@ -132,6 +160,7 @@ def site(tmp_path: Path) -> Path:
         "articles/a/index.html": "<html><body><h1>A</h1></body></html>",
         "static/style.abc.css": "body{}",
         "feed.xml": "<?xml version='1.0'?><feed/>",
+        "articles/draft/index.html": "<html><body><p>DRAFT-TEXT</p></body></html>",
         ".digest-manifest.json": "{}",
     }.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -397,3 +426,63 @@ def test_a_first_build_or_a_failed_one_does_not_announce_early(site: Path) -> No
     assert preview.state()["error"] == "templates/base.html:1: oops"
     preview.ready(builder.site, builder.pages.get)  # while the error shows: wait for all
     assert preview.live is None
+
+
+# --- paths the file system refuses --------------------------------------------------------
+
+
+LONG = "x" * 300  # past the 255 bytes a file name may have
+
+
+@pytest.mark.parametrize("path", [f"/{LONG}", f"/{LONG}/", f"/articles/{LONG}",
+                                  f"/articles/{LONG}/index.html", f"/{'%C3%A9' * 130}"])
+def test_a_name_too_long_is_404_and_one_line(server: Running, path: str,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, body = server.request(path)
+    assert status == 404 and b"Not found" in body
+    assert server.request("/")[0] == 200  # still serving
+    lines = [line for line in server.logged if "answered 404" in line]
+    assert len(lines) == 1 and lines[0].startswith("GET /")
+    assert "File name too long" in lines[0] and len(lines[0]) < 200
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_symlink_loop_is_404_and_one_line(server: Running, site: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    (site / "loop").symlink_to(site / "loop")
+    (site / "ping").symlink_to(site / "pong")
+    (site / "pong").symlink_to(site / "ping")
+    for path in ["/loop", "/loop/", "/ping/index.html", "/loop/x"]:
+        assert server.request(path)[0] == 404
+    assert server.request("/")[0] == 200
+    assert any("symbolic links" in line for line in server.logged)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
+def test_a_folder_it_may_not_read_is_404(server: Running, site: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    closed = site / "closed"
+    (closed / "inner").mkdir(parents=True)
+    (closed / "inner" / "index.html").write_text("<p>hidden</p>")
+    closed.chmod(0)
+    try:
+        for path in ["/closed/inner", "/closed/inner/", "/closed/x.css"]:
+            assert server.request(path)[0] == 404
+    finally:
+        closed.chmod(0o755)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("target", [
+    b"/a\x00b.html", b"/%00", b"/index.html%00.css", b"/%zz", b"/%ff%fe", b"/%",
+    b"/articles/%2e%2e/%2e%2e/secret.txt", b"/articles/..%2F..%2Fsecret.txt",
+    b"/" + b"%" * 300, b"/\xff\xfe", b"/a\\..\\..\\secret.txt",
+])
+def test_odd_paths_are_404(server: Running, target: bytes,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    host = f"Host: 127.0.0.1:{server.port}\r\n".encode()
+    reply = raw(server.port, b"GET " + target + b" HTTP/1.1\r\n" + host + b"\r\n")
+    assert reply.startswith(b"HTTP/1.0 404") and b"TOP-SECRET" not in reply
+    assert server.request("/")[0] == 200
+    assert "Traceback" not in capsys.readouterr().err
