@@ -6,21 +6,26 @@ of what it raised is shown in every open page until a build succeeds again. The
 last good site keeps being served meanwhile. Pages learn about rebuilds through
 Server-Sent Events from a small script added to HTML responses here, never to the
 files a build writes.
+
+It answers only requests whose Host names it: a page elsewhere whose name is made to
+resolve to 127.0.0.1 reads nothing.
 """
 
 from __future__ import annotations
 
 import errno
 import html
+import ipaddress
 import json
 import mimetypes
 import os
 import posixpath
+import re
 import secrets
 import socket
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -113,12 +118,95 @@ def inject(page: bytes, tag: bytes) -> bytes:
     return page + tag if at < 0 else page[:at] + tag + page[at:]
 
 
+def without_folder(message: str, folder: Path | None) -> str:
+    """An error message -> the same with `folder/` and the home folder's path left out."""
+    folders = {str(folder), str(folder.resolve())} if folder is not None else set()
+    for shown in sorted(folders, key=len, reverse=True):
+        if shown.rstrip(os.sep):
+            message = message.replace(shown.rstrip(os.sep) + os.sep, "")
+    home = str(Path.home()).rstrip(os.sep)
+    return message.replace(home + os.sep, "~" + os.sep) if home else message
+
+
+# --- who may ask: the Host header ----------------------------------------------------------
+
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+_HOST = re.compile(r"(?:\[(?P<v6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9_.-]+))(?::(?P<port>[0-9]{1,5}))?")
+
+
+def _address(host: str) -> str | None:
+    """'127.0.0.1', '::0001' -> the address written the usual way; None for a name."""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return None
+
+
+def split_host(value: str) -> tuple[str, int | None] | None:
+    """A Host header value -> (lower-case name or address, port or None); None if malformed."""
+    found = _HOST.fullmatch(value.strip().lower())
+    if found is None:
+        return None
+    port = int(found["port"]) if found["port"] else None
+    if port is not None and port > 65535:
+        return None
+    if found["v6"] is not None:
+        address = _address(found["v6"])
+        return (address, port) if address is not None and ":" in address else None
+    return _address(found["name"]) or found["name"], port
+
+
+@dataclass(frozen=True)
+class Hosts:
+    """The Host header values the preview answers: its names and addresses, and its port."""
+
+    names: frozenset[str]
+    port: int
+    any_address: bool = False  # listening everywhere: any IP address may be this machine's
+
+    def allows(self, value: str) -> bool:
+        """Host header value -> whether it names this preview (no port means port 80)."""
+        parsed = split_host(value)
+        if parsed is None:
+            return False
+        host, port = parsed
+        if (80 if port is None else port) != self.port:
+            return False
+        return host in self.names or (self.any_address and _address(host) is not None)
+
+
+def hosts_for(bound: str, port: int, machine: Iterable[str] = ()) -> Hosts:
+    """The address listened on, its port, this machine's names -> the Hosts to answer.
+
+    Always the loopback names and the address given; when that is every address
+    ('0.0.0.0', '::'), also any IP address and the machine's names, never other names.
+    """
+    address = _address(bound)
+    everywhere = bound == "" or (address is not None and ipaddress.ip_address(address)
+                                 .is_unspecified)
+    names = {*LOOPBACK, address or bound.lower()}
+    if everywhere:
+        names |= {name.lower() for name in machine if name}
+    return Hosts(frozenset(names), port, everywhere)
+
+
+def machine_names() -> list[str]:
+    """This computer's host name, as `hostname` prints it, with and without '.local'."""
+    name = socket.gethostname().lower()
+    short = name.split(".")[0]
+    return sorted({name, short, short + ".local"} - {".local"})
+
+
 class Preview:
     """The preview's state (last good site, last error, build number) and its HTTP server."""
 
-    def __init__(self, builder: Builder, *, log: Callable[[str], None] = print) -> None:
+    def __init__(self, builder: Builder, *, log: Callable[[str], None] = print,
+                 folder: Path | None = None) -> None:
         self.builder = builder
         self.log = log
+        self.folder = folder  # the site's own folder: error messages name files from there
+        self.hosts = Hosts(frozenset(LOOPBACK), 0)  # set by bind()
+        self._refused: set[str] = set()  # Host values logged once
         self.site: Site | None = None
         self.error: str | None = None
         self.version = 0
@@ -143,7 +231,8 @@ class Preview:
             try:
                 site = self.builder(changes)
             except Exception as err:  # whatever the builder raises is shown, and we go on
-                message = str(err) or type(err).__name__
+                # a page sees the files named from the site's folder, not where it lives
+                message = without_folder(str(err), self.folder) or type(err).__name__
                 if not isinstance(err, BuildFailed):
                     self.log("".join(traceback.format_exception(err)).rstrip())
                 with self.changed:
@@ -191,6 +280,15 @@ class Preview:
         with self.changed:
             return {"server": self.server_id, "version": self.version, "error": self.error}
 
+    def refused(self, host: str) -> None:
+        """Say once per Host value (for the first few) that a request for it was refused."""
+        with self.changed:
+            if host in self._refused or len(self._refused) >= 20:
+                return
+            self._refused.add(host)
+        self.log(f"refused a request for host {_shown(host)}: not this preview's address "
+                 "(see Live preview in the README)")
+
     # --- serving ------------------------------------------------------------------------
 
     def bind(self, host: str, port: int, tries: int = 10) -> int:
@@ -204,7 +302,9 @@ class Preview:
                 if err.errno != errno.EADDRINUSE:
                     raise
                 continue
-            return self.httpd.server_address[1]
+            bound = self.httpd.server_address[1]
+            self.hosts = hosts_for(host, bound, machine_names())
+            return bound
         raise OSError(errno.EADDRINUSE, f"no free port near {port}")
 
     def url(self) -> str:
@@ -259,6 +359,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _respond(self, body: bool) -> None:
         try:
+            if (refusal := self._refusal()) is not None:
+                status, text = refusal
+                self.close_connection = True
+                self._send(status, text.encode(), "text/plain; charset=utf-8", body,
+                           {"Connection": "close"})
+                return
             path = urlsplit(self.path).path
             if path == EVENTS:
                 self._events(body)
@@ -268,6 +374,27 @@ class _Handler(BaseHTTPRequestHandler):
                 self._site(body)
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+    def _refusal(self) -> tuple[HTTPStatus, str] | None:
+        """Why this request is not answered (status, text), or None to answer it.
+
+        Only a Host naming this preview is answered, so a page on another site whose name
+        is made to resolve to 127.0.0.1 (DNS rebinding) reads nothing. A request without
+        a Host cannot come from a browser: answered in HTTP/1.0, refused in HTTP/1.1.
+        """
+        if not self.path.startswith("/"):  # 'GET http://other/ HTTP/1.1' names its host
+            return HTTPStatus.BAD_REQUEST, "digest preview: the path must start with /\n"
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1:
+            return HTTPStatus.BAD_REQUEST, "digest preview: more than one Host header\n"
+        if not hosts:
+            if self.request_version in {"HTTP/0.9", "HTTP/1.0"}:
+                return None
+            return HTTPStatus.BAD_REQUEST, "digest preview: the request has no Host header\n"
+        if self.preview.hosts.allows(hosts[0]):
+            return None
+        self.preview.refused(hosts[0])
+        return HTTPStatus.MISDIRECTED_REQUEST, "digest preview: not answered for this host name\n"
 
     def _site(self, body: bool) -> None:
         site = self.preview.site

@@ -18,12 +18,17 @@ from digest.serve import (
     NOT_FOUND,
     SCRIPT,
     BuildFailed,
+    Hosts,
     Preview,
     Route,
     Site,
     content_type,
+    hosts_for,
     inject,
+    machine_names,
     route,
+    split_host,
+    without_folder,
 )
 
 
@@ -248,9 +253,9 @@ def test_serves_under_the_base_path(site: Path) -> None:
 class Events:
     """Reads a Server-Sent Events stream one event at a time."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, host: str | None = None) -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        self.conn.request("GET", "/__digest__/events")
+        self.conn.request("GET", "/__digest__/events", headers={"Host": host} if host else {})
         self.response = self.conn.getresponse()
         assert self.response.status == 200
         assert self.response.getheader("Content-Type") == "text/event-stream; charset=utf-8"
@@ -426,6 +431,167 @@ def test_a_first_build_or_a_failed_one_does_not_announce_early(site: Path) -> No
     assert preview.state()["error"] == "templates/base.html:1: oops"
     preview.ready(builder.site, builder.pages.get)  # while the error shows: wait for all
     assert preview.live is None
+
+
+# --- who may ask: the Host header (DNS rebinding) -----------------------------------------
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("127.0.0.1:8000", ("127.0.0.1", 8000)),
+    ("LocalHost:8000", ("localhost", 8000)),
+    ("localhost", ("localhost", None)),
+    ("[::1]:8000", ("::1", 8000)),
+    ("[0:0:0:0:0:0:0:1]", ("::1", None)),
+    ("my-laptop.local:8000", ("my-laptop.local", 8000)),
+    ("", None),
+    ("evil.example@127.0.0.1:8000", None),  # no user info
+    ("127.0.0.1:8000/x", None),
+    ("127.0.0.1:99999", None),
+    ("127.0.0.1:", None),
+    ("::1:8000", None),                     # an IPv6 address needs its brackets
+    ("[evil.example]:8000", None),
+    ("[127.0.0.1]:8000", None),
+    ("caf\u00e9.example:8000", None),
+    ("localhost:8000 x", None),
+])
+def test_split_host(value: str, expected: tuple[str, int | None] | None) -> None:
+    assert split_host(value) == expected
+
+
+LOCAL = hosts_for("127.0.0.1", 8000, ["my-laptop"])
+EVERYWHERE = hosts_for("0.0.0.0", 8000, machine=["my-laptop", "my-laptop.local"])
+
+
+@pytest.mark.parametrize(("hosts", "value", "allowed"), [
+    (LOCAL, "127.0.0.1:8000", True),
+    (LOCAL, "localhost:8000", True),
+    (LOCAL, "LOCALHOST:8000", True),
+    (LOCAL, "[::1]:8000", True),
+    (LOCAL, "127.0.0.1:8001", False),        # another port
+    (LOCAL, "127.0.0.1", False),             # no port is port 80
+    (LOCAL, "evil.example:8000", False),     # a name made to resolve to 127.0.0.1
+    (LOCAL, "127.0.0.1.nip.io:8000", False),
+    (LOCAL, "localhost.evil.example:8000", False),
+    (LOCAL, "my-laptop:8000", False),        # the machine's names only when listening widely
+    (LOCAL, "192.168.1.20:8000", False),
+    (hosts_for("127.0.0.1", 80), "localhost", True),
+    (hosts_for("::1", 8000), "[::1]:8000", True),
+    (hosts_for("192.168.1.20", 8000), "192.168.1.20:8000", True),
+    (hosts_for("192.168.1.20", 8000), "192.168.1.21:8000", False),
+    (hosts_for("preview.test", 8000), "Preview.Test:8000", True),
+    (EVERYWHERE, "0.0.0.0:8000", True),
+    (EVERYWHERE, "192.168.1.20:8000", True),  # an address is never someone else's name
+    (EVERYWHERE, "[fe80::1]:8000", True),
+    (EVERYWHERE, "my-laptop:8000", True),
+    (EVERYWHERE, "my-laptop.local:8000", True),
+    (EVERYWHERE, "evil.example:8000", False),
+    (EVERYWHERE, "192.168.1.20:8001", False),
+    (hosts_for("::", 8000, ["my-laptop"]), "10.0.0.2:8000", True),
+    (hosts_for("", 8000, ["my-laptop"]), "my-laptop:8000", True),
+])
+def test_hosts_allowed(hosts: Hosts, value: str, allowed: bool) -> None:
+    assert hosts.allows(value) is allowed
+
+
+def test_machine_names_are_the_host_name_with_and_without_local() -> None:
+    name = socket.gethostname().lower()
+    names = machine_names()
+    assert name in names and name.split(".")[0] + ".local" in names
+
+
+BAD_HOSTS = ["evil.example:{port}", "evil.example", "127.0.0.1.nip.io:{port}",
+             "localhost:{other}", "127.0.0.1", "localhost.:{port}", "x@127.0.0.1:{port}"]
+
+
+@pytest.mark.parametrize("path", ["/", "/articles/draft/", "/feed.xml", SCRIPT,
+                                  "/__digest__/events", "/nope/"])
+@pytest.mark.parametrize("bad", BAD_HOSTS)
+def test_other_hosts_are_refused(server: Running, path: str, bad: str) -> None:
+    host = bad.format(port=server.port, other=server.port + 1)
+    status, headers, body = server.request(path, host=host)
+    assert status == 421 and headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert body == b"digest preview: not answered for this host name\n"
+
+
+def test_a_refused_host_is_logged_once(server: Running) -> None:
+    for _ in range(3):
+        assert server.request("/articles/draft/", host="evil.example:80")[0] == 421
+    assert server.request("/", host="other.example:80")[0] == 421
+    refused = [line for line in server.logged if line.startswith("refused")]
+    assert refused == [
+        "refused a request for host evil.example:80: not this preview's address "
+        "(see Live preview in the README)",
+        "refused a request for host other.example:80: not this preview's address "
+        "(see Live preview in the README)"]
+
+
+@pytest.mark.parametrize("good", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}",
+                                  "[::1]:{port}"])
+def test_the_preview_own_hosts_are_answered(server: Running, good: str) -> None:
+    host = good.format(port=server.port)
+    status, _, body = server.request("/articles/draft/", host=host)
+    assert status == 200 and b"DRAFT-TEXT" in body
+    events = Events(server.port, host=host)
+    try:
+        assert events.next()[0] == "hello"
+    finally:
+        events.close()
+
+
+def test_ipv6_loopback_is_answered_when_bound_there(site: Path) -> None:
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6")
+    try:
+        running, thread = start(site, host="::1")
+    except OSError as err:
+        pytest.skip(f"cannot listen on ::1: {err}")
+    try:
+        status, _, body = running.request("/articles/draft/")  # http.client: [::1]:PORT
+        assert status == 200 and b"DRAFT-TEXT" in body
+        assert running.request("/", host=f"[::1]:{running.port}")[0] == 200
+        assert running.request("/", host=f"localhost:{running.port}")[0] == 200
+        assert running.request("/", host=f"evil.example:{running.port}")[0] == 421
+    finally:
+        running.preview.stop()
+        thread.join(5)
+
+
+@pytest.mark.parametrize(("request_head", "status"), [
+    (b"GET / HTTP/1.1\r\n\r\n", b"400"),                             # HTTP/1.1 needs a Host
+    (b"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: evil.example\r\n\r\n", b"400"),
+    (b"GET http://evil.example/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n", b"400"),
+    (b"GET / HTTP/1.0\r\n\r\n", b"200"),                             # no browser sends this
+    (b"GET /articles/draft/ HTTP/1.0\r\nHost: evil.example\r\n\r\n", b"421"),
+    (b"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n", b"200"),
+])
+def test_requests_without_one_good_host(server: Running, request_head: bytes,
+                                        status: bytes) -> None:
+    reply = raw(server.port, request_head.replace(b"{port}", str(server.port).encode()))
+    assert reply.split(b" ")[1] == status
+    assert (b"DRAFT-TEXT" in reply) is False
+
+
+def test_error_messages_name_files_from_the_site_folder(site: Path, tmp_path: Path) -> None:
+    builder = FakeBuilder(Site(site))
+    builder.error = BuildFailed(f"{tmp_path}/templates/base.html:3: TemplateSyntaxError: oops")
+    preview = Preview(builder, log=lambda _: None, folder=tmp_path)
+    preview.rebuild()
+    assert preview.state()["error"] == "templates/base.html:3: TemplateSyntaxError: oops"
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("{folder}/digest.yaml:4: invalid YAML", "digest.yaml:4: invalid YAML"),
+    ("{folder}/seeds: the content folder does not exist", "seeds: the content folder does not "
+     "exist"),
+    ("{folder}-other/x.html: oops", "{folder}-other/x.html: oops"),  # only the folder itself
+    ("{home}/elsewhere/x.html: oops", "~/elsewhere/x.html: oops"),
+    ("no path here", "no path here"),
+])
+def test_without_folder(message: str, expected: str) -> None:
+    folder, home = Path.home() / "blog", str(Path.home())
+    fill = {"folder": str(folder), "home": home}
+    assert without_folder(message.format(**fill), folder) == \
+        expected.format(**fill).replace(home + "/", "~/")
 
 
 # --- paths the file system refuses --------------------------------------------------------
