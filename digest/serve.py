@@ -7,23 +7,29 @@ last good site keeps being served meanwhile. Pages learn about rebuilds through
 Server-Sent Events from a small script added to HTML responses here, never to the
 files a build writes.
 
-It answers only requests whose Host names it: a page elsewhere whose name is made to
-resolve to 127.0.0.1 reads nothing.
+It answers only requests whose Host names it (a page elsewhere whose name resolves to
+127.0.0.1 reads nothing), and it takes on a bounded number of connections, each given
+a bounded time, so that a flood or a slow client cannot hang it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
+import io
 import ipaddress
 import json
+import math
 import mimetypes
 import os
 import posixpath
 import re
 import secrets
 import socket
+import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -197,15 +203,27 @@ def machine_names() -> list[str]:
     return sorted({name, short, short + ".local"} - {".local"})
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How much the preview takes on at once, and how long a client may take."""
+
+    connections: int = 256  # at once; past it a client is told 503 at once
+    streams: int = 64  # open event streams (one per visible tab), among the connections
+    request_seconds: float = 5.0  # to send a request's line and headers, or to idle between
+    send_seconds: float = 30.0  # to take in one answer, or one event of the stream
+
+
 class Preview:
     """The preview's state (last good site, last error, build number) and its HTTP server."""
 
     def __init__(self, builder: Builder, *, log: Callable[[str], None] = print,
-                 folder: Path | None = None) -> None:
+                 folder: Path | None = None, limits: Limits = Limits()) -> None:
         self.builder = builder
         self.log = log
         self.folder = folder  # the site's own folder: error messages name files from there
+        self.limits = limits
         self.hosts = Hosts(frozenset(LOOPBACK), 0)  # set by bind()
+        self.streams = threading.BoundedSemaphore(limits.streams)
         self._refused: set[str] = set()  # Host values logged once
         self.site: Site | None = None
         self.error: str | None = None
@@ -297,7 +315,7 @@ class Preview:
         candidates = [port, *range(port + 1, port + tries), 0] if port else [0]
         for candidate in candidates:
             try:
-                self.httpd = _Server((host, candidate), handler)
+                self.httpd = _Server((host, candidate), handler, self.limits.connections)
             except OSError as err:
                 if err.errno != errno.EADDRINUSE:
                     raise
@@ -334,14 +352,66 @@ class Preview:
             self.httpd.server_close()
 
 
+_BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+         b"Content-Length: 37\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
+         b"digest preview: too many connections\n")
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    request_queue_size = socket.SOMAXCONN  # a burst of connections waits, none is dropped
 
-    def __init__(self, address: tuple[str, int], handler: Any) -> None:
+    def __init__(self, address: tuple[str, int], handler: Any, connections: int) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
+        self.slots = threading.BoundedSemaphore(connections)
         super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread for the connection, or past the limit a 503 at once (from this thread:
+        one short send into an empty buffer never blocks, and no thread is started)."""
+        if not self.slots.acquire(blocking=False):
+            request.setblocking(False)
+            with contextlib.suppress(OSError):
+                request.send(_BUSY)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away is no news; anything else is a bug, with its traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)
+
+
+class _Deadline(io.RawIOBase):
+    """A socket's reads, each given only the time left until `deadline` (monotonic)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        super().__init__()
+        self.sock = sock
+        self.deadline = math.inf
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request took too long")
+        self.sock.settimeout(None if left == math.inf else left)
+        return self.sock.recv_into(buffer)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -351,6 +421,19 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the terminal gets one line per rebuild, not one per request."""
 
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # read through a deadline instead
+        self.reader = _Deadline(self.connection)
+        self.rfile = io.BufferedReader(self.reader)
+
+    def handle_one_request(self) -> None:
+        # The request line and headers must all come within request_seconds of starting
+        # to wait for them (a client that dribbles a byte a second is dropped too), and so
+        # must the next request on a kept-alive connection: an idle one is closed.
+        self.reader.deadline = time.monotonic() + self.preview.limits.request_seconds
+        super().handle_one_request()
+
     def do_GET(self) -> None:
         self._respond(body=True)
 
@@ -358,6 +441,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(body=False)
 
     def _respond(self, body: bool) -> None:
+        self.reader.deadline = math.inf  # the request is in; now the answer has its time
+        self.connection.settimeout(self.preview.limits.send_seconds)
         try:
             if (refusal := self._refusal()) is not None:
                 status, text = refusal
@@ -372,8 +457,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(HTTPStatus.OK, _SCRIPT_JS, content_type("reload.js"), body)
             else:
                 self._site(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
 
     def _refusal(self) -> tuple[HTTPStatus, str] | None:
         """Why this request is not answered (status, text), or None to answer it.
@@ -469,7 +554,24 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     def _events(self, body: bool) -> None:
-        """Server-Sent Events: 'hello' with the state now, then 'reload' or 'failed'."""
+        """The event stream, if there are not too many open already (else 503: the page's
+        script asks again a second later)."""
+        self.close_connection = True  # it has no length: it ends when the connection does
+        if not self.preview.streams.acquire(blocking=False):
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, b"digest preview: too many event streams\n",
+                       "text/plain; charset=utf-8", body, {"Retry-After": "1"})
+            return
+        try:
+            self._stream(body)
+        finally:
+            self.preview.streams.release()
+
+    def _stream(self, body: bool) -> None:
+        """Server-Sent Events: 'hello' with the state now, then 'reload' or 'failed'.
+
+        No read timeout applies (nothing more is read), but each write must be taken in
+        within send_seconds: a page that stops reading is let go of.
+        """
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-cache")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -19,6 +20,7 @@ from digest.serve import (
     SCRIPT,
     BuildFailed,
     Hosts,
+    Limits,
     Preview,
     Route,
     Site,
@@ -592,6 +594,137 @@ def test_without_folder(message: str, expected: str) -> None:
     fill = {"folder": str(folder), "home": home}
     assert without_folder(message.format(**fill), folder) == \
         expected.format(**fill).replace(home + "/", "~/")
+
+
+# --- how much it takes on: connections, slow clients -------------------------------------
+
+
+def get_head(port: int) -> bytes:
+    return f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode()
+
+
+def test_a_burst_of_connections_is_all_answered(site: Path) -> None:
+    """200 connections at once, made before the server accepts any: none is dropped (a
+    listen backlog of 5 kept them waiting for retries of the TCP handshake, for seconds)."""
+    preview = Preview(FakeBuilder(Site(site)), log=lambda _: None)
+    port = preview.bind("127.0.0.1", 0)
+    preview.rebuild()
+    socks: list[socket.socket] = []
+    thread = threading.Thread(target=preview.serve_forever, daemon=True)
+    try:
+        for _ in range(200):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=3)
+            socks.append(sock)
+            sock.sendall(get_head(port))
+        thread.start()
+        deadline = time.monotonic() + 30  # a safety net, not a measure
+        replies = [read_all(sock, deadline) for sock in socks]
+        assert all(reply.startswith(b"HTTP/1.0 200 OK") for reply in replies)
+        assert all(reply.endswith(b"</body></html>") for reply in replies)
+    finally:
+        for sock in socks:
+            sock.close()
+        preview.stop()
+        thread.join(5)
+
+
+def test_a_slow_client_is_dropped_and_others_are_served(site: Path) -> None:
+    running, thread = start(site, limits=Limits(request_seconds=0.5))
+    try:
+        stalled = socket.create_connection(("127.0.0.1", running.port), timeout=10)
+        stalled.sendall(b"GET / HT")  # half a request line, then nothing
+        dribbler = socket.create_connection(("127.0.0.1", running.port), timeout=10)
+        dribbler.sendall(b"GET / HTTP/1.1\r\n")
+        idle = socket.create_connection(("127.0.0.1", running.port), timeout=10)
+        for _ in range(3):  # meanwhile everyone else is served
+            assert running.request("/articles/a/")[0] == 200
+        # a byte every 0.1 s keeps each read short, but not the whole request
+        sent = 0
+        with contextlib.suppress(ConnectionError):
+            while sent < 100:
+                dribbler.sendall(b"X")
+                sent += 1
+                time.sleep(0.1)
+        assert sent < 100, "the dribbling client was never dropped"
+        deadline = time.monotonic() + 10
+        for sock in (stalled, dribbler, idle):
+            with contextlib.suppress(ConnectionResetError):
+                assert read_all(sock, deadline) == b""  # closed without an answer
+            sock.close()
+        assert running.request("/")[0] == 200
+    finally:
+        running.preview.stop()
+        thread.join(5)
+
+
+def test_the_event_stream_outlives_the_request_timeout(site: Path) -> None:
+    running, thread = start(site, limits=Limits(request_seconds=0.2))
+    events = Events(running.port)
+    try:
+        assert events.next()[0] == "hello"
+        time.sleep(1.0)  # five request timeouts
+        assert running.preview.rebuild(["a change"])
+        assert events.next()[0] == "reload"
+    finally:
+        events.close()
+        running.preview.stop()
+        thread.join(5)
+
+
+def until_answered(running: Running, path: str, status: int, tries: int = 100) -> None:
+    """Ask until the answer has that status (a closed connection frees its slot soon after)."""
+    for _ in range(tries):
+        if running.request(path)[0] == status:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{path}: never {status}")
+
+
+def test_connections_past_the_limit_are_told_503_at_once(site: Path) -> None:
+    running, thread = start(site, limits=Limits(connections=4, request_seconds=30))
+    held = [socket.create_connection(("127.0.0.1", running.port), timeout=5) for _ in range(4)]
+    try:
+        # accepted in order: these four hold every slot, so the next one is refused
+        reply = raw(running.port, get_head(running.port), timeout=5)
+        assert reply.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+        assert reply.endswith(b"\r\n\r\ndigest preview: too many connections\n")
+        assert b"Retry-After: 1\r\n" in reply
+        for sock in held:
+            sock.close()
+        until_answered(running, "/", 200)
+    finally:
+        for sock in held:
+            sock.close()
+        running.preview.stop()
+        thread.join(5)
+
+
+def test_event_streams_past_the_limit_are_told_503(site: Path) -> None:
+    running, thread = start(site, limits=Limits(streams=2))
+    streams = [Events(running.port), Events(running.port)]
+    try:
+        assert [s.next()[0] for s in streams] == ["hello", "hello"]
+        status, headers, body = running.request("/__digest__/events")
+        assert (status, headers["Retry-After"]) == (503, "1")
+        assert body == b"digest preview: too many event streams\n"
+        assert running.request("/")[0] == 200  # pages are still served
+        streams.pop().close()
+        # the stream's thread lets go when a write fails (the first one after the page
+        # closed only brings back a reset): rebuild until a stream is free again
+        for _ in range(100):
+            assert running.preview.rebuild(["a change"])
+            if running.request("/__digest__/events", method="HEAD")[0] == 200:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the closed stream's place was never freed")
+        streams.append(Events(running.port))
+        assert streams[-1].next()[0] == "hello"
+    finally:
+        for stream in streams:
+            stream.close()
+        running.preview.stop()
+        thread.join(5)
 
 
 # --- paths the file system refuses --------------------------------------------------------
