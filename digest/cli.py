@@ -392,7 +392,8 @@ def serve_command(config_file: Path | None, content: Path | None, output: Path |
     # lock at every read and write of its socket; 1 ms turns instead of 5 make that
     # wait short (tens of milliseconds per page on a large site).
     sys.setswitchinterval(0.001)
-    preview = Preview(rebuild, log=lambda text: click.echo(text, err=True))
+    preview = Preview(rebuild, log=lambda text: click.echo(text, err=True),
+                      folder=config.root)
     rebuild.on_ready = preview.ready
     try:
         bound = preview.bind(host, port)

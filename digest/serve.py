@@ -6,20 +6,32 @@ of what it raised is shown in every open page until a build succeeds again. The
 last good site keeps being served meanwhile. Pages learn about rebuilds through
 Server-Sent Events from a small script added to HTML responses here, never to the
 files a build writes.
+
+It answers only requests whose Host names it (a page elsewhere whose name resolves to
+127.0.0.1 reads nothing), and it takes on a bounded number of connections, each given
+a bounded time, so that a flood or a slow client cannot hang it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
+import io
+import ipaddress
 import json
+import math
 import mimetypes
+import os
 import posixpath
+import re
 import secrets
 import socket
+import sys
 import threading
+import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -112,12 +124,107 @@ def inject(page: bytes, tag: bytes) -> bytes:
     return page + tag if at < 0 else page[:at] + tag + page[at:]
 
 
+def without_folder(message: str, folder: Path | None) -> str:
+    """An error message -> the same with `folder/` and the home folder's path left out."""
+    folders = {str(folder), str(folder.resolve())} if folder is not None else set()
+    for shown in sorted(folders, key=len, reverse=True):
+        if shown.rstrip(os.sep):
+            message = message.replace(shown.rstrip(os.sep) + os.sep, "")
+    home = str(Path.home()).rstrip(os.sep)
+    return message.replace(home + os.sep, "~" + os.sep) if home else message
+
+
+# --- who may ask: the Host header ----------------------------------------------------------
+
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+_HOST = re.compile(r"(?:\[(?P<v6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9_.-]+))(?::(?P<port>[0-9]{1,5}))?")
+
+
+def _address(host: str) -> str | None:
+    """'127.0.0.1', '::0001' -> the address written the usual way; None for a name."""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return None
+
+
+def split_host(value: str) -> tuple[str, int | None] | None:
+    """A Host header value -> (lower-case name or address, port or None); None if malformed."""
+    found = _HOST.fullmatch(value.strip().lower())
+    if found is None:
+        return None
+    port = int(found["port"]) if found["port"] else None
+    if port is not None and port > 65535:
+        return None
+    if found["v6"] is not None:
+        address = _address(found["v6"])
+        return (address, port) if address is not None and ":" in address else None
+    return _address(found["name"]) or found["name"], port
+
+
+@dataclass(frozen=True)
+class Hosts:
+    """The Host header values the preview answers: its names and addresses, and its port."""
+
+    names: frozenset[str]
+    port: int
+    any_address: bool = False  # listening everywhere: any IP address may be this machine's
+
+    def allows(self, value: str) -> bool:
+        """Host header value -> whether it names this preview (no port means port 80)."""
+        parsed = split_host(value)
+        if parsed is None:
+            return False
+        host, port = parsed
+        if (80 if port is None else port) != self.port:
+            return False
+        return host in self.names or (self.any_address and _address(host) is not None)
+
+
+def hosts_for(bound: str, port: int, machine: Iterable[str] = ()) -> Hosts:
+    """The address listened on, its port, this machine's names -> the Hosts to answer.
+
+    Always the loopback names and the address given; when that is every address
+    ('0.0.0.0', '::'), also any IP address and the machine's names, never other names.
+    """
+    address = _address(bound)
+    everywhere = bound == "" or (address is not None and ipaddress.ip_address(address)
+                                 .is_unspecified)
+    names = {*LOOPBACK, address or bound.lower()}
+    if everywhere:
+        names |= {name.lower() for name in machine if name}
+    return Hosts(frozenset(names), port, everywhere)
+
+
+def machine_names() -> list[str]:
+    """This computer's host name, as `hostname` prints it, with and without '.local'."""
+    name = socket.gethostname().lower()
+    short = name.split(".")[0]
+    return sorted({name, short, short + ".local"} - {".local"})
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much the preview takes on at once, and how long a client may take."""
+
+    connections: int = 256  # at once; past it a client is told 503 at once
+    streams: int = 64  # open event streams (one per visible tab), among the connections
+    request_seconds: float = 5.0  # to send a request's line and headers, or to idle between
+    send_seconds: float = 30.0  # to take in one answer, or one event of the stream
+
+
 class Preview:
     """The preview's state (last good site, last error, build number) and its HTTP server."""
 
-    def __init__(self, builder: Builder, *, log: Callable[[str], None] = print) -> None:
+    def __init__(self, builder: Builder, *, log: Callable[[str], None] = print,
+                 folder: Path | None = None, limits: Limits = Limits()) -> None:
         self.builder = builder
         self.log = log
+        self.folder = folder  # the site's own folder: error messages name files from there
+        self.limits = limits
+        self.hosts = Hosts(frozenset(LOOPBACK), 0)  # set by bind()
+        self.streams = threading.BoundedSemaphore(limits.streams)
+        self._refused: set[str] = set()  # Host values logged once
         self.site: Site | None = None
         self.error: str | None = None
         self.version = 0
@@ -142,7 +249,8 @@ class Preview:
             try:
                 site = self.builder(changes)
             except Exception as err:  # whatever the builder raises is shown, and we go on
-                message = str(err) or type(err).__name__
+                # a page sees the files named from the site's folder, not where it lives
+                message = without_folder(str(err), self.folder) or type(err).__name__
                 if not isinstance(err, BuildFailed):
                     self.log("".join(traceback.format_exception(err)).rstrip())
                 with self.changed:
@@ -190,6 +298,15 @@ class Preview:
         with self.changed:
             return {"server": self.server_id, "version": self.version, "error": self.error}
 
+    def refused(self, host: str) -> None:
+        """Say once per Host value (for the first few) that a request for it was refused."""
+        with self.changed:
+            if host in self._refused or len(self._refused) >= 20:
+                return
+            self._refused.add(host)
+        self.log(f"refused a request for host {_shown(host)}: not this preview's address "
+                 "(see Live preview in the README)")
+
     # --- serving ------------------------------------------------------------------------
 
     def bind(self, host: str, port: int, tries: int = 10) -> int:
@@ -198,12 +315,14 @@ class Preview:
         candidates = [port, *range(port + 1, port + tries), 0] if port else [0]
         for candidate in candidates:
             try:
-                self.httpd = _Server((host, candidate), handler)
+                self.httpd = _Server((host, candidate), handler, self.limits.connections)
             except OSError as err:
                 if err.errno != errno.EADDRINUSE:
                     raise
                 continue
-            return self.httpd.server_address[1]
+            bound = self.httpd.server_address[1]
+            self.hosts = hosts_for(host, bound, machine_names())
+            return bound
         raise OSError(errno.EADDRINUSE, f"no free port near {port}")
 
     def url(self) -> str:
@@ -233,14 +352,66 @@ class Preview:
             self.httpd.server_close()
 
 
+_BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+         b"Content-Length: 37\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
+         b"digest preview: too many connections\n")
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    request_queue_size = socket.SOMAXCONN  # a burst of connections waits, none is dropped
 
-    def __init__(self, address: tuple[str, int], handler: Any) -> None:
+    def __init__(self, address: tuple[str, int], handler: Any, connections: int) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
+        self.slots = threading.BoundedSemaphore(connections)
         super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread for the connection, or past the limit a 503 at once (from this thread:
+        one short send into an empty buffer never blocks, and no thread is started)."""
+        if not self.slots.acquire(blocking=False):
+            request.setblocking(False)
+            with contextlib.suppress(OSError):
+                request.send(_BUSY)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away is no news; anything else is a bug, with its traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)
+
+
+class _Deadline(io.RawIOBase):
+    """A socket's reads, each given only the time left until `deadline` (monotonic)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        super().__init__()
+        self.sock = sock
+        self.deadline = math.inf
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request took too long")
+        self.sock.settimeout(None if left == math.inf else left)
+        return self.sock.recv_into(buffer)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -250,6 +421,19 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the terminal gets one line per rebuild, not one per request."""
 
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # read through a deadline instead
+        self.reader = _Deadline(self.connection)
+        self.rfile = io.BufferedReader(self.reader)
+
+    def handle_one_request(self) -> None:
+        # The request line and headers must all come within request_seconds of starting
+        # to wait for them (a client that dribbles a byte a second is dropped too), and so
+        # must the next request on a kept-alive connection: an idle one is closed.
+        self.reader.deadline = time.monotonic() + self.preview.limits.request_seconds
+        super().handle_one_request()
+
     def do_GET(self) -> None:
         self._respond(body=True)
 
@@ -257,7 +441,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(body=False)
 
     def _respond(self, body: bool) -> None:
+        self.reader.deadline = math.inf  # the request is in; now the answer has its time
+        self.connection.settimeout(self.preview.limits.send_seconds)
         try:
+            if (refusal := self._refusal()) is not None:
+                status, text = refusal
+                self.close_connection = True
+                self._send(status, text.encode(), "text/plain; charset=utf-8", body,
+                           {"Connection": "close"})
+                return
             path = urlsplit(self.path).path
             if path == EVENTS:
                 self._events(body)
@@ -265,8 +457,29 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(HTTPStatus.OK, _SCRIPT_JS, content_type("reload.js"), body)
             else:
                 self._site(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+
+    def _refusal(self) -> tuple[HTTPStatus, str] | None:
+        """Why this request is not answered (status, text), or None to answer it.
+
+        Only a Host naming this preview is answered, so a page on another site whose name
+        is made to resolve to 127.0.0.1 (DNS rebinding) reads nothing. A request without
+        a Host cannot come from a browser: answered in HTTP/1.0, refused in HTTP/1.1.
+        """
+        if not self.path.startswith("/"):  # 'GET http://other/ HTTP/1.1' names its host
+            return HTTPStatus.BAD_REQUEST, "digest preview: the path must start with /\n"
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1:
+            return HTTPStatus.BAD_REQUEST, "digest preview: more than one Host header\n"
+        if not hosts:
+            if self.request_version in {"HTTP/0.9", "HTTP/1.0"}:
+                return None
+            return HTTPStatus.BAD_REQUEST, "digest preview: the request has no Host header\n"
+        if self.preview.hosts.allows(hosts[0]):
+            return None
+        self.preview.refused(hosts[0])
+        return HTTPStatus.MISDIRECTED_REQUEST, "digest preview: not answered for this host name\n"
 
     def _site(self, body: bool) -> None:
         site = self.preview.site
@@ -289,7 +502,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return
         self.preview.written()
         site = self.preview.site or site
-        file = _find(site.folder, target.file) if target.file is not None else None
+        file = self._find(site.folder, target.file) if target.file is not None else None
         if file == "redirect" and target.file is not None:
             self._redirect(site.base_path + quote(target.file) + "/", body)
         elif isinstance(file, Path) and (data := _read(file)) is not None:
@@ -301,12 +514,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._not_found(site, body)
 
     def _not_found(self, site: Site, body: bool) -> None:
-        custom = _find(site.folder, "404.html")
+        custom = self._find(site.folder, "404.html")
         page = _read(custom) if isinstance(custom, Path) else None
         if page is None:
             page = _NOT_FOUND_PAGE.format(path=html.escape(unquote(self.path)),
                                           home=html.escape(site.base_path)).encode()
         self._send(HTTPStatus.NOT_FOUND, self._live(page), content_type("404.html"), body)
+
+    def _find(self, folder: Path, rel: str) -> Path | str | None:
+        """_find, with a path the system refuses logged in one line and taken as missing."""
+        try:
+            return _find(folder, rel)
+        except (OSError, ValueError) as err:
+            why = getattr(err, "strerror", None) or str(err)
+            self.preview.log(f"{self.command} {_shown(self.path)}: {why}; answered 404")
+            return None
 
     def _live(self, page: bytes) -> bytes:
         state = self.preview.state()
@@ -332,7 +554,24 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     def _events(self, body: bool) -> None:
-        """Server-Sent Events: 'hello' with the state now, then 'reload' or 'failed'."""
+        """The event stream, if there are not too many open already (else 503: the page's
+        script asks again a second later)."""
+        self.close_connection = True  # it has no length: it ends when the connection does
+        if not self.preview.streams.acquire(blocking=False):
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, b"digest preview: too many event streams\n",
+                       "text/plain; charset=utf-8", body, {"Retry-After": "1"})
+            return
+        try:
+            self._stream(body)
+        finally:
+            self.preview.streams.release()
+
+    def _stream(self, body: bool) -> None:
+        """Server-Sent Events: 'hello' with the state now, then 'reload' or 'failed'.
+
+        No read timeout applies (nothing more is read), but each write must be taken in
+        within send_seconds: a page that stops reading is let go of.
+        """
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-cache")
@@ -378,6 +617,8 @@ def _find(folder: Path, rel: str) -> Path | str | None:
     """A site path -> the file to send, 'redirect' for a folder without its slash, or None.
 
     The resolved file must still be inside the site folder (a symlink could point out).
+    A path that is not there is None; one the system refuses to look up (a name too long,
+    a symlink loop, no permission) raises OSError.
     """
     root = folder.resolve()
     candidate = root / rel
@@ -387,9 +628,17 @@ def _find(folder: Path, rel: str) -> Path | str | None:
         return "redirect" if (candidate / "index.html").is_file() else None
     try:
         real = candidate.resolve(strict=True)
-    except (OSError, RuntimeError):
+    except (FileNotFoundError, NotADirectoryError):
         return None
+    except RuntimeError as err:  # Python 3.11 says so for a symlink loop
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP)) from err
     return real if real.is_relative_to(root) and real.is_file() else None
+
+
+def _shown(text: str, width: int = 80) -> str:
+    """Text a client sent -> safe to print: escaped, and cut short if long."""
+    cut = text[:width]
+    return ascii(cut)[1:-1] + ("…" if len(text) > width else "")
 
 
 _SCRIPT_JS = b"""// digest preview: reload this page after every rebuild; show build errors over it.

@@ -328,7 +328,8 @@ def test_pages_workflow_builds_with_the_pages_url_and_deploys() -> None:
     assert script["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
     assert '--base-url "$BASE_URL"' in script["run"] and "digest check" in script["run"]
     upload = next(s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", ""))
-    assert upload["with"]["path"] == "_site" and "--output _site" in script["run"]
+    # what is uploaded is _site less digest's own files (tests/test_workflow.py runs that step)
+    assert upload["with"]["path"] == "_public" and "--output _site" in script["run"]
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,12 +19,18 @@ from digest.serve import (
     NOT_FOUND,
     SCRIPT,
     BuildFailed,
+    Hosts,
+    Limits,
     Preview,
     Route,
     Site,
     content_type,
+    hosts_for,
     inject,
+    machine_names,
     route,
+    split_host,
+    without_folder,
 )
 
 
@@ -99,13 +108,20 @@ class FakeBuilder:
 
 
 class Running:
-    def __init__(self, preview: Preview, port: int, builder: FakeBuilder) -> None:
+    def __init__(self, preview: Preview, port: int, builder: FakeBuilder,
+                 logged: list[str] | None = None, host: str = "127.0.0.1") -> None:
         self.preview, self.port, self.builder = preview, port, builder
+        self.logged = logged if logged is not None else []
+        self.host = host
 
-    def request(self, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+    def request(self, path: str, method: str = "GET", host: str | None = None
+                ) -> tuple[int, dict[str, str], bytes]:
+        """One request; `host` is the Host header to send instead of the usual one."""
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=5)
         try:
-            conn.putrequest(method, path, skip_accept_encoding=True)
+            conn.putrequest(method, path, skip_accept_encoding=True, skip_host=host is not None)
+            if host is not None:
+                conn.putheader("Host", host)
             conn.endheaders()
             response = conn.getresponse()
             return response.status, dict(response.getheaders()), response.read()
@@ -113,15 +129,34 @@ class Running:
             conn.close()
 
 
-def start(folder: Path, base_path: str = "/") -> tuple[Running, threading.Thread]:
+def start(folder: Path, base_path: str = "/", host: str = "127.0.0.1",
+          **options: Any) -> tuple[Running, threading.Thread]:
     builder = FakeBuilder(Site(folder, base_path))
     logged: list[str] = []
-    preview = Preview(builder, log=logged.append)
-    port = preview.bind("127.0.0.1", 0)
+    preview = Preview(builder, log=logged.append, **options)
+    port = preview.bind(host, 0)
     preview.rebuild()
     thread = threading.Thread(target=preview.serve_forever, daemon=True)
     thread.start()
-    return Running(preview, port, builder), thread
+    return Running(preview, port, builder, logged, host), thread
+
+
+def raw(port: int, data: bytes, timeout: float = 5.0, host: str = "127.0.0.1") -> bytes:
+    """Send bytes as they are; the whole answer, until the server closes the connection."""
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        sock.sendall(data)
+        return read_all(sock, time.monotonic() + timeout)
+
+
+def read_all(sock: socket.socket, deadline: float) -> bytes:
+    """Everything until the server closes the connection (TimeoutError after deadline)."""
+    reply = b""
+    while True:
+        sock.settimeout(max(0.01, deadline - time.monotonic()))
+        chunk = sock.recv(65536)
+        if not chunk:
+            return reply
+        reply += chunk
 
 
 @pytest.fixture
@@ -132,6 +167,7 @@ def site(tmp_path: Path) -> Path:
         "articles/a/index.html": "<html><body><h1>A</h1></body></html>",
         "static/style.abc.css": "body{}",
         "feed.xml": "<?xml version='1.0'?><feed/>",
+        "articles/draft/index.html": "<html><body><p>DRAFT-TEXT</p></body></html>",
         ".digest-manifest.json": "{}",
     }.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -219,9 +255,9 @@ def test_serves_under_the_base_path(site: Path) -> None:
 class Events:
     """Reads a Server-Sent Events stream one event at a time."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, host: str | None = None) -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        self.conn.request("GET", "/__digest__/events")
+        self.conn.request("GET", "/__digest__/events", headers={"Host": host} if host else {})
         self.response = self.conn.getresponse()
         assert self.response.status == 200
         assert self.response.getheader("Content-Type") == "text/event-stream; charset=utf-8"
@@ -397,3 +433,355 @@ def test_a_first_build_or_a_failed_one_does_not_announce_early(site: Path) -> No
     assert preview.state()["error"] == "templates/base.html:1: oops"
     preview.ready(builder.site, builder.pages.get)  # while the error shows: wait for all
     assert preview.live is None
+
+
+# --- who may ask: the Host header (DNS rebinding) -----------------------------------------
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("127.0.0.1:8000", ("127.0.0.1", 8000)),
+    ("LocalHost:8000", ("localhost", 8000)),
+    ("localhost", ("localhost", None)),
+    ("[::1]:8000", ("::1", 8000)),
+    ("[0:0:0:0:0:0:0:1]", ("::1", None)),
+    ("my-laptop.local:8000", ("my-laptop.local", 8000)),
+    ("", None),
+    ("evil.example@127.0.0.1:8000", None),  # no user info
+    ("127.0.0.1:8000/x", None),
+    ("127.0.0.1:99999", None),
+    ("127.0.0.1:", None),
+    ("::1:8000", None),                     # an IPv6 address needs its brackets
+    ("[evil.example]:8000", None),
+    ("[127.0.0.1]:8000", None),
+    ("caf\u00e9.example:8000", None),
+    ("localhost:8000 x", None),
+])
+def test_split_host(value: str, expected: tuple[str, int | None] | None) -> None:
+    assert split_host(value) == expected
+
+
+LOCAL = hosts_for("127.0.0.1", 8000, ["my-laptop"])
+EVERYWHERE = hosts_for("0.0.0.0", 8000, machine=["my-laptop", "my-laptop.local"])
+
+
+@pytest.mark.parametrize(("hosts", "value", "allowed"), [
+    (LOCAL, "127.0.0.1:8000", True),
+    (LOCAL, "localhost:8000", True),
+    (LOCAL, "LOCALHOST:8000", True),
+    (LOCAL, "[::1]:8000", True),
+    (LOCAL, "127.0.0.1:8001", False),        # another port
+    (LOCAL, "127.0.0.1", False),             # no port is port 80
+    (LOCAL, "evil.example:8000", False),     # a name made to resolve to 127.0.0.1
+    (LOCAL, "127.0.0.1.nip.io:8000", False),
+    (LOCAL, "localhost.evil.example:8000", False),
+    (LOCAL, "my-laptop:8000", False),        # the machine's names only when listening widely
+    (LOCAL, "192.168.1.20:8000", False),
+    (hosts_for("127.0.0.1", 80), "localhost", True),
+    (hosts_for("::1", 8000), "[::1]:8000", True),
+    (hosts_for("192.168.1.20", 8000), "192.168.1.20:8000", True),
+    (hosts_for("192.168.1.20", 8000), "192.168.1.21:8000", False),
+    (hosts_for("preview.test", 8000), "Preview.Test:8000", True),
+    (EVERYWHERE, "0.0.0.0:8000", True),
+    (EVERYWHERE, "192.168.1.20:8000", True),  # an address is never someone else's name
+    (EVERYWHERE, "[fe80::1]:8000", True),
+    (EVERYWHERE, "my-laptop:8000", True),
+    (EVERYWHERE, "my-laptop.local:8000", True),
+    (EVERYWHERE, "evil.example:8000", False),
+    (EVERYWHERE, "192.168.1.20:8001", False),
+    (hosts_for("::", 8000, ["my-laptop"]), "10.0.0.2:8000", True),
+    (hosts_for("", 8000, ["my-laptop"]), "my-laptop:8000", True),
+])
+def test_hosts_allowed(hosts: Hosts, value: str, allowed: bool) -> None:
+    assert hosts.allows(value) is allowed
+
+
+def test_machine_names_are_the_host_name_with_and_without_local() -> None:
+    name = socket.gethostname().lower()
+    names = machine_names()
+    assert name in names and name.split(".")[0] + ".local" in names
+
+
+BAD_HOSTS = ["evil.example:{port}", "evil.example", "127.0.0.1.nip.io:{port}",
+             "localhost:{other}", "127.0.0.1", "localhost.:{port}", "x@127.0.0.1:{port}"]
+
+
+@pytest.mark.parametrize("path", ["/", "/articles/draft/", "/feed.xml", SCRIPT,
+                                  "/__digest__/events", "/nope/"])
+@pytest.mark.parametrize("bad", BAD_HOSTS)
+def test_other_hosts_are_refused(server: Running, path: str, bad: str) -> None:
+    host = bad.format(port=server.port, other=server.port + 1)
+    status, headers, body = server.request(path, host=host)
+    assert status == 421 and headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert body == b"digest preview: not answered for this host name\n"
+
+
+def test_a_refused_host_is_logged_once(server: Running) -> None:
+    for _ in range(3):
+        assert server.request("/articles/draft/", host="evil.example:80")[0] == 421
+    assert server.request("/", host="other.example:80")[0] == 421
+    refused = [line for line in server.logged if line.startswith("refused")]
+    assert refused == [
+        "refused a request for host evil.example:80: not this preview's address "
+        "(see Live preview in the README)",
+        "refused a request for host other.example:80: not this preview's address "
+        "(see Live preview in the README)"]
+
+
+@pytest.mark.parametrize("good", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}",
+                                  "[::1]:{port}"])
+def test_the_preview_own_hosts_are_answered(server: Running, good: str) -> None:
+    host = good.format(port=server.port)
+    status, _, body = server.request("/articles/draft/", host=host)
+    assert status == 200 and b"DRAFT-TEXT" in body
+    events = Events(server.port, host=host)
+    try:
+        assert events.next()[0] == "hello"
+    finally:
+        events.close()
+
+
+def test_ipv6_loopback_is_answered_when_bound_there(site: Path) -> None:
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6")
+    try:
+        running, thread = start(site, host="::1")
+    except OSError as err:
+        pytest.skip(f"cannot listen on ::1: {err}")
+    try:
+        status, _, body = running.request("/articles/draft/")  # http.client: [::1]:PORT
+        assert status == 200 and b"DRAFT-TEXT" in body
+        assert running.request("/", host=f"[::1]:{running.port}")[0] == 200
+        assert running.request("/", host=f"localhost:{running.port}")[0] == 200
+        assert running.request("/", host=f"evil.example:{running.port}")[0] == 421
+    finally:
+        running.preview.stop()
+        thread.join(5)
+
+
+@pytest.mark.parametrize(("request_head", "status"), [
+    (b"GET / HTTP/1.1\r\n\r\n", b"400"),                             # HTTP/1.1 needs a Host
+    (b"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: evil.example\r\n\r\n", b"400"),
+    (b"GET http://evil.example/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n", b"400"),
+    (b"GET / HTTP/1.0\r\n\r\n", b"200"),                             # no browser sends this
+    (b"GET /articles/draft/ HTTP/1.0\r\nHost: evil.example\r\n\r\n", b"421"),
+    (b"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n", b"200"),
+])
+def test_requests_without_one_good_host(server: Running, request_head: bytes,
+                                        status: bytes) -> None:
+    reply = raw(server.port, request_head.replace(b"{port}", str(server.port).encode()))
+    assert reply.split(b" ")[1] == status
+    assert (b"DRAFT-TEXT" in reply) is False
+
+
+def test_error_messages_name_files_from_the_site_folder(site: Path, tmp_path: Path) -> None:
+    builder = FakeBuilder(Site(site))
+    builder.error = BuildFailed(f"{tmp_path}/templates/base.html:3: TemplateSyntaxError: oops")
+    preview = Preview(builder, log=lambda _: None, folder=tmp_path)
+    preview.rebuild()
+    assert preview.state()["error"] == "templates/base.html:3: TemplateSyntaxError: oops"
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("{folder}/digest.yaml:4: invalid YAML", "digest.yaml:4: invalid YAML"),
+    ("{folder}/seeds: the content folder does not exist", "seeds: the content folder does not "
+     "exist"),
+    ("{folder}-other/x.html: oops", "{folder}-other/x.html: oops"),  # only the folder itself
+    ("{home}/elsewhere/x.html: oops", "~/elsewhere/x.html: oops"),
+    ("no path here", "no path here"),
+])
+def test_without_folder(message: str, expected: str) -> None:
+    folder, home = Path.home() / "blog", str(Path.home())
+    fill = {"folder": str(folder), "home": home}
+    assert without_folder(message.format(**fill), folder) == \
+        expected.format(**fill).replace(home + "/", "~/")
+
+
+# --- how much it takes on: connections, slow clients -------------------------------------
+
+
+def get_head(port: int) -> bytes:
+    return f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode()
+
+
+def test_a_burst_of_connections_is_all_answered(site: Path) -> None:
+    """200 connections at once, made before the server accepts any: none is dropped (a
+    listen backlog of 5 kept them waiting for retries of the TCP handshake, for seconds)."""
+    preview = Preview(FakeBuilder(Site(site)), log=lambda _: None)
+    port = preview.bind("127.0.0.1", 0)
+    preview.rebuild()
+    socks: list[socket.socket] = []
+    thread = threading.Thread(target=preview.serve_forever, daemon=True)
+    try:
+        for _ in range(200):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=3)
+            socks.append(sock)
+            sock.sendall(get_head(port))
+        thread.start()
+        deadline = time.monotonic() + 30  # a safety net, not a measure
+        replies = [read_all(sock, deadline) for sock in socks]
+        assert all(reply.startswith(b"HTTP/1.0 200 OK") for reply in replies)
+        assert all(reply.endswith(b"</body></html>") for reply in replies)
+    finally:
+        for sock in socks:
+            sock.close()
+        preview.stop()
+        thread.join(5)
+
+
+def test_a_slow_client_is_dropped_and_others_are_served(site: Path) -> None:
+    running, thread = start(site, limits=Limits(request_seconds=0.5))
+    try:
+        stalled = socket.create_connection(("127.0.0.1", running.port), timeout=10)
+        stalled.sendall(b"GET / HT")  # half a request line, then nothing
+        dribbler = socket.create_connection(("127.0.0.1", running.port), timeout=10)
+        dribbler.sendall(b"GET / HTTP/1.1\r\n")
+        idle = socket.create_connection(("127.0.0.1", running.port), timeout=10)
+        for _ in range(3):  # meanwhile everyone else is served
+            assert running.request("/articles/a/")[0] == 200
+        # a byte every 0.1 s keeps each read short, but not the whole request
+        sent = 0
+        with contextlib.suppress(ConnectionError):
+            while sent < 100:
+                dribbler.sendall(b"X")
+                sent += 1
+                time.sleep(0.1)
+        assert sent < 100, "the dribbling client was never dropped"
+        deadline = time.monotonic() + 10
+        for sock in (stalled, dribbler, idle):
+            with contextlib.suppress(ConnectionResetError):
+                assert read_all(sock, deadline) == b""  # closed without an answer
+            sock.close()
+        assert running.request("/")[0] == 200
+    finally:
+        running.preview.stop()
+        thread.join(5)
+
+
+def test_the_event_stream_outlives_the_request_timeout(site: Path) -> None:
+    running, thread = start(site, limits=Limits(request_seconds=0.2))
+    events = Events(running.port)
+    try:
+        assert events.next()[0] == "hello"
+        time.sleep(1.0)  # five request timeouts
+        assert running.preview.rebuild(["a change"])
+        assert events.next()[0] == "reload"
+    finally:
+        events.close()
+        running.preview.stop()
+        thread.join(5)
+
+
+def until_answered(running: Running, path: str, status: int, tries: int = 100) -> None:
+    """Ask until the answer has that status (a closed connection frees its slot soon after)."""
+    for _ in range(tries):
+        if running.request(path)[0] == status:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{path}: never {status}")
+
+
+def test_connections_past_the_limit_are_told_503_at_once(site: Path) -> None:
+    running, thread = start(site, limits=Limits(connections=4, request_seconds=30))
+    held = [socket.create_connection(("127.0.0.1", running.port), timeout=5) for _ in range(4)]
+    try:
+        # accepted in order: these four hold every slot, so the next one is refused
+        reply = raw(running.port, get_head(running.port), timeout=5)
+        assert reply.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+        assert reply.endswith(b"\r\n\r\ndigest preview: too many connections\n")
+        assert b"Retry-After: 1\r\n" in reply
+        for sock in held:
+            sock.close()
+        until_answered(running, "/", 200)
+    finally:
+        for sock in held:
+            sock.close()
+        running.preview.stop()
+        thread.join(5)
+
+
+def test_event_streams_past_the_limit_are_told_503(site: Path) -> None:
+    running, thread = start(site, limits=Limits(streams=2))
+    streams = [Events(running.port), Events(running.port)]
+    try:
+        assert [s.next()[0] for s in streams] == ["hello", "hello"]
+        status, headers, body = running.request("/__digest__/events")
+        assert (status, headers["Retry-After"]) == (503, "1")
+        assert body == b"digest preview: too many event streams\n"
+        assert running.request("/")[0] == 200  # pages are still served
+        streams.pop().close()
+        # the stream's thread lets go when a write fails (the first one after the page
+        # closed only brings back a reset): rebuild until a stream is free again
+        for _ in range(100):
+            assert running.preview.rebuild(["a change"])
+            if running.request("/__digest__/events", method="HEAD")[0] == 200:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the closed stream's place was never freed")
+        streams.append(Events(running.port))
+        assert streams[-1].next()[0] == "hello"
+    finally:
+        for stream in streams:
+            stream.close()
+        running.preview.stop()
+        thread.join(5)
+
+
+# --- paths the file system refuses --------------------------------------------------------
+
+
+LONG = "x" * 300  # past the 255 bytes a file name may have
+
+
+@pytest.mark.parametrize("path", [f"/{LONG}", f"/{LONG}/", f"/articles/{LONG}",
+                                  f"/articles/{LONG}/index.html", f"/{'%C3%A9' * 130}"])
+def test_a_name_too_long_is_404_and_one_line(server: Running, path: str,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, body = server.request(path)
+    assert status == 404 and b"Not found" in body
+    assert server.request("/")[0] == 200  # still serving
+    lines = [line for line in server.logged if "answered 404" in line]
+    assert len(lines) == 1 and lines[0].startswith("GET /")
+    assert "File name too long" in lines[0] and len(lines[0]) < 200
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_symlink_loop_is_404_and_one_line(server: Running, site: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    (site / "loop").symlink_to(site / "loop")
+    (site / "ping").symlink_to(site / "pong")
+    (site / "pong").symlink_to(site / "ping")
+    for path in ["/loop", "/loop/", "/ping/index.html", "/loop/x"]:
+        assert server.request(path)[0] == 404
+    assert server.request("/")[0] == 200
+    assert any("symbolic links" in line for line in server.logged)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
+def test_a_folder_it_may_not_read_is_404(server: Running, site: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    closed = site / "closed"
+    (closed / "inner").mkdir(parents=True)
+    (closed / "inner" / "index.html").write_text("<p>hidden</p>")
+    closed.chmod(0)
+    try:
+        for path in ["/closed/inner", "/closed/inner/", "/closed/x.css"]:
+            assert server.request(path)[0] == 404
+    finally:
+        closed.chmod(0o755)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("target", [
+    b"/a\x00b.html", b"/%00", b"/index.html%00.css", b"/%zz", b"/%ff%fe", b"/%",
+    b"/articles/%2e%2e/%2e%2e/secret.txt", b"/articles/..%2F..%2Fsecret.txt",
+    b"/" + b"%" * 300, b"/\xff\xfe", b"/a\\..\\..\\secret.txt",
+])
+def test_odd_paths_are_404(server: Running, target: bytes,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    host = f"Host: 127.0.0.1:{server.port}\r\n".encode()
+    reply = raw(server.port, b"GET " + target + b" HTTP/1.1\r\n" + host + b"\r\n")
+    assert reply.startswith(b"HTTP/1.0 404") and b"TOP-SECRET" not in reply
+    assert server.request("/")[0] == 200
+    assert "Traceback" not in capsys.readouterr().err

@@ -1,0 +1,92 @@
+"""The GitHub Pages workflow: linted, actions pinned, and what it publishes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from digest.write import MANIFEST
+from tests.conftest import REPO, BuildSite
+
+WORKFLOWS = REPO / ".github" / "workflows"
+PAGES = WORKFLOWS / "pages.yml"
+
+
+def tool(name: str) -> str | None:
+    """A command from this environment's bin folder (where pip puts it), or from PATH."""
+    here = Path(sys.executable).parent / name
+    return str(here) if here.is_file() else shutil.which(name)
+
+
+def workflow() -> dict[Any, Any]:
+    return dict(yaml.safe_load(PAGES.read_text(encoding="utf-8")))
+
+
+def steps() -> list[dict[str, Any]]:
+    return [step for job in workflow()["jobs"].values() for step in job["steps"]]
+
+
+def test_zizmor_finds_nothing() -> None:
+    zizmor = tool("zizmor")
+    if zizmor is None:
+        pytest.skip("zizmor is not installed (pip install -e '.[test]')")
+    done = subprocess.run([zizmor, "--offline", "--no-progress", str(WORKFLOWS)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No findings to report" in done.stdout
+
+
+def test_actionlint_finds_nothing() -> None:
+    actionlint = tool("actionlint")
+    if actionlint is None:
+        pytest.skip("actionlint is not installed")
+    done = subprocess.run([actionlint, "-no-color", *sorted(map(str, WORKFLOWS.glob("*.y*ml")))],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_action_is_pinned_by_commit_with_its_version() -> None:
+    uses = [line.strip() for line in PAGES.read_text(encoding="utf-8").splitlines()
+            if re.match(r"\s*(- )?uses:", line)]
+    assert len(uses) == len([s for s in steps() if "uses" in s]) == 5
+    pinned = re.compile(r"(- )?uses: [\w.-]+/[\w.-]+@[0-9a-f]{40}  # v\d+\.\d+\.\d+")
+    for line in uses:
+        assert pinned.fullmatch(line), line
+
+
+def test_jobs_are_bounded_and_checkout_keeps_no_token() -> None:
+    jobs = workflow()["jobs"]
+    assert all(isinstance(job.get("timeout-minutes"), int) for job in jobs.values())
+    checkouts = [s for s in steps() if s.get("uses", "").startswith("actions/checkout@")]
+    assert checkouts and all(s["with"]["persist-credentials"] is False for s in checkouts)
+
+
+def test_what_is_published_leaves_out_digest_own_files(build_site: BuildSite, seeds: Path,
+                                                       tmp_path: Path) -> None:
+    """The workflow's own filtering step, run on a real build, then the folder it uploads."""
+    _, output = build_site(seeds)
+    work = tmp_path / "work"
+    work.mkdir()
+    site = output.rename(work / "_site")
+    (site / "articles" / ".index.html.tmp-4242").write_text("half a page")  # a crash's leftover
+    assert (site / MANIFEST).is_file()
+
+    filtering = [s for s in steps() if s.get("name") == "Leave digest's own files out of what "
+                 "is published"]
+    upload = [s for s in steps() if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
+    assert len(filtering) == 1 and len(upload) == 1
+    subprocess.run(["bash", "-e", "-c", filtering[0]["run"]], cwd=work, check=True, timeout=60)
+
+    published = work / upload[0]["with"]["path"]
+    built = {p.relative_to(site).as_posix() for p in site.rglob("*")}
+    shown = {p.relative_to(published).as_posix() for p in published.rglob("*")}
+    assert shown == built - {MANIFEST, "articles/.index.html.tmp-4242"}
+    assert ".nojekyll" in shown and "index.html" in shown
+    assert (published / "index.html").read_bytes() == (site / "index.html").read_bytes()
