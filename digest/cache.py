@@ -67,7 +67,23 @@ def parse_fingerprint(config: SiteConfig) -> str:
 
 
 def entry_key(rel: str, sha256: str) -> str:
-    return f"{sha256}:{rel}"
+    """A file's path and hash -> its key in the store. A name that is not UTF-8 (Python
+    keeps its bad bytes as lone surrogates, which SQLite cannot store) is keyed by its
+    bytes in hex, after a '/' where other keys have a ':', so no two names share a key."""
+    if storable(rel):
+        return f"{sha256}:{rel}"
+    return f"{sha256}/{os.fsencode(rel).hex()}"
+
+
+def storable(text: str) -> bool:
+    """Can SQLite store this text (no lone surrogates from a file name that is not UTF-8)?"""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def cache_folder(config: SiteConfig) -> Path:
@@ -157,8 +173,9 @@ class Cache:
         return known[1] if known is not None and known[0] == _stat_key(stat) else None
 
     def remember_hash(self, rel: str, stat: os.stat_result, sha256: str) -> None:
-        """Remember a file's hash, unless it changed too recently to trust its times."""
-        if stat.st_ctime_ns < time.time_ns() - 2_000_000_000:
+        """Remember a file's hash, unless it changed too recently to trust its times (or
+        its name cannot be stored: then it is hashed again every build)."""
+        if stat.st_ctime_ns < time.time_ns() - 2_000_000_000 and storable(rel):
             self._files()[rel] = (_stat_key(stat), sha256)
 
     def forget_files_but(self, rels: set[str]) -> None:
