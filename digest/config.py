@@ -66,6 +66,7 @@ class SiteConfig:
     excerpt_words: int = 40
     words_per_minute: int = 230
     max_title_length: int = 200
+    max_topics: int = 20
     drafts: bool = False
     future: bool = True
     clean_links: bool = False
