@@ -177,7 +177,7 @@ def _settings_key(config: SiteConfig) -> str:
         templates = "unreadable"
     digest = hashlib.sha256(f"{code_fingerprint()}|{config!r}|{templates}".encode())
     for rel, data in sorted(read_static(config).items()):
-        digest.update(f"|{rel}|{hashlib.sha256(data).hexdigest()}".encode())
+        digest.update(f"|{rel}|{hashlib.sha256(data).hexdigest()}".encode(errors="surrogateescape"))
     return digest.hexdigest()
 
 

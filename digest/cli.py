@@ -21,6 +21,7 @@ from . import __version__
 from .build import BuildError, BuildResult, build
 from .check import check_site, read_output
 from .config import DEBOUNCE, ConfigError, SiteConfig, find_config, load_config, normalise_base_url
+from .load import shown_name
 from .model import Problem
 from .progress import progress_bar
 from .write import OutputError, WriteResult
@@ -77,7 +78,7 @@ def print_summary(result: BuildResult, config: SiteConfig, quiet: bool) -> None:
     for problem in result.problems:
         where = f"{content}/{problem.path}" + (f":{problem.line}" if problem.line else "")
         label = "error" if problem.severity == "error" else "warning"
-        click.echo(f"{label}: {where}: {problem.message}", err=True)
+        click.echo(shown_name(f"{label}: {where}: {problem.message}"), err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     for link in result.link_problems:
@@ -178,7 +179,7 @@ def build_command(config_file: Path | None, content: Path | None, output: Path |
         with progress_bar(enabled=not quiet) as progress:
             result = build(config, cache=not no_cache, jobs=jobs, progress=progress)
     except (ConfigError, BuildError, OutputError) as err:
-        click.echo(f"error: {err}", err=True)
+        click.echo(shown_name(f"error: {err}"), err=True)
         sys.exit(2)
     print_summary(result, config, quiet)
     if strict and (result.problems or result.link_problems):
@@ -198,7 +199,7 @@ def check_command(config_file: Path | None, output: Path | None, base_url: str |
     try:
         config = make_config(config_file, None, output, base_url)
     except ConfigError as err:
-        click.echo(f"error: {err}", err=True)
+        click.echo(shown_name(f"error: {err}"), err=True)
         sys.exit(2)
     folder = config.resolve(config.output_dir)
     if not (folder / "index.html").is_file():
@@ -263,8 +264,8 @@ class Rebuild:
             result = build(config, patch=True, changed=changed,
                            ready=ready if on_ready is not None else None)
         except (ConfigError, BuildError, OutputError) as err:
-            click.echo(f"{stamp} {what}: build failed: {err}", err=True)
-            raise BuildFailed(str(err)) from err
+            click.echo(shown_name(f"{stamp} {what}: build failed: {err}"), err=True)
+            raise BuildFailed(shown_name(str(err))) from err
         self.builds += 1
         if result.digest is None and not changes and self.builds > 1:
             return site  # nothing new
@@ -286,9 +287,9 @@ class Rebuild:
         self.known = set(result.problems)
         if self.strict and result.problems:
             first = result.problems[0]
-            raise BuildFailed(f"--strict: {len(result.problems)} problem(s), the first: "
-                              f"{first.path}{f':{first.line}' if first.line else ''}: "
-                              f"{first.message}")
+            where = f"{first.path}{f':{first.line}' if first.line else ''}"
+            raise BuildFailed(shown_name(f"--strict: {len(result.problems)} problem(s), the "
+                                         f"first: {where}: {first.message}"))
         return site
 
 
@@ -336,7 +337,7 @@ def _start(options: dict[str, Any], strict: bool, quiet: bool) -> tuple[Rebuild,
     try:
         return rebuild, rebuild.config()
     except ConfigError as err:
-        click.echo(f"error: {err}", err=True)
+        click.echo(shown_name(f"error: {err}"), err=True)
         sys.exit(2)
 
 

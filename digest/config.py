@@ -66,6 +66,7 @@ class SiteConfig:
     excerpt_words: int = 40
     words_per_minute: int = 230
     max_title_length: int = 200
+    max_topics: int = 20
     drafts: bool = False
     future: bool = True
     clean_links: bool = False
@@ -118,6 +119,8 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
             where = f":{mark.line + 1}" if mark is not None else ""
             problem = getattr(err, "problem", None) or str(err)
             raise ConfigError(f"{path}{where}: invalid YAML: {problem}") from err
+        except RecursionError as err:
+            raise ConfigError(f"{path}: invalid YAML: nested too deeply") from err
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):
@@ -129,40 +132,34 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
 
 
 def _coerce(raw: dict[str, Any], path: Path | None) -> dict[str, Any]:
-    """Raw YAML values -> typed SiteConfig fields; unknown keys and bad types are errors."""
+    """Raw YAML values -> typed SiteConfig fields; unknown keys and bad values are errors
+    that name the file and the key as it was written."""
     where = str(path) if path else "config"
-    known = {f.name: f for f in fields(SiteConfig)} | {"topics": None}
     out: dict[str, Any] = {}
-    for key, value in raw.items():
-        key = _KEY_ALIASES.get(str(key), str(key))
-        if key not in known or key in {"root", "config_path"}:
-            names = ", ".join(sorted(k for k in known if k not in {"root", "config_path"}))
-            raise ConfigError(f"{where}: unknown key {key!r} (known keys: {names})")
+    for written, value in raw.items():
+        name = str(written)
+        key = _KEY_ALIASES.get(name, name)
+        if key not in _ACCEPTED:
+            raise ConfigError(f"{where}: unknown key {name!r} (known keys: "
+                              f"{', '.join(sorted(_DOCUMENTED))})")
         if key == "topics":
             out.update(_coerce_topics(value, where))
         elif key in _PATH_KEYS:
-            out[key] = None if value is None else Path(_expect(value, str | Path, key, where))
+            out[key] = None if value is None else Path(_expect(value, str | Path, name, where))
         elif key == "promo_patterns":
-            patterns = tuple(str(p) for p in _expect(value or [], list, key, where))
-            for pattern in patterns:
-                try:
-                    re.compile(pattern)
-                except re.error as err:
-                    raise ConfigError(f"{where}: promo pattern {pattern!r}: {err}") from err
-            out[key] = patterns
+            out[key] = _patterns(value, name, where)
+        elif key == "default_topic":
+            out[key] = _text(value, name, where).strip()
         else:
-            default = getattr(SiteConfig(), key)
-            kind = type(default)
-            if kind is int and not isinstance(value, bool) and isinstance(value, int):
-                if value < 1:
-                    raise ConfigError(f"{where}: {key} must be at least 1, not {value}")
+            kind = type(getattr(SiteConfig(), key))
+            if kind is int:
+                out[key] = _count(value, name, where)
+            elif kind is bool:
+                if not isinstance(value, bool):
+                    raise ConfigError(f"{where}: {name} must be true or false, not {value!r}")
                 out[key] = value
-            elif isinstance(value, kind) and kind in (bool, str):
-                out[key] = value
-            elif kind is str and isinstance(value, int | float):
-                out[key] = str(value)
             else:
-                raise ConfigError(f"{where}: {key} must be a {kind.__name__}, not {value!r}")
+                out[key] = _text(value, name, where, empty=True)
     if out.get("markdown", "commonmark") not in MARKDOWN_ENGINES:
         raise ConfigError(f"{where}: markdown must be one of {', '.join(MARKDOWN_ENGINES)}, "
                           f"not {out['markdown']!r}")
@@ -180,6 +177,17 @@ def _coerce(raw: dict[str, Any], path: Path | None) -> dict[str, Any]:
     if out.get("base_url"):
         out["base_url"] = normalise_base_url(out["base_url"], where)
     return out
+
+
+# The keys the README documents (what an unknown key's message lists); the field names
+# (content_dir, …) are read too, as they always were. Topics are set under `topics:`.
+_DOCUMENTED = frozenset(
+    {"content", "output", "templates", "static", "topics"}
+    | {f.name for f in fields(SiteConfig)}
+    - {"content_dir", "output_dir", "templates_dir", "static_dir", "topic_aliases",
+       "topic_rules", "default_topic", "root", "config_path"})
+_ACCEPTED = frozenset({f.name for f in fields(SiteConfig)} | {"topics"}) - {
+    "topic_aliases", "topic_rules", "root", "config_path"}
 
 
 _HOSTNAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
@@ -205,36 +213,94 @@ def normalise_base_url(url: str, where: str = "config") -> str:
 
 
 def _expect(value: Any, kind: Any, key: str, where: str) -> Any:
+    """The value, if it is of this kind (dict, list, or str | Path), else a ConfigError."""
     if not isinstance(value, kind):
-        name = getattr(kind, "__name__", "path")
+        name = _KINDS.get(kind, "path")
         raise ConfigError(f"{where}: {key} must be a {name}, not {value!r}")
     return value
+
+
+_KINDS = {dict: "mapping (key: value lines)", list: "list ([a, b] or '- a' lines)"}
+
+
+def _text(value: Any, key: str, where: str, empty: bool = False) -> str:
+    """A YAML scalar as text (a number as it reads); a list, a mapping, null, true/false or
+    (unless `empty`) blank text is an error."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        hint = " (put it in quotes)" if isinstance(value, bool) else ""
+        raise ConfigError(f"{where}: {key} must be text, not {value!r}{hint}")
+    text = str(value)
+    if not empty and not text.strip():
+        raise ConfigError(f"{where}: {key} must not be empty")
+    return text
+
+
+def _count(value: Any, key: str, where: str) -> int:
+    """A whole number of at least 1."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{where}: {key} must be a whole number, not {value!r}")
+    if value < 1:
+        raise ConfigError(f"{where}: {key} must be at least 1, not {value}")
+    return value
+
+
+def _patterns(value: Any, key: str, where: str) -> tuple[str, ...]:
+    """`promo_patterns`: a list of regular expressions that compile."""
+    patterns = []
+    for i, item in enumerate(_expect(value or [], list, key, where)):
+        pattern = _text(item, f"{key}[{i}]", where)
+        try:
+            re.compile(pattern)
+        except (re.error, RecursionError, OverflowError) as err:
+            why = "nested too deeply" if isinstance(err, RecursionError) else str(err)
+            raise ConfigError(f"{where}: {key}[{i}]: {pattern[:80]!r} is not a regular "
+                              f"expression: {why}") from err
+        patterns.append(pattern)
+    return tuple(patterns)
 
 
 def _coerce_topics(value: Any, where: str) -> dict[str, Any]:
     """The `topics:` section: aliases, rules and the fallback topic."""
     section = _expect(value or {}, dict, "topics", where)
+    unknown = ", ".join(sorted(str(k) for k in section if k not in {"aliases", "rules",
+                                                                      "default"}))
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) under topics: {unknown} "
+                          "(known: aliases, rules, default)")
     out: dict[str, Any] = {}
     aliases = _expect(section.get("aliases") or {}, dict, "topics.aliases", where)
-    out["topic_aliases"] = {str(k).strip().casefold(): str(v).strip() for k, v in aliases.items()}
-    rules = []
-    for i, rule in enumerate(_expect(section.get("rules") or [], list, "topics.rules", where)):
-        if not isinstance(rule, dict) or not rule.get("name") or not rule.get("keywords"):
-            raise ConfigError(f"{where}: topics.rules[{i}] needs a name and a list of keywords")
-        keywords = rule["keywords"]
-        if isinstance(keywords, str):
-            keywords = [keywords]
-        rules.append(TopicRule(name=str(rule["name"]).strip(),
-                               keywords=tuple(str(k) for k in keywords),
-                               min_mentions=int(rule.get("min_mentions", 2))))
-    out["topic_rules"] = tuple(rules)
-    if section.get("default"):
-        out["default_topic"] = str(section["default"]).strip()
-    unknown = set(section) - {"aliases", "rules", "default"}
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) under topics: {', '.join(sorted(unknown))} "
-                          "(known: aliases, rules, default)")
+    out["topic_aliases"] = {
+        _text(spelling, "topics.aliases: a spelling", where).strip().casefold():
+        _text(name, f"topics.aliases.{spelling}", where).strip()
+        for spelling, name in aliases.items()}
+    rules = _expect(section.get("rules") or [], list, "topics.rules", where)
+    out["topic_rules"] = tuple(_rule(rule, f"topics.rules[{i}]", where)
+                               for i, rule in enumerate(rules))
+    if section.get("default") is not None:
+        out["default_topic"] = _text(section["default"], "topics.default", where).strip()
     return out
+
+
+def _rule(rule: Any, key: str, where: str) -> TopicRule:
+    """One entry of topics.rules: {name, keywords, min_mentions}."""
+    unknown = ", ".join(sorted(str(k) for k in rule if k not in {
+        "name", "keywords", "min_mentions"})) if isinstance(rule, dict) else ""
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) in {key}: {unknown} "
+                          "(known: name, keywords, min_mentions)")
+    if not isinstance(rule, dict) or "name" not in rule or "keywords" not in rule:
+        raise ConfigError(f"{where}: {key} needs a name and a list of keywords, "
+                          "such as {name: Chips, keywords: [Nvidia, GPU], min_mentions: 2}")
+    keywords = rule["keywords"]
+    if isinstance(keywords, str | int | float) and not isinstance(keywords, bool):
+        keywords = [keywords]  # one keyword
+    keywords = _expect(keywords, list, f"{key}.keywords", where)
+    if not keywords:
+        raise ConfigError(f"{where}: {key}.keywords must list at least one keyword")
+    return TopicRule(
+        name=_text(rule["name"], f"{key}.name", where).strip(),
+        keywords=tuple(_text(k, f"{key}.keywords[{i}]", where) for i, k in enumerate(keywords)),
+        min_mentions=_count(rule.get("min_mentions", 2), f"{key}.min_mentions", where))
 
 
 def find_config(start: Path) -> Path | None:

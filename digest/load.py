@@ -171,6 +171,19 @@ def _read_all(descriptor: int, size: int) -> bytes:
     return b"".join(parts)
 
 
+def shown_name(text: str) -> str:
+    """A file name (or a message naming one) for people: bytes of a name that is not
+    UTF-8, which Python keeps as lone surrogates that no terminal or page can show,
+    as '\\xe9'."""
+    if text.isascii():
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file name gives
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 def relative_name(path: Path, root: Path) -> str:
     """A content file -> its name inside the content folder (a symlink: its target's)."""
     target = path.resolve() if path.is_symlink() else path

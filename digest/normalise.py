@@ -611,6 +611,17 @@ def normalise(source: SourceFile, config: SiteConfig,
     if name or domain:
         source_value = Source(name or domain, domain, slugify(name or domain))
 
+    topics = _dedupe(values.get("topics", ()))
+    if len(topics) > config.max_topics:
+        # each topic page shows the article's card with all its chips: the output grows
+        # with the square of the count (4,000 topics made 1.3 GB)
+        key = next((k for k in FIELDS["topics"].keys if k in meta), None)
+        problem(f"{len(topics):,} topics; only the first {config.max_topics} are kept "
+                "(max_topics in digest.yaml)", _key_line(text, key) if key else None)
+        topics = topics[:config.max_topics]
+    if not topics:
+        topics = _dedupe(topics_by_rules(title, f"{standfirst} {plain}", config.topic_rules,
+                                         config.default_topic))[:config.max_topics]
     excerpt = values.get("excerpt") or first_words(first_paragraph, config.excerpt_words)
     article = Article(
         path=source.rel,
@@ -618,9 +629,7 @@ def normalise(source: SourceFile, config: SiteConfig,
         title=title,
         published=published,
         updated=values.get("updated"),
-        topics=tuple(Topic(n, slugify(n)) for n in _dedupe(values.get("topics", ())
-                                                           or topics_by_rules(
-            title, f"{standfirst} {plain}", config.topic_rules, config.default_topic))),
+        topics=tuple(Topic(n, slugify(n)) for n in topics),
         source=source_value,
         original_url=original_url,
         excerpt=shorten(excerpt, 600),

@@ -52,11 +52,22 @@ def run(task: Callable[[T], R], chunks: Sequence[T], jobs: int) -> Iterator[R]:
     try:
         with frozen():
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
-                                     initializer=_die_with_parent) as pool:
-                for result in pool.map(_run_task, chunks):
+            pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
+                                       initializer=_worker_start)
+            try:
+                with _held(_STOPS):  # forking the workers
+                    results = pool.map(_run_task, chunks)
+                for result in results:
                     done += 1
                     yield result
+            except BaseException:
+                # SIGTERM (a KeyboardInterrupt here), an error, or the caller stopped
+                # early: what the workers are doing is of no use now, and one chunk can
+                # take minutes (shutdown would wait for it). They go at once.
+                _kill_workers(pool)
+                raise
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
     except (BrokenProcessPool, OSError):
         # no workers (a sandbox without fork, out of memory): do the rest here
         yield from map(task, chunks[done:])
@@ -102,9 +113,37 @@ def collector(on: bool) -> Iterator[None]:
             gc.disable()
 
 
-def _die_with_parent() -> None:
-    """A worker whose build was killed (SIGKILL gives it no chance to stop its pool) must
-    not wait for work forever: Linux ends it when its parent dies."""
+@contextlib.contextmanager
+def _held(signals: frozenset[signal.Signals]) -> Iterator[None]:
+    """These signals wait until the end. Ctrl-C or SIGTERM while the workers are forked
+    was raised in one of Python's fork handlers, which swallow it, or before the pool
+    knew every worker: the build then went on, or left a worker running."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+_STOPS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """End every worker of the pool now, wherever it is in its chunk."""
+    processes = getattr(pool, "_processes", None) or {}  # (Python 3.14 has kill_workers)
+    for process in list(processes.values()):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.kill()
+
+
+def _worker_start() -> None:
+    """A worker dies with its build. Ctrl-C, which the terminal sends to the whole process
+    group, is the parent's to act on (it ends its workers); SIGTERM ends a worker at once
+    (the parent's handler would make it an error in the chunk). A build killed outright
+    (SIGKILL gives it no chance to end them): Linux ends its workers when it dies."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # held while it was forked
     with contextlib.suppress(OSError, AttributeError, TypeError):
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -21,7 +21,6 @@ from typing import Any
 from jinja2 import (
     ChoiceLoader,
     Environment,
-    FileSystemBytecodeCache,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
@@ -30,6 +29,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from . import __version__
+from .cache import TemplateCache
 from .config import SiteConfig
 from .dates import long_date, month_name, short_date
 from .meta import page_meta
@@ -107,7 +107,7 @@ def shared_environment(config: SiteConfig,
     third of a live-preview rebuild. Any change to any template, or a template added
     or removed, gives a new environment, so nothing compiled from old sources is used.
     With `compiled` (a folder in the cache), Jinja keeps the compiled templates there
-    for the next process, by the checksum of their source.
+    for the next process, by the checksum of their source (see cache.TemplateCache).
     """
     fresh = make_environment(config)
     key = templates_key(fresh)
@@ -118,7 +118,7 @@ def shared_environment(config: SiteConfig,
     if compiled is not None:  # compiled templates kept on disk for the next process
         with contextlib.suppress(OSError):
             compiled.mkdir(parents=True, exist_ok=True)
-            fresh.bytecode_cache = FileSystemBytecodeCache(str(compiled))
+            fresh.bytecode_cache = TemplateCache(str(compiled))
     _ENVIRONMENTS[slot] = (key, fresh)
     return fresh, key
 

@@ -485,7 +485,7 @@ class _Handler(BaseHTTPRequestHandler):
         site = self.preview.site
         if site is None:
             error = self.preview.error or "The site is being built."
-            page = _ERROR_PAGE.format(message=html.escape(error)).encode()
+            page = _ERROR_PAGE.format(message=html.escape(error)).encode(errors="replace")
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, self._live(page), content_type("x.html"),
                        body)
             return

@@ -19,7 +19,7 @@ from typing import Any
 
 from .config import DEBOUNCE, SiteConfig
 from .images import IMAGE_SUFFIXES
-from .load import ARTICLE_SUFFIXES, LITTER_PATTERNS
+from .load import ARTICLE_SUFFIXES, LITTER_PATTERNS, shown_name
 
 # What editors, VCSs and operating systems write next to the real files (vim's
 # "4913" probe, swap files, hidden folders such as .git), on top of what load skips.
@@ -143,8 +143,8 @@ _NOUNS = {Kind.CONFIG: "config file", Kind.TEMPLATE: "template", Kind.STATIC: "s
 
 def _shown(path: Path, root: Path | None) -> str:
     if root is not None and path.is_relative_to(root):
-        return path.relative_to(root).as_posix()
-    return str(path)
+        return shown_name(path.relative_to(root).as_posix())
+    return shown_name(str(path))
 
 
 @dataclass

@@ -135,6 +135,36 @@ def test_topics_from_every_key_deduplicated_case_insensitively() -> None:
     assert [t.name for t in a.topics] == ["AI", "Chips", "Robots", "X"]
 
 
+def topic_list(count: int, key: str = "topics") -> str:
+    return f"{key}: [{', '.join(f'Topic {i}' for i in range(count))}]"
+
+
+@pytest.mark.parametrize(("front", "limit", "kept", "warned"), [
+    (topic_list(5000), 20, 20, "a.md:3: 5,000 topics; only the first 20 are kept"),
+    (topic_list(21, "tags"), 20, 20, "a.md:3: 21 topics; only the first 20 are kept"),
+    (topic_list(20), 20, 20, None),
+    (topic_list(8), 3, 3, "a.md:3: 8 topics; only the first 3 are kept"),
+    # counted once merged: 12 + 12 spellings of the same twelve
+    (f"{topic_list(12)}\ntags: [{', '.join(f'topic {i}' for i in range(12))}]", 12, 12, None),
+])
+def test_topics_per_article_are_capped_with_a_warning(
+        front: str, limit: int, kept: int, warned: str | None) -> None:
+    config = SiteConfig(max_topics=limit)
+    text = f"---\ntitle: Many\n{front}\n---\nBody"
+    result, found = normalise(SourceFile("a.md", text, "0", ".md"), config, NOW)
+    assert result is not None
+    assert [t.name for t in result.topics] == [f"Topic {i}" for i in range(kept)]
+    messages = [str(p) for p in found]
+    assert messages == ([f"{warned} (max_topics in digest.yaml)"] if warned else [])
+
+
+def test_topics_from_rules_are_capped_too() -> None:
+    config = SiteConfig(max_topics=1, topic_rules=(TopicRule("Chips", ("Nvidia",), 1),
+                                                   TopicRule("GPUs", ("GPU",), 1)))
+    result = article("Nvidia\n\nNvidia makes a GPU.", "a.txt", config)
+    assert [t.name for t in result.topics] == ["Chips"]
+
+
 @pytest.mark.parametrize(
     ("front", "field"),
     [

@@ -1,0 +1,128 @@
+"""digest.yaml: every bad value is a config error naming the file and the key (exit 2)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from digest.cli import main
+from digest.config import ConfigError, SiteConfig, TopicRule, load_config
+
+RULE = "topics:\n  rules:\n    - {name: X, keywords: [a]%s}\n"
+
+BAD = [  # (digest.yaml, what the message says after the file name)
+    (RULE % ", min_mentions: lots", "topics.rules[0].min_mentions must be a whole number, "
+                                    "not 'lots'"),
+    (RULE % ", min_mentions: null", "topics.rules[0].min_mentions must be a whole number"),
+    (RULE % ", min_mentions: 2.5", "topics.rules[0].min_mentions must be a whole number"),
+    (RULE % ", min_mentions: 0", "topics.rules[0].min_mentions must be at least 1, not 0"),
+    (RULE % ", min_mentions: [1]", "topics.rules[0].min_mentions must be a whole number"),
+    (RULE % ", min_mentions: true", "topics.rules[0].min_mentions must be a whole number"),
+    (RULE % ", min: 2", "unknown key(s) in topics.rules[0]: min (known: name, keywords, "
+                        "min_mentions)"),
+    ("topics:\n  rules:\n    - {name: X, keyword: [a]}\n", "unknown key(s) in topics.rules[0]: "
+                                                        "keyword"),
+    ("topics:\n  rules:\n    - {name: X}\n", "topics.rules[0] needs a name and a list of keywords"),
+    ("topics:\n  rules:\n    - X\n", "topics.rules[0] needs a name and a list of keywords"),
+    ("topics:\n  rules:\n    - {name: [X], keywords: [a]}\n", "topics.rules[0].name must be text"),
+    ("topics:\n  rules:\n    - {name: '  ', keywords: [a]}\n",
+     "topics.rules[0].name must not be empty"),
+    ("topics:\n  rules:\n    - {name: X, keywords: {a: 1}}\n",
+     "topics.rules[0].keywords must be a list"),
+    ("topics:\n  rules:\n    - {name: X, keywords: []}\n",
+     "topics.rules[0].keywords must list at least one keyword"),
+    ("topics:\n  rules:\n    - {name: X, keywords: [a, '']}\n",
+     "topics.rules[0].keywords[1] must not be empty"),
+    ("topics:\n  rules:\n    - {name: X, keywords: [[a]]}\n",
+     "topics.rules[0].keywords[0] must be text, not ['a']"),
+    ("topics:\n  rules:\n    - {name: X, keywords: [a]}\n    - {name: Y, keywords: [yes]}\n",
+     "topics.rules[1].keywords[0] must be text, not True (put it in quotes)"),
+    ("topics:\n  rules: {name: X}\n", "topics.rules must be a list"),
+    ("topics:\n  aliases:\n    ai: [AI]\n", "topics.aliases.ai must be text, not ['AI']"),
+    ("topics:\n  aliases:\n    ai: ''\n", "topics.aliases.ai must not be empty"),
+    ("topics:\n  aliases:\n    ai:\n", "topics.aliases.ai must be text, not None"),
+    ("topics:\n  aliases: [ai]\n", "topics.aliases must be a mapping"),
+    ("topics:\n  default: [X]\n", "topics.default must be text"),
+    ("topics:\n  default: '  '\n", "topics.default must not be empty"),
+    ("topics: [a]\n", "topics must be a mapping"),
+    ("topics:\n  alias: {}\n", "unknown key(s) under topics: alias"),
+    ("promo_patterns: ['(unclosed']\n", "promo_patterns[0]: '(unclosed' is not a regular "
+                                        "expression: missing ), unterminated subpattern"),
+    ("promo_patterns: ['ok', {a: 1}]\n", "promo_patterns[1] must be text"),
+    ("promo_patterns: see also\n", "promo_patterns must be a list"),
+    ("promo_patterns: ['" + "(" * 3000 + ")" * 3000 + "']\n",
+     "promo_patterns[0]: '(((("),
+    ("page_size: lots\n", "page_size must be a whole number, not 'lots'"),
+    ("page_size: 2.5\n", "page_size must be a whole number, not 2.5"),
+    ("page_size: 0\n", "page_size must be at least 1, not 0"),
+    ("max_topics: -3\n", "max_topics must be at least 1, not -3"),
+    ("max_topics: many\n", "max_topics must be a whole number"),
+    ("drafts: maybe\n", "drafts must be true or false, not 'maybe'"),
+    ("search: 1\n", "search must be true or false, not 1"),
+    ("title: [a]\n", "title must be text, not ['a']"),
+    ("author: {name: A}\n", "author must be text"),
+    ("content: 5\n", "content must be a path, not 5"),
+    ("output: [a]\n", "output must be a path"),
+    ("timezone: Mars/Olympus\n", "unknown timezone 'Mars/Olympus'"),
+    ("timezone: [UTC]\n", "timezone must be text"),
+    ("markdown: rst\n", "markdown must be one of commonmark, python-markdown, not 'rst'"),
+    ("base_url: ftp://x\n", "base_url must be an absolute http(s) URL"),
+    ("base_url: [x]\n", "base_url must be text"),
+    ("cname: 'http://x/'\n", "cname must be a bare domain"),
+    ("titel: x\n", "unknown key 'titel' (known keys: author, base_url, clean_links, cname, "
+                   "content, description"),
+    ("topic_rules: []\n", "unknown key 'topic_rules'"),
+    ("- a\n", "the config must be a mapping of keys to values"),
+    ("title: " + "[" * 5000 + "]" * 5000 + "\n", "invalid YAML: nested too deeply"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BAD, ids=[f"{i}" for i in range(len(BAD))])
+def test_a_bad_config_is_an_error_naming_the_file_and_key(
+        tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "digest.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert str(raised.value).startswith(f"{path}: {message}"), str(raised.value)
+
+    (tmp_path / "seeds").mkdir(exist_ok=True)
+    done = CliRunner().invoke(main, ["build", "--config", str(path), "--content",
+                                     str(tmp_path / "seeds"), "--output", str(tmp_path / "o")])
+    assert done.exit_code == 2, done.output
+    assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
+    assert f"error: {path}: {message}" in done.output
+
+
+def test_min_mentions_in_words_exits_2_without_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "digest.yaml").write_text(RULE % ", min_mentions: lots")
+    (tmp_path / "seeds").mkdir()
+    done = subprocess.run([sys.executable, "-m", "digest", "build"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "digest.yaml: topics.rules[0].min_mentions must be a whole number, not 'lots'" in \
+        done.stderr
+
+
+def test_good_values_are_read_as_before(tmp_path: Path) -> None:
+    path = tmp_path / "digest.yaml"
+    path.write_text("title: 2024\npage_size: 5\ndrafts: true\ncontent: news\n"
+                    "promo_patterns: ['sponsored', 42]\n"
+                    "topics:\n  aliases: {AI: Artificial Intelligence, 5g: 5G}\n"
+                    "  rules:\n    - {name: Chips, keywords: Nvidia}\n"
+                    "    - {name: Llama, keywords: [Llama, 2], min_mentions: 3}\n"
+                    "  default: Other\n", encoding="utf-8")
+    config = load_config(path)
+    assert (config.title, config.page_size, config.drafts) == ("2024", 5, True)
+    assert config.content_dir == Path("news")
+    assert config.promo_patterns == ("sponsored", "42")
+    assert config.topic_aliases == {"ai": "Artificial Intelligence", "5g": "5G"}
+    assert config.topic_rules == (TopicRule("Chips", ("Nvidia",)),
+                                  TopicRule("Llama", ("Llama", "2"), 3))
+    assert config.default_topic == "Other"
+    assert load_config(None) == SiteConfig()
