@@ -14,10 +14,12 @@ import re
 from .base import Document, body_format_for
 from .header import read_header
 
-_ESM = re.compile(r"(?:import|export)\b")
+# ESM at the start of a line: `import … from '…'`, `import '…'`, `import {`, `export const …`
+_ESM = re.compile(r"import\s+(?:['\"{*]|.*\bfrom\s*['\"])|"
+                  r"export\s+(?:(?:const|let|var|function|class|default|async)\b|[{*])")
 _ELEMENT = re.compile(r"\s*</?(?:[A-Z][\w.]*(?:\s[^<>]*)?)?/?>\s*$")  # whole line, one tag
 _OPEN_TAG = re.compile(r"\s*<[A-Z][\w.]*(?:\s[^<>]*)?$")  # a tag whose '>' comes later
-_COMMENT = re.compile(r"\{/\*.*?\*/\}", re.DOTALL)
+_COMMENT = re.compile(r"\{/\*.*?\*/\}")
 _FENCE = re.compile(r"\s{0,3}(`{3,}|~{3,})")
 
 
@@ -41,36 +43,52 @@ def read(text: str, rel: str) -> Document:
 
 
 def strip_jsx(text: str) -> tuple[str, int]:
-    """MDX body -> the Markdown left when JSX lines are blanked, and how many were."""
-    if "{/*" in text:
-        text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    """MDX body -> the Markdown left when JSX is blanked, and how many lines and comments were."""
     lines = text.split("\n")
     dropped = 0
     fence: str | None = None
-    depth = 0  # open braces and brackets of an import/export statement, or -1 in a tag
+    state = ""  # "esm": in an import/export; "tag": in a multi-line tag; "comment": in {/* */}
+    depth = 0  # open braces, brackets and parentheses of an import/export
     for index, line in enumerate(lines):
-        fenced = _FENCE.match(line)
         if fence is not None:
-            if fenced and fenced.group(1).startswith(fence):
+            closing = _FENCE.match(line)
+            if closing and closing.group(1).startswith(fence):
                 fence = None
             continue
-        if depth > 0 or depth == -1:
-            if depth == -1:
-                depth = 0 if line.rstrip().endswith(">") else -1
-            else:
-                depth += _balance(line)
+        if state == "comment":
+            end = line.find("*/}")
+            lines[index] = "" if end == -1 else line[end + 3:]
+            if end == -1:
+                continue
+            state, line = "", lines[index]
+        elif state == "esm":
+            depth += _balance(line)
             lines[index], dropped = "", dropped + 1
+            state = "esm" if depth > 0 else ""
             continue
+        elif state == "tag":
+            lines[index], dropped = "", dropped + 1
+            state = "" if line.rstrip().endswith(">") else "tag"
+            continue
+        if "{/*" in line:
+            line, comments = _COMMENT.subn("", line)
+            dropped += comments
+            if "{/*" in line:  # a comment that goes on below
+                line, state, dropped = line[:line.index("{/*")], "comment", dropped + 1
+            lines[index] = line
+            if not line.strip():
+                continue
+        fenced = _FENCE.match(line)
         if fenced:
             fence = fenced.group(1)
         elif _ESM.match(line):
-            depth = max(0, _balance(line))
+            depth = _balance(line)
+            state = "esm" if depth > 0 else ""
             lines[index], dropped = "", dropped + 1
-        elif _ELEMENT.fullmatch(line) and (line.strip()[:3] in ("<>", "</>") or
-                                            re.match(r"\s*</?[A-Z]", line)):
+        elif _ELEMENT.fullmatch(line) and re.match(r"\s*(?:</?[A-Z]|</?>)", line):
             lines[index], dropped = "", dropped + 1
         elif _OPEN_TAG.match(line):
-            depth = -1
+            state = "tag"
             lines[index], dropped = "", dropped + 1
     return "\n".join(lines), dropped
 

@@ -15,6 +15,8 @@ from typing import Any
 
 import docutils.core
 import docutils.io
+import docutils.parsers
+import docutils.writers
 from docutils import nodes
 from docutils.readers import standalone
 
@@ -80,9 +82,10 @@ class _Reader(standalone.Reader):  # type: ignore[misc]
 def _publish(source: str) -> tuple[str, dict[str, Any], Problems]:
     """rst text -> body HTML, docinfo fields and (line, message) for warnings and errors."""
     reader = _Reader()
-    publisher = docutils.core.Publisher(reader=reader, source_class=docutils.io.StringInput,
-                                        destination_class=docutils.io.StringOutput)
-    publisher.set_components(None, "restructuredtext", "html5")
+    publisher = docutils.core.Publisher(
+        reader=reader, parser=docutils.parsers.get_parser_class("restructuredtext")(),
+        writer=docutils.writers.get_writer_class("html5")(),
+        source_class=docutils.io.StringInput, destination_class=docutils.io.StringOutput)
     publisher.process_programmatic_settings(None, dict(SETTINGS, warning_stream=io.StringIO()),
                                             None)
     publisher.set_source(source=source, source_path="<rst>")

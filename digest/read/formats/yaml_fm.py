@@ -53,6 +53,9 @@ def parse_block(block: str, first_line: int) -> tuple[dict[str, Any], Problems]:
     try:
         value, duplicates = load_yaml(block)
     except YamlProblem as err:
+        if err.line is None:  # not a mistake on a line (an alias bomb): refuse it whole
+            return {}, ((first_line, f"invalid front matter: {err.message}; metadata "
+                         "ignored"),)
         return _recover(block, first_line, err.message, err.line)
     except Exception as err:  # e.g. RecursionError from absurd nesting
         return _recover(block, first_line, f"{type(err).__name__} (YAML)", None)
