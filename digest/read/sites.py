@@ -40,6 +40,8 @@ from text_unidecode import unidecode
 
 from digest.parse import YamlProblem, load_yaml
 
+from .formats.toml_fm import error_place
+
 HUGO_FILES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
 HUGO_LEGACY_FILES = ("config.toml", "config.yaml", "config.yml", "config.json")
 JEKYLL_FILES = ("_config.yml", "_config.yaml", "_config.toml")
@@ -93,7 +95,7 @@ class Site:
     use_folder_as_category: bool = True
     page_paths: tuple[str, ...] = ("pages",)
     article_paths: tuple[str, ...] = ("",)
-    article_excludes: tuple[str, ...] = ()
+    article_excludes: tuple[str, ...] = ()  # besides page_paths, which are never articles
     filename_metadata: str = r"(?P<date>\d{4}-\d{2}-\d{2}).*"
     article_url: str = "{slug}.html"
     article_save_as: str = "{slug}.html"
@@ -246,7 +248,8 @@ def _load_config(name: str, text: str) -> tuple[dict[str, Any], list[ConfigProbl
         return {}, [(name, err.line, f"not valid YAML: {err.message}; its settings are not "
                      "used")]
     except tomllib.TOMLDecodeError as err:
-        return {}, [(name, None, f"not valid TOML: {err}; its settings are not used")]
+        message, line = error_place(str(err))
+        return {}, [(name, line, f"not valid TOML: {message}; its settings are not used")]
     except json.JSONDecodeError as err:
         return {}, [(name, err.lineno, f"not valid JSON: {err.msg}; its settings are not "
                      "used")]
@@ -396,7 +399,7 @@ def _pelican_site(name: str, text: str) -> Site:
         use_folder_as_category=settings.get("USE_FOLDER_AS_CATEGORY", True) is not False,
         page_paths=page_paths,
         article_paths=paths("ARTICLE_PATHS", ("",)),
-        article_excludes=paths("ARTICLE_EXCLUDES", ()) + page_paths,
+        article_excludes=paths("ARTICLE_EXCLUDES", ()),
         filename_metadata=text_of("FILENAME_METADATA", r"(?P<date>\d{4}-\d{2}-\d{2}).*"),
         article_url=text_of("ARTICLE_URL", "{slug}.html"),
         article_save_as=text_of("ARTICLE_SAVE_AS", "{slug}.html"),
@@ -918,7 +921,8 @@ def _pelican_role(site: Site, rel: str, meta: Mapping[str, Any] | None) -> Role:
     suffix = PurePosixPath(rel).suffix.lower()
     if suffix not in PELICAN_SUFFIXES or suffix in site.readers_off:
         return Role("skip", f"Pelican has no reader for {suffix or 'files without a suffix'}")
-    if any(content == p or content.startswith(p + "/") for p in site.article_excludes if p):
+    if any(content == p or content.startswith(p + "/")
+           for p in (*site.article_excludes, *site.page_paths) if p):
         return Role("skip", "under a page folder (PAGE_PATHS): a page, not an article")
     if not any(not p or content == p or content.startswith(p + "/") for p in site.article_paths):
         return Role("skip", "outside ARTICLE_PATHS")

@@ -45,7 +45,7 @@ def parse_block(block: str, first_line: int) -> tuple[dict[str, Any], Problems]:
     try:
         return tomllib.loads(block), ()
     except tomllib.TOMLDecodeError as err:
-        message, line = _where(str(err))
+        message, line = error_place(str(err))
         at = first_line + line - 1 if line else first_line
         return {}, ((at, f"+++ front matter is not valid TOML ({message}); metadata "
                      "ignored"),)
@@ -54,7 +54,7 @@ def parse_block(block: str, first_line: int) -> tuple[dict[str, Any], Problems]:
                      f"({type(err).__name__}); metadata ignored"),)
 
 
-def _where(message: str) -> tuple[str, int | None]:
+def error_place(message: str) -> tuple[str, int | None]:  # also for TOML configs
     """'Invalid value (at line 2, column 9)' -> ('invalid value at column 9', 2)."""
     found = _AT.search(message)
     if found is None:
