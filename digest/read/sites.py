@@ -212,6 +212,7 @@ def detect_site(files: Mapping[str, str], folders: Collection[str] | None = None
 
 
 def _tool_of(name: str) -> str:
+    """Config file name -> the tool it belongs to."""
     if name in HUGO_FILES:
         return "hugo"
     if name in PELICAN_FILES:
@@ -222,6 +223,7 @@ def _tool_of(name: str) -> str:
 
 
 def _site_from(name: str, text: str) -> Site | None:
+    """One config file -> its Site, or None when a legacy config.* is not Hugo's."""
     tool = _tool_of(name)
     if tool == "pelican":
         return _pelican_site(name, text)
@@ -266,6 +268,7 @@ def _load_config(name: str, text: str) -> tuple[dict[str, Any], list[ConfigProbl
 
 def _hugo_site(name: str, text: str, settings: dict[str, Any],
                problems: list[ConfigProblem]) -> Site:
+    """Hugo's lower-cased settings -> Site."""
     zone = _zone_setting(name, text, settings.get("timezone"), problems)
     languages = settings.get("languages")
     taxonomies = settings.get("taxonomies")
@@ -301,6 +304,7 @@ def _hugo_content_dir(settings: Mapping[str, Any]) -> str:
 
 def _jekyll_site(name: str, text: str, settings: dict[str, Any],
                  problems: list[ConfigProblem]) -> Site:
+    """_config.yml's settings -> Site."""
     zone = _zone_setting(name, text, settings.get("timezone"), problems)
     permalink = settings.get("permalink")
     exclude = settings.get("exclude")
@@ -354,6 +358,7 @@ def pelican_settings(text: str) -> tuple[dict[str, Any], dict[str, int]]:
 
 
 def _pelican_site(name: str, text: str) -> Site:
+    """pelicanconf.py's text -> Site (literal settings only, Pelican's defaults otherwise)."""
     problems: list[ConfigProblem] = []
     try:
         settings, code = pelican_settings(text)
@@ -368,10 +373,12 @@ def _pelican_site(name: str, text: str) -> Site:
     zone = _zone_setting(name, text, settings.get("TIMEZONE"), problems)
 
     def text_of(key: str, default: str) -> str:
+        """A text setting, or its default."""
         value = settings.get(key, default)
         return value if isinstance(value, str) else default
 
     def paths(key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        """A list-of-folders setting, or its default."""
         value = settings.get(key)
         if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
             return tuple(v.strip("/") for v in value)
@@ -432,6 +439,7 @@ def _zone_setting(name: str, text: str, value: Any, problems: list[ConfigProblem
 
 
 def _zone(name: str) -> tzinfo | None:
+    """IANA name -> tzinfo, or None when there is no such zone."""
     if not name:
         return None
     try:
@@ -441,6 +449,7 @@ def _zone(name: str) -> tzinfo | None:
 
 
 def _line_of(text: str, keys: Iterable[str]) -> int | None:
+    """The line where one of `keys` is set in a config text, or None."""
     pattern = "|".join(re.escape(k) for k in keys)
     found = re.search(rf"^\s*[\"']?(?:{pattern})[\"']?\s*[:=]", text, re.MULTILINE)
     return text.count("\n", 0, found.start()) + 1 if found else None
@@ -455,6 +464,7 @@ def _folder(value: Any, default: Any) -> Any:
 
 
 def _with_problems(site: Site, problems: list[ConfigProblem]) -> Site:
+    """Site -> the same with more config problems."""
     return replace(site, problems=site.problems + tuple(problems))
 
 
@@ -474,10 +484,12 @@ def _lower_keys(meta: Mapping[Any, Any] | None) -> dict[str, Any]:
 
 
 def _truthy(value: Any) -> bool:
+    """true or 'true' (any case) -> True."""
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
 def _present(value: Any) -> bool:
+    """Is a front matter value there at all (not empty)?"""
     return value not in (None, "", [], {})
 
 
@@ -588,6 +600,7 @@ def _enclosing_bundle(site: Site, content: str, tree: Tree) -> str | None:
 
 
 def _hugo_role(site: Site, rel: str, meta: Mapping[str, Any] | None, tree: Tree) -> Role:
+    """Hugo's rules: content folder, _index pages, bundles, build, drafts, dates."""
     content = _inside(rel, site.content_dir)
     if content is None:
         return Role("skip", f"outside Hugo's content folder ({site.content_dir or '.'}/)")
@@ -619,6 +632,7 @@ def _hugo_role(site: Site, rel: str, meta: Mapping[str, Any] | None, tree: Tree)
 
 
 def _first_date(values: Mapping[str, Any], keys: Iterable[str], zone: tzinfo) -> datetime | None:
+    """The first of `keys` that reads as a date -> that date."""
     for key in keys:
         if _present(values.get(key)):
             found, _ = read_date(values[key], zone)
@@ -650,6 +664,7 @@ def hugo_urlize(text: str) -> str:
 
 def _hugo_paths(site: Site, rel: str, meta: Mapping[str, Any] | None,
                 tree: Tree) -> tuple[str, ...]:
+    """Hugo's URL: `url`, else sections and slug (or a [permalinks] pattern); then aliases."""
     content = _inside(rel, site.content_dir)
     if content is None:
         return ()
@@ -752,6 +767,7 @@ def _jekyll_meta(site: Site, rel: str, meta: Mapping[str, Any] | None) -> dict[s
 
 def _jekyll_role(site: Site, rel: str, has_front_matter: bool,
                  meta: Mapping[str, Any] | None) -> Role:
+    """Jekyll's rules: _posts/ naming, _drafts/, published: false, future posts."""
     parts = rel.split("/")
     if len(parts) == 1 and parts[0] in JEKYLL_FILES:
         return Role("skip", "the site's config, not content")
@@ -830,6 +846,7 @@ def _jekyll_output_ext(rel: str) -> str:
 
 
 def _jekyll_paths(site: Site, rel: str, meta: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """Jekyll's URL: `permalink`, else the site's pattern, placeholders filled."""
     values = _jekyll_meta(site, rel, meta)
     own = values.get("permalink")
     if isinstance(own, str) and own.strip():
@@ -886,10 +903,12 @@ def pelican_slugify(text: str, substitutions: Iterable[tuple[str, str]] = PELICA
 
 
 def _pelican_content(site: Site, rel: str) -> str | None:
+    """A path -> its path inside PATH, or None outside it."""
     return _inside(rel, site.content_dir)
 
 
 def _pelican_category(site: Site, rel: str, meta: Mapping[str, Any]) -> str:
+    """Category:, else the immediate folder (USE_FOLDER_AS_CATEGORY), else DEFAULT_CATEGORY."""
     own = meta.get("category")
     if isinstance(own, str) and own.strip():
         return own.strip()
@@ -901,6 +920,7 @@ def _pelican_category(site: Site, rel: str, meta: Mapping[str, Any]) -> str:
 
 
 def _pelican_tool_slug(site: Site, rel: str, meta: Mapping[str, Any]) -> str:
+    """Slug:, else Pelican's slugify of the title (or of the file name, per SLUGIFY_SOURCE)."""
     own = meta.get("slug")
     if isinstance(own, str) and own.strip():
         return own.strip()
@@ -913,6 +933,7 @@ def _pelican_tool_slug(site: Site, rel: str, meta: Mapping[str, Any]) -> str:
 
 
 def _pelican_role(site: Site, rel: str, meta: Mapping[str, Any] | None) -> Role:
+    """Pelican's rules: readers, PATH, pages, Status, required title and date."""
     if PurePosixPath(rel).name in PELICAN_FILES and "/" not in rel:
         return Role("skip", "the site's settings, not content")
     content = _pelican_content(site, rel)
@@ -943,6 +964,7 @@ def _pelican_role(site: Site, rel: str, meta: Mapping[str, Any] | None) -> Role:
 
 
 def _pelican_paths(site: Site, rel: str, meta: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """Pelican's URL and save_as: url/save_as metadata, else the site's patterns."""
     values = meta or {}
     slug_value = _pelican_tool_slug(site, rel, values)
     if not slug_value:
@@ -1041,7 +1063,9 @@ def read_date(value: Any, zone: tzinfo,
 
 def _from_parts(parts: dict[str, str | None], zone: tzinfo,
                 text: str) -> tuple[datetime | None, str | None]:
+    """Date parts matched from text -> aware datetime, or why not."""
     def number(key: str) -> int:
+        """One matched part as a number (0 when absent)."""
         return int(parts.get(key) or 0)
 
     try:
@@ -1070,6 +1094,7 @@ def date_of(site: Site, rel: str, meta: Mapping[str, Any] | None, tree: Tree = E
     problems: list[str] = []
 
     def first(values: Mapping[str, Any], keys: Iterable[str]) -> tuple[datetime, str] | None:
+        """The first of `keys` that reads as a date, with the key."""
         for key in keys:
             if _present(values.get(key)):
                 value = values[key]
@@ -1182,6 +1207,7 @@ def tags(site: Site, rel: str, meta: Mapping[str, Any] | None,
 
 
 def _split_pelican(value: Any) -> list[str]:
+    """Pelican's list rule for text: split at ';' if it has one, else at ','."""
     if not isinstance(value, str):
         return []
     items = value.split(";") if ";" in value else value.split(",")

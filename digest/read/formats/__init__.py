@@ -17,8 +17,14 @@ The order, as Pelican registers its readers, first match wins:
 
 The body's format comes from the file name (base.body_format_for): Markdown suffixes
 (.md, .markdown, .mkd, .mdown, .text, .Rmd, .mdx, …) give "markdown", .html/.htm/.rst
-"html", anything else (.txt) "plain". A reader that fails unexpectedly costs the file its
-metadata, with a problem, never the build.
+"html", anything else (.txt) "plain". A BOM is dropped and line ends become '\n' first. A
+reader that fails unexpectedly costs the file its metadata, with a problem, never the build.
+
+In the pipeline (once digest/read/ is in place): read_document replaces split_front_matter
+for every file; its problems become Problem(rel, message, line); `meta` goes through the
+field table as before; a Markdown body is rendered and sanitised as now, an "html" body
+(rst, .html) only sanitised, a "plain" body read for its structure; title_from_heading
+applies to a Markdown body whose metadata has no title. Site conventions: digest.read.sites.
 """
 
 from __future__ import annotations

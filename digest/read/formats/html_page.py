@@ -57,6 +57,7 @@ class _Page(HTMLParser):
     """Finds the head's title and meta tags and where the body's inner HTML starts and ends."""
 
     def __init__(self, text: str) -> None:
+        """A parser for `text`, knowing where each of its lines starts."""
         super().__init__(convert_charrefs=False)
         self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.title: str | None = None
@@ -67,10 +68,12 @@ class _Page(HTMLParser):
         self._in_title = False
 
     def _offset(self) -> int:
+        """Where in the text the tag being handled starts."""
         line, column = self.getpos()
         return self.starts[min(line - 1, len(self.starts) - 1)] + column
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Title, meta and body tags, until the body starts."""
         if self.body_start is not None:
             return
         if tag == "title":
@@ -81,10 +84,12 @@ class _Page(HTMLParser):
             self.body_start = self._offset() + len(self.get_starttag_text() or "")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """A self-closed `<meta … />`."""
         if tag == "meta" and self.body_start is None:
             self._meta(dict(attrs))
 
     def handle_endtag(self, tag: str) -> None:
+        """The end of the title, the head and the body."""
         if tag == "title":
             self._in_title = False
         elif tag == "head" and self.head_end is None:
@@ -93,16 +98,20 @@ class _Page(HTMLParser):
             self.body_end = self._offset()
 
     def handle_data(self, data: str) -> None:
+        """The title's text."""
         if self._in_title and self.title is not None:
             self.title += data
 
     def handle_entityref(self, name: str) -> None:
+        """An entity in the title, kept for html.unescape."""
         self.handle_data(f"&{name};")
 
     def handle_charref(self, name: str) -> None:
+        """A character reference in the title, kept for html.unescape."""
         self.handle_data(f"&#{name};")
 
     def _meta(self, attrs: dict[str, str | None]) -> None:
+        """`<meta name=… content=…>` -> one more value of that field."""
         name = (attrs.get("name") or "").strip().lower()
         if not name:
             return

@@ -24,6 +24,7 @@ def read(text: str, rel: str) -> Document:
     duplicates: list[str] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        """JSON object pairs -> dict, noting duplicate keys."""
         seen: dict[str, Any] = {}
         for key, value in items:
             if key in seen:
@@ -63,5 +64,6 @@ def _invalid(text: str, rel: str, message: str, line: int) -> Document:
 
 
 def _key_line(text: str, key: str, end: int) -> int | None:
+    """The line of the last `"key":` before `end`, or None."""
     found = [m.start() for m in re.finditer(rf'"{re.escape(key)}"\s*:', text[:end])]
     return line_at(text, found[-1]) if found else None

@@ -94,5 +94,6 @@ def strip_jsx(text: str) -> tuple[str, int]:
 
 
 def _balance(line: str) -> int:
+    """Brackets opened minus closed on a line."""
     return line.count("{") + line.count("(") + line.count("[") - line.count("}") \
         - line.count(")") - line.count("]")

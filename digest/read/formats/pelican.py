@@ -23,6 +23,7 @@ SINGLE_KEYS = frozenset({"tags", "date", "modified", "status", "category", "auth
                          "save_as", "url", "authors", "slug"})  # Pelican keeps the first
 _META = re.compile(r"[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")  # Python-Markdown's
 _MORE = re.compile(r"[ ]{4,}(?P<value>.*)")
+_FENCED_START = re.compile(r"---[ \t]*\n[ ]{0,3}[A-Z][A-Za-z0-9_-]*:")
 _BEGIN = re.compile(r"-{3}(\s.*)?$")
 _END = re.compile(r"(?:-{3}|\.{3})(\s.*)?$")
 
@@ -39,7 +40,7 @@ def detect_fenced(text: str, suffix: str) -> bool:
     Such a block reads the same as YAML and as a Pelican header, except for the case of its
     keys; YAML with structure (lists, quotes, nesting) or lower-case keys stays YAML's.
     """
-    if not text.startswith("---"):
+    if _FENCED_START.match(text) is None:  # the cheap test first: most '---' files are YAML
         return False
     lines = text.split("\n", 60)
     if not _BEGIN.match(lines[0]) or lines[0].strip() != "---":

@@ -59,8 +59,10 @@ def read(text: str, rel: str) -> Document:
         return Document(header.meta if header else None, source, "plain", offset + 1, "rst",
                         tuple(problems))
     problems.extend((line + offset if line else None, message) for line, message in messages)
-    meta = fields | (header.meta or {}) if header else fields
-    if "title" not in meta:
+    meta: dict[str, Any] | None = fields | (header.meta or {}) if header else fields
+    if not meta and (header is None or header.meta is None):
+        meta = None  # neither a title nor a field: no metadata at all
+    if "title" not in (meta or {}):
         problems.append((None, "no document title: an rst document's title is its one "
                          "top-level section heading"))
     return Document(meta, body, "html", offset + 1, "rst", tuple(problems))
@@ -70,10 +72,12 @@ class _Reader(standalone.Reader):  # type: ignore[misc]
     """The standalone reader, collecting every message docutils reports."""
 
     def __init__(self) -> None:
+        """A standalone reader with an empty message list."""
         super().__init__()
         self.messages: list[nodes.system_message] = []
 
     def new_document(self) -> nodes.document:
+        """The new document, its reporter observed."""
         document = super().new_document()
         document.reporter.attach_observer(self.messages.append)
         return document
@@ -118,5 +122,6 @@ def _fields(document: nodes.document) -> dict[str, Any]:
 
 
 def _message_text(message: nodes.system_message) -> str:
+    """A docutils system message -> one line of text."""
     text = message.children[0].astext() if message.children else message.astext()
     return f"reStructuredText: {' '.join(text.split())}"

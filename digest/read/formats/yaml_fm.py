@@ -146,6 +146,7 @@ def _why(value: str) -> str:
 
 def _put(meta: dict[str, Any], key: str, value: Any, line: int,
          problems: list[tuple[int | None, str]]) -> None:
+    """Set one recovered field, noting a duplicate."""
     if key in meta:
         problems.append((line, f"duplicate key {key!r} in front matter; the last one wins"))
     meta[key] = value
