@@ -33,7 +33,12 @@ from .normalise import assign_slugs, duplicate_urls, future_problem, normalise
 from .parallel import chunked, cores
 from .publish import publish
 from .render import shared_environment
-from .write import MANIFEST, WriteResult, read_manifest
+from .write import (
+    MANIFEST,
+    WriteResult,
+    intact,
+    read_manifest,
+)
 
 
 @dataclass
@@ -68,7 +73,8 @@ def build(config: SiteConfig, *, now: datetime | None = None,
           progress: Progress | None = None, cache: bool = True,
           jobs: int | None = None, patch: bool = False,
           changed: Collection[Path] | None = None, ready: Ready | None = None) -> BuildResult:
-    """Build the whole site into config.output_dir; raises BuildError on fatal problems.
+    """Build the whole site into config.output_dir; raises BuildError (or OutputError) on
+    fatal problems.
 
     With `cache`, parsed articles and page keys are kept in `.digest-cache/` (and in this
     process's memory for the next build); without it, nothing is read from or written to it.
@@ -219,8 +225,7 @@ def _already_built(store: Cache, inputs: str, config: SiteConfig,
     if not last.manifest or _manifest_hash(config) != last.manifest:
         return None
     manifest = read_manifest(output) or {}
-    prefix = str(output) + os.sep
-    if not all(os.path.isfile(prefix + rel) for rel in manifest):
+    if not intact(output, manifest, cache_folder(config) / SPARE):  # edited, truncated, gone
         return None
     result = BuildResult(**{k: list(v) if isinstance(v, list) else v
                             for k, v in last.summary.items()})
