@@ -6,10 +6,11 @@ folder is assemble.py's.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -34,11 +35,16 @@ from .parallel import chunked, cores
 from .publish import publish
 from .render import shared_environment
 from .write import (
+    LOCK_TIMEOUT,
     MANIFEST,
     WriteResult,
+    hold,
     intact,
+    lock_file,
     read_manifest,
 )
+
+Waiting = Callable[[Path, int | None], None]  # (folder another build holds, its pid)
 
 
 @dataclass
@@ -72,9 +78,15 @@ RESCAN_FILES = 200
 def build(config: SiteConfig, *, now: datetime | None = None,
           progress: Progress | None = None, cache: bool = True,
           jobs: int | None = None, patch: bool = False,
-          changed: Collection[Path] | None = None, ready: Ready | None = None) -> BuildResult:
+          changed: Collection[Path] | None = None, ready: Ready | None = None,
+          waiting: Waiting | None = None, lock_timeout: float = LOCK_TIMEOUT) -> BuildResult:
     """Build the whole site into config.output_dir; raises BuildError (or OutputError) on
     fatal problems.
+
+    One build at a time writes an output folder, and one uses a cache: a build holds a lock
+    beside the output (`.site.lock`) and one in the cache for all it does, and waits for
+    another build holding them (`waiting` is told), for `lock_timeout` seconds at most.
+    The live preview takes them for each rebuild, so a `digest build` can run in between.
 
     With `cache`, parsed articles and page keys are kept in `.digest-cache/` (and in this
     process's memory for the next build); without it, nothing is read from or written to it.
@@ -86,6 +98,28 @@ def build(config: SiteConfig, *, now: datetime | None = None,
     if given, is handed a renderer of the new site's pages before they are written (see
     assemble.write_output).
     """
+    output = config.resolve(config.output_dir)
+    with contextlib.ExitStack() as locks:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        locks.enter_context(hold(lock_file(output), lock_timeout, _told(waiting, output)))
+        if cache:
+            folder = cache_folder(config)
+            # (a cache that cannot be written, a read-only checkout, is built without)
+            with contextlib.suppress(OSError):
+                folder.mkdir(parents=True, exist_ok=True)
+                locks.enter_context(hold(folder / "lock", lock_timeout,
+                                         _told(waiting, folder)))
+        return _build(config, now, progress, cache, jobs, patch, changed, ready)
+
+
+def _told(waiting: Waiting | None, folder: Path) -> Callable[[int | None], None] | None:
+    return (lambda pid: waiting(folder, pid)) if waiting is not None else None
+
+
+def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, cache: bool,
+           jobs: int | None, patch: bool, changed: Collection[Path] | None,
+           ready: Ready | None) -> BuildResult:
+    """build(), once it holds the locks."""
     started = time.perf_counter()
     now = now or datetime.now(UTC)
     jobs = jobs or cores()

@@ -123,6 +123,12 @@ def print_summary(result: BuildResult, config: SiteConfig, quiet: bool) -> None:
                        f"write: {', '.join(write.kept[:5])}{' …' if len(write.kept) > 5 else ''}")
 
 
+def waiting(folder: Path, pid: int | None) -> None:
+    """Say that this build waits for another one (build.Waiting)."""
+    who = f" (pid {pid})" if pid else ""
+    click.echo(f"waiting for another digest build of {_shown(folder)}/{who}…", err=True)
+
+
 def _shown(path: Path) -> str:
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
@@ -176,7 +182,8 @@ def build_command(config_file: Path | None, content: Path | None, output: Path |
         config = make_config(config_file, content, output, base_url, future=future,
                              drafts=drafts or None)
         with progress_bar(enabled=not quiet) as progress:
-            result = build(config, cache=not no_cache, jobs=jobs, progress=progress)
+            result = build(config, cache=not no_cache, jobs=jobs, progress=progress,
+                           waiting=waiting)
     except (ConfigError, BuildError, OutputError) as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)
@@ -261,7 +268,7 @@ class Rebuild:
                     on_ready(site, render)
 
             result = build(config, patch=True, changed=changed,
-                           ready=ready if on_ready is not None else None)
+                           ready=ready if on_ready is not None else None, waiting=waiting)
         except (ConfigError, BuildError, OutputError) as err:
             click.echo(f"{stamp} {what}: build failed: {err}", err=True)
             raise BuildFailed(str(err)) from err

@@ -17,7 +17,9 @@ next one; only files of ours are ever deleted.
 Every path read back from a manifest or a record is checked to be a plain path inside its
 folder, and a file is deleted only when every folder on its way is a real folder (not a
 symlink out of the site). A file kept from the last build is trusted only when its stamp
-(inode, size, times: see Stamps) says it is as written, or its bytes say so.
+(inode, size, times: see Stamps) says it is as written, or its bytes say so. One build
+writes a site at a time: a build holds a lock beside the output (`hold`), and waits for
+another one holding it.
 """
 
 from __future__ import annotations
@@ -26,14 +28,16 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
+import fcntl
 import hashlib
 import json
 import os
 import posixpath
 import shutil
 import stat
+import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -337,7 +341,7 @@ def patch_site(output: Path, changed: Mapping[str, bytes], hashes: Mapping[str, 
                spare: Path | None = None) -> WriteResult:
     """Bring a site we wrote up to date in place: write `changed`, delete our files that
     are not in `hashes` (the hash of every file the site now has). With a `spare`, the
-    stamps kept beside it follow (see Stamps).
+    stamps kept beside it follow (see Stamps). The caller holds the output's lock.
 
     A file is written or deleted only where every folder on its way is a real folder:
     NotADirectoryError, before anything is written, when one to write is not (a symlink
@@ -384,16 +388,19 @@ def patch_site(output: Path, changed: Mapping[str, bytes], hashes: Mapping[str, 
 
 def write_site(files: Mapping[str, bytes], output: Path,
                spare: Path | None = None) -> WriteResult:
-    """{path: bytes} -> the output folder, replaced in one atomic swap."""
-    staging = Staging(output, spare)
-    try:
-        hashes = {}
-        for path in sorted(files):
-            hashes[check_relative(path)] = staging.put(path, files[path])
-        return staging.commit(hashes)
-    except BaseException:
-        staging.abort()
-        raise
+    """{path: bytes} -> the output folder, replaced in one atomic swap (holding its lock)."""
+    output = output.absolute()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with hold(lock_file(output)):
+        staging = Staging(output, spare)
+        try:
+            hashes = {}
+            for path in sorted(files):
+                hashes[check_relative(path)] = staging.put(path, files[path])
+            return staging.commit(hashes)
+        except BaseException:
+            staging.abort()
+            raise
 
 
 def file_hash(data: bytes) -> str:
@@ -411,6 +418,8 @@ class Staging:
     it that its manifest does not list is deleted before it is used, and a file of it (or
     of the live site) is used only when its stamp or its bytes say it is as written.
 
+    The caller holds the output's lock (see hold): folders that an interrupted build left
+    beside the output are then a dead build's, and are removed.
     One process writes: see assemble._replace for why.
     """
 
@@ -809,7 +818,8 @@ def _link(source: Path, target: Path) -> bool:
 
 
 def _remove_leftovers(output: Path) -> None:
-    """Folders an interrupted build left beside the output; we made them, so we remove them."""
+    """Folders an interrupted build left beside the output; we made them, so we remove them
+    (only while holding the output's lock: no other build is writing one)."""
     for prefix in (f".{output.name}.tmp-", f".{output.name}.old-"):
         for leftover in output.parent.glob(prefix + "*"):
             if leftover.is_dir() and not leftover.is_symlink():
@@ -855,4 +865,69 @@ def _exchange(a: Path, b: Path) -> bool:
                                 _RENAME_EXCHANGE)
         return result == 0
     return False
+
+
+# --- one build at a time ------------------------------------------------------------------
+
+LOCK_TIMEOUT = 600.0  # seconds a build waits for another one to finish with the same site
+
+
+def lock_file(folder: Path) -> Path:
+    """The file a build locks while it writes `folder` (or its cache): a hidden sibling."""
+    return folder.parent / f".{folder.name}.lock"
+
+
+@contextlib.contextmanager
+def hold(file: Path, timeout: float = LOCK_TIMEOUT,
+         waiting: Callable[[int | None], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive lock (flock) on `file` while the block runs; it is made if need be
+    and removed when released. If another process holds it, call `waiting(its pid)` once
+    and wait, for `timeout` seconds at most (then OutputError). The kernel releases the
+    lock of a process that dies, so a killed build never keeps others waiting."""
+    deadline = time.monotonic() + timeout
+    told = False
+    while True:
+        descriptor = os.open(file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(descriptor)
+            os.close(descriptor)
+            if time.monotonic() >= deadline:
+                raise OutputError(
+                    f"another digest build{f' (pid {holder})' if holder else ''} still holds "
+                    f"{file} after {timeout:.0f} s of waiting; nothing was written. Build "
+                    "again when it is done.") from None
+            if not told and waiting is not None:
+                waiting(holder)
+                told = True
+            time.sleep(0.05)
+            continue
+        except BaseException:
+            os.close(descriptor)
+            raise
+        try:  # the holder we waited for removed the file: lock the one there now
+            same = os.fstat(descriptor).st_ino == os.stat(file).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(descriptor)
+    try:
+        with contextlib.suppress(OSError):  # (only for the message of whoever waits)
+            os.ftruncate(descriptor, 0)
+            os.write(descriptor, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        with contextlib.suppress(OSError):  # while still holding it (see above)
+            os.unlink(file)
+        os.close(descriptor)
+
+
+def _holder(descriptor: int) -> int | None:
+    """The pid written into a lock file by the process holding it."""
+    try:
+        return int(os.pread(descriptor, 32, 0).decode().strip() or "x")
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
 
