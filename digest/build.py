@@ -168,6 +168,9 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
         page_keys = keys if store is not None else None
         old_pages = store.pages() if store is not None else {}
         spare = cache_folder(config) / SPARE if store is not None else None
+        # a patch only into the site the last build left: not after another process (a
+        # `digest build` between two rebuilds of the preview) wrote it since
+        patch = patch and store is not None and _left_as_built(store, config)
         memo = None
         if store is not None:
             memo = store.recall("keys") or KeyMemo()
@@ -245,6 +248,13 @@ def _manifest_hash(config: SiteConfig) -> str:
     except OSError:
         return ""
     return hashlib.sha256(data).hexdigest()
+
+
+def _left_as_built(store: Cache, config: SiteConfig) -> bool:
+    """Whether the output's manifest is the one the last build with this cache wrote."""
+    last = store.last_build()
+    return isinstance(last, _LastBuild) and bool(last.manifest) and \
+        _manifest_hash(config) == last.manifest
 
 
 def _already_built(store: Cache, inputs: str, config: SiteConfig,

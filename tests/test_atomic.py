@@ -10,14 +10,16 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from digest.build import build as build_site
+from digest.config import load_config
 from digest.write import MANIFEST, OutputError, Staging, hold, lock_file
-from tests.conftest import NOW, make_config
+from tests.conftest import NOW, REPO, make_config
 from tests.test_write import tree
 
 ARTICLES = 300
@@ -169,3 +171,49 @@ def test_a_lock_is_free_once_its_holder_is_gone(tmp_path: Path) -> None:
     with hold(tmp_path / ".site.lock", timeout=30):
         pass
     assert not (tmp_path / ".site.lock").exists()
+
+
+def test_builds_while_the_preview_rebuilds_leave_every_site_whole(tmp_path: Path) -> None:
+    """`digest build` in one terminal while the preview rebuilds on every save in another:
+    each waits for the other, and neither site (nor the spare) misses a file it lists."""
+    (tmp_path / "digest.yaml").write_text((REPO / "digest.yaml").read_text()
+                                          + "\nsearch: false\n")
+    content = tmp_path / "content"
+    make_content(content, 0, articles=120)
+    (content / "draft.md").write_text("---\ntitle: A draft\ndraft: true\n---\nDraft.\n")
+    site, spare = tmp_path / "site", tmp_path / ".digest-cache" / "previous-site"
+    preview = load_config(tmp_path / "digest.yaml", {"content_dir": content, "output_dir": site,
+                                                     "drafts": True}, root=tmp_path)
+    build_site(preview, patch=True)  # the preview's first build
+    command = [sys.executable, "-m", "digest", "build", "--content", "content", "--quiet"]
+    errors: list[str] = []
+
+    def builds() -> None:
+        for _ in range(3):
+            done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True,
+                                  timeout=120)
+            if done.returncode:
+                errors.append(done.stderr)
+
+    other = threading.Thread(target=builds)
+    other.start()
+    edits = 0
+    while other.is_alive() and edits < 60:  # the preview rebuilds on every save meanwhile
+        story = content / f"story-{edits % 120:04d}.md"
+        story.write_text(story.read_text().replace("version 0", f"version {edits + 1}"))
+        build_site(preview, patch=True, changed=frozenset({story}))
+        assert_as_listed(site)
+        edits += 1
+    other.join(timeout=300)
+    assert not other.is_alive() and errors == []
+    assert edits > 3
+    for folder in (site, spare):
+        if (folder / MANIFEST).exists():
+            assert_as_listed(folder)
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    clean = subprocess.run([*command, "--no-cache", "--output", "clean"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120)
+    assert clean.returncode == 0, clean.stderr
+    assert tree(site) == tree(tmp_path / "clean")
+    assert_as_listed(site)

@@ -431,6 +431,26 @@ def test_a_damaged_spare_is_never_published(tmp_path: Path, how: str) -> None:
     site.check()
 
 
+def test_a_preview_rebuild_after_another_build_builds_the_site_whole(tmp_path: Path) -> None:
+    """The preview patches an edit into the site its last rebuild left; a `digest build`
+    since then wrote another one, and the preview's memory of it is out of date."""
+    site = Site(tmp_path, patch=True)
+    site.build()
+    output = site.root / "site"
+    build(make_config(site.root, site.content, drafts=True), now=NOW, cache=False)
+    inode = output.stat().st_ino
+    edited = write(site.content, "story-1.md", article("Story one, edited", day=2))
+    build(make_config(site.root, site.content), now=NOW, patch=True,
+          changed=_report(site, (edited, False)))
+    assert output.stat().st_ino != inode  # swapped in whole, not patched
+    assert files(output) == site.clean()
+    edited = write(site.content, "story-1.md", article("Story one, edited again", day=2))
+    build(make_config(site.root, site.content), now=NOW, patch=True,
+          changed=_report(site, (edited, False)))
+    assert output.stat().st_ino != inode  # and patched again from there
+    assert files(output) == site.clean()
+
+
 def test_a_damaged_search_index_is_built_again(tmp_path: Path) -> None:
     site = Site(tmp_path)
     site.build()
