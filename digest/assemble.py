@@ -5,7 +5,6 @@ write.py, which swaps them in at once (or, in the live preview, patches a few in
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -41,6 +40,7 @@ from .search import BUNDLE, SearchUnavailable, search_index, searchable
 from .write import (
     Staging,
     WriteResult,
+    disk_error,
     file_hash,
     intact,
     patch_site,
@@ -120,13 +120,19 @@ def write_output(digest: Digest, config: SiteConfig, publication: Publication,
     write: WriteResult | None = None
     warnings: list[str] = []
     if patch and previous and len(todo) <= PATCH_PAGES:
-        # a page where a folder is, a vanished or edited file: then rebuild the whole folder
-        with contextlib.suppress(OSError):
+        try:
             write = _patch(output, job, todo, files, hashes, previous, paths, links, warnings,
                            spare)
+        except _NOT_AS_LEFT:  # then the whole folder is built again
+            write = None
+        except OSError as err:  # the disk is full, the folder read-only
+            raise disk_error(err, output, patched=True) from err
     if write is None:
-        write = _replace(output, job, todo, files, hashes, paths, links, jobs, progress,
-                         warnings, spare)
+        try:
+            write = _replace(output, job, todo, files, hashes, paths, links, jobs, progress,
+                             warnings, spare)
+        except OSError as err:
+            raise disk_error(err, output) from err
     warnings.extend(write.warnings)
     if result is not None:
         result.rendered = len(todo)
@@ -160,6 +166,9 @@ class _RenderJob:
 
 
 _NO_PROBLEMS = "[]"
+# What a patch meets when the output is not as the last build left it (a page where a
+# folder is, a vanished or edited file, a symlink on the way), rather than a disk error.
+_NOT_AS_LEFT = (FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError)
 
 
 def _link_problems(path: str, data: bytes, config: SiteConfig, paths: set[str]) -> str:

@@ -38,6 +38,7 @@ from .write import (
     LOCK_TIMEOUT,
     MANIFEST,
     WriteResult,
+    disk_error,
     hold,
     intact,
     lock_file,
@@ -100,8 +101,11 @@ def build(config: SiteConfig, *, now: datetime | None = None,
     """
     output = config.resolve(config.output_dir)
     with contextlib.ExitStack() as locks:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        locks.enter_context(hold(lock_file(output), lock_timeout, _told(waiting, output)))
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            locks.enter_context(hold(lock_file(output), lock_timeout, _told(waiting, output)))
+        except OSError as err:  # a read-only folder, a full disk
+            raise disk_error(err, output) from err
         if cache:
             folder = cache_folder(config)
             # (a cache that cannot be written, a read-only checkout, is built without)

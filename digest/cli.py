@@ -187,6 +187,10 @@ def build_command(config_file: Path | None, content: Path | None, output: Path |
     except (ConfigError, BuildError, OutputError) as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)
+    except OSError as err:  # what the output edge did not name (a file that cannot be read)
+        click.echo(f"error: {err.filename or 'digest'}: {err.strerror or err}; nothing was "
+                   "replaced", err=True)
+        sys.exit(2)
     print_summary(result, config, quiet)
     if strict and (result.problems or result.link_problems):
         count = len(result.problems) + len(result.link_problems)

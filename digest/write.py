@@ -332,7 +332,13 @@ def _write_manifest(folder: Path, hashes: Mapping[str, str], pending: list[str] 
     temporary = folder / f".{MANIFEST}.tmp-{os.getpid()}"
     # an entry a line, for people reading it, by the C encoder (indent= is pure Python)
     raw = (json.dumps(manifest, separators=(",\n", ": ")) + "\n").encode()
-    temporary.write_bytes(raw)
+    try:
+        temporary.write_bytes(raw)
+    except OSError as err:  # the disk is full: say which file
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        err.filename = err.filename or str(temporary)
+        raise
     os.replace(temporary, folder / MANIFEST)
     return file_hash(raw)
 
@@ -371,8 +377,14 @@ def patch_site(output: Path, changed: Mapping[str, bytes], hashes: Mapping[str, 
         target = output / rels[path]
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.parent / f".{target.name}.tmp-{os.getpid()}"
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
+        try:
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+        except OSError as err:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            err.filename = err.filename or str(temporary)
+            raise
         stamps.files[rels[path]] = _stamp(os.lstat(target), hashes[path])
     for rel in removed:
         stamps.files.pop(rel, None)
@@ -474,7 +486,11 @@ class Staging:
             status = None if rel in self.base else _create(target, data)
             if status is None:
                 _clear(Path(target), self.folder)
-                Path(target).write_bytes(data)
+                try:
+                    Path(target).write_bytes(data)
+                except OSError as err:
+                    err.filename = err.filename or target
+                    raise
                 status = os.lstat(target)
             self.base.pop(rel, None)
             self.stamps[rel] = _stamp(status, digest)
@@ -649,6 +665,9 @@ def _create(target: str, data: bytes) -> os.stat_result | None:
         while view:
             view = view[os.write(descriptor, view):]
         return os.fstat(descriptor)
+    except OSError as err:  # the disk is full: say which file
+        err.filename = err.filename or target
+        raise
     finally:
         os.close(descriptor)
 
@@ -841,7 +860,11 @@ def _swap(staging: Path, output: Path, spare: Path | None = None) -> None:
         return
     old = output.parent / f".{output.name}.old-{os.getpid()}"
     os.rename(output, old)
-    os.rename(staging, output)
+    try:
+        os.rename(staging, output)
+    except OSError:
+        os.rename(old, output)  # the previous site goes back where it was
+        raise
     _retire(old, spare)
 
 
@@ -931,3 +954,24 @@ def _holder(descriptor: int) -> int | None:
     except (OSError, ValueError, UnicodeDecodeError):
         return None
 
+
+_HINTS = {errno.ENOSPC: "free some space and build again",
+          errno.EDQUOT: "free some space and build again",
+          errno.EROFS: "the file system is mounted read-only",
+          errno.EACCES: "check the folder's permissions",
+          errno.EPERM: "check the folder's permissions"}
+
+
+def disk_error(err: OSError, output: Path, patched: bool = False) -> OutputError:
+    """An OSError while writing the site (disk full, read-only) -> the error to show: what
+    happened, where, and what became of the site in `output`."""
+    where = f"{err.filename} -> {err.filename2}" if err.filename2 else (err.filename or output)
+    what = err.strerror or str(err) or type(err).__name__
+    hint = f" ({_HINTS[err.errno]})" if err.errno in _HINTS else ""
+    if patched:
+        state = f"the site in {output} may be partly updated; the next build repairs it"
+    elif (output / MANIFEST).is_file():
+        state = f"nothing was replaced: the previous site in {output} is intact"
+    else:
+        state = f"nothing was written to {output}"
+    return OutputError(f"cannot write {where}: {what}{hint}; {state}")
