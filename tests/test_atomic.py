@@ -7,6 +7,7 @@ import json
 import os
 import random
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -127,9 +128,12 @@ def test_a_build_waits_for_the_build_holding_the_output(tmp_path: Path) -> None:
         assert second.stderr is not None
         said = ""
         deadline = time.monotonic() + 60  # (a safety net: the line comes in a second)
-        while "waiting for" not in said and second.poll() is None \
-                and time.monotonic() < deadline:
-            said += second.stderr.readline()
+        while "waiting for" not in said and time.monotonic() < deadline:
+            if select.select([second.stderr], [], [], 0.5)[0]:
+                line = second.stderr.readline()
+                if not line:  # it ended without waiting
+                    break
+                said += line
         assert f"waiting for another digest build of site/ (pid {os.getpid()})…" in said
         hashes |= {rel: staging.put(rel, data) for rel, data in sorted(files.items())[20:]}
         staging.commit(hashes)
@@ -160,14 +164,18 @@ def test_a_lock_is_free_once_its_holder_is_gone(tmp_path: Path) -> None:
                                "with hold(Path(sys.argv[1])):\n"
                                "    print('held', flush=True)\n    time.sleep(120)\n",
                                str(tmp_path / ".site.lock")], stdout=subprocess.PIPE, text=True)
-    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-    told: list[int | None] = []
-    with pytest.raises(OutputError, match=f"pid {holder.pid}"), \
-            hold(tmp_path / ".site.lock", timeout=0.2, waiting=told.append):
-        pass
-    assert told == [holder.pid]
-    holder.kill()  # SIGKILL: no chance to release anything
-    holder.wait(timeout=30)
+    try:
+        assert holder.stdout is not None
+        assert select.select([holder.stdout], [], [], 60)[0], "the holder never said so"
+        assert holder.stdout.readline() == "held\n"
+        told: list[int | None] = []
+        with pytest.raises(OutputError, match=f"pid {holder.pid}"), \
+                hold(tmp_path / ".site.lock", timeout=0.2, waiting=told.append):
+            pass
+        assert told == [holder.pid]
+    finally:
+        holder.kill()  # SIGKILL: no chance to release anything
+        holder.wait(timeout=30)
     with hold(tmp_path / ".site.lock", timeout=30):
         pass
     assert not (tmp_path / ".site.lock").exists()
