@@ -5,7 +5,6 @@ write.py, which swaps them in at once (or, in the live preview, patches a few in
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -38,7 +37,15 @@ from .render import (
 )
 from .render import pages as site_pages
 from .search import BUNDLE, SearchUnavailable, search_index, searchable
-from .write import OutputError, Staging, WriteResult, file_hash, patch_site, read_manifest
+from .write import (
+    Staging,
+    WriteResult,
+    disk_error,
+    file_hash,
+    intact,
+    patch_site,
+    read_manifest,
+)
 
 if TYPE_CHECKING:
     from .build import BuildResult
@@ -113,12 +120,20 @@ def write_output(digest: Digest, config: SiteConfig, publication: Publication,
     write: WriteResult | None = None
     warnings: list[str] = []
     if patch and previous and len(todo) <= PATCH_PAGES:
-        # a page where a folder is, a vanished file: then rebuild the whole folder
-        with contextlib.suppress(OSError):
-            write = _patch(output, job, todo, files, hashes, previous, paths, links, warnings)
+        try:
+            write = _patch(output, job, todo, files, hashes, previous, paths, links, warnings,
+                           spare)
+        except _NOT_AS_LEFT:  # then the whole folder is built again
+            write = None
+        except OSError as err:  # the disk is full, the folder read-only
+            raise disk_error(err, output, patched=True) from err
     if write is None:
-        write = _replace(output, job, todo, files, hashes, paths, links, jobs, progress,
-                         warnings, spare)
+        try:
+            write = _replace(output, job, todo, files, hashes, paths, links, jobs, progress,
+                             warnings, spare)
+        except OSError as err:
+            raise disk_error(err, output) from err
+    warnings.extend(write.warnings)
     if result is not None:
         result.rendered = len(todo)
         result.warnings.extend(warnings)
@@ -151,6 +166,9 @@ class _RenderJob:
 
 
 _NO_PROBLEMS = "[]"
+# What a patch meets when the output is not as the last build left it (a page where a
+# folder is, a vanished or edited file, a symlink on the way), rather than a disk error.
+_NOT_AS_LEFT = (FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError)
 
 
 def _link_problems(path: str, data: bytes, config: SiteConfig, paths: set[str]) -> str:
@@ -161,8 +179,9 @@ def _link_problems(path: str, data: bytes, config: SiteConfig, paths: set[str]) 
 
 def _patch(output: Path, job: _RenderJob, todo: list[int], files: dict[str, bytes],
            hashes: dict[str, str], previous: dict[str, str], paths: set[str],
-           links: dict[str, str], warnings: list[str]) -> WriteResult:
-    """Render the few pages whose inputs changed and patch them into the output."""
+           links: dict[str, str], warnings: list[str], spare: Path | None) -> WriteResult:
+    """Render the few pages whose inputs changed and patch them into the output; the
+    files kept must be as the last build left them (else FileNotFoundError)."""
     changed = {path: data for path, data in files.items() if previous.get(path) != hashes[path]}
     for index in todo:
         page = job.pages[index]
@@ -181,9 +200,9 @@ def _patch(output: Path, job: _RenderJob, todo: list[int], files: dict[str, byte
         hashes[rel] = file_hash(data)
         if previous.get(rel) != hashes[rel]:
             changed[rel] = data
-    if any(rel not in changed and not os.path.isfile(prefix + rel) for rel in hashes):
-        raise FileNotFoundError("a file of the last build is gone from the output")
-    return patch_site(output, changed, hashes)
+    if not intact(output, {rel: hashes[rel] for rel in hashes if rel not in changed}, spare):
+        raise FileNotFoundError("a file of the last build is gone from the output, or changed")
+    return patch_site(output, changed, hashes, spare)
 
 
 def _replace(output: Path, job: _RenderJob, todo: list[int], files: dict[str, bytes],
@@ -220,9 +239,17 @@ def _replace(output: Path, job: _RenderJob, todo: list[int], files: dict[str, by
                                 lambda articles: staging.folder)  # the pages are there
         for rel, data in bundle.items():
             hashes[rel] = staging.put(rel, data)
-        for rel in [r for r in hashes if r.startswith(BUNDLE) and r not in bundle]:
-            if not staging.reuse(rel, hashes[rel]):  # the old bundle is gone after all
-                raise OutputError(f"{rel} vanished from the output during the build")
+        kept = [rel for rel in hashes if rel.startswith(BUNDLE) and rel not in bundle]
+        reused = [rel for rel in kept if staging.reuse(rel, hashes[rel])]
+        if len(reused) < len(kept):  # the last bundle is not all as it was written: index again
+            for rel in kept:
+                del hashes[rel]
+            for rel in reused:
+                staging.drop(rel)
+            bundle = _search_bundle(job.config, hashes, {}, warnings,
+                                    lambda articles: staging.folder)
+            for rel, data in bundle.items():
+                hashes[rel] = staging.put(rel, data)
         return staging.commit(hashes)
     except BaseException:
         staging.abort()

@@ -6,10 +6,11 @@ folder is assemble.py's.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -33,7 +34,18 @@ from .normalise import assign_slugs, duplicate_urls, future_problem, normalise
 from .parallel import chunked, cores
 from .publish import publish
 from .render import shared_environment
-from .write import MANIFEST, WriteResult, read_manifest
+from .write import (
+    LOCK_TIMEOUT,
+    MANIFEST,
+    WriteResult,
+    disk_error,
+    hold,
+    intact,
+    lock_file,
+    read_manifest,
+)
+
+Waiting = Callable[[Path, int | None], None]  # (folder another build holds, its pid)
 
 
 @dataclass
@@ -67,8 +79,15 @@ RESCAN_FILES = 200
 def build(config: SiteConfig, *, now: datetime | None = None,
           progress: Progress | None = None, cache: bool = True,
           jobs: int | None = None, patch: bool = False,
-          changed: Collection[Path] | None = None, ready: Ready | None = None) -> BuildResult:
-    """Build the whole site into config.output_dir; raises BuildError on fatal problems.
+          changed: Collection[Path] | None = None, ready: Ready | None = None,
+          waiting: Waiting | None = None, lock_timeout: float = LOCK_TIMEOUT) -> BuildResult:
+    """Build the whole site into config.output_dir; raises BuildError (or OutputError) on
+    fatal problems.
+
+    One build at a time writes an output folder, and one uses a cache: a build holds a lock
+    beside the output (`.site.lock`) and one in the cache for all it does, and waits for
+    another build holding them (`waiting` is told), for `lock_timeout` seconds at most.
+    The live preview takes them for each rebuild, so a `digest build` can run in between.
 
     With `cache`, parsed articles and page keys are kept in `.digest-cache/` (and in this
     process's memory for the next build); without it, nothing is read from or written to it.
@@ -80,6 +99,31 @@ def build(config: SiteConfig, *, now: datetime | None = None,
     if given, is handed a renderer of the new site's pages before they are written (see
     assemble.write_output).
     """
+    output = config.resolve(config.output_dir)
+    with contextlib.ExitStack() as locks:
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            locks.enter_context(hold(lock_file(output), lock_timeout, _told(waiting, output)))
+        except OSError as err:  # a read-only folder, a full disk
+            raise disk_error(err, output) from err
+        if cache:
+            folder = cache_folder(config)
+            # (a cache that cannot be written, a read-only checkout, is built without)
+            with contextlib.suppress(OSError):
+                folder.mkdir(parents=True, exist_ok=True)
+                locks.enter_context(hold(folder / "lock", lock_timeout,
+                                         _told(waiting, folder)))
+        return _build(config, now, progress, cache, jobs, patch, changed, ready)
+
+
+def _told(waiting: Waiting | None, folder: Path) -> Callable[[int | None], None] | None:
+    return (lambda pid: waiting(folder, pid)) if waiting is not None else None
+
+
+def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, cache: bool,
+           jobs: int | None, patch: bool, changed: Collection[Path] | None,
+           ready: Ready | None) -> BuildResult:
+    """build(), once it holds the locks."""
     started = time.perf_counter()
     now = now or datetime.now(UTC)
     jobs = jobs or cores()
@@ -128,6 +172,9 @@ def build(config: SiteConfig, *, now: datetime | None = None,
         page_keys = keys if store is not None else None
         old_pages = store.pages() if store is not None else {}
         spare = cache_folder(config) / SPARE if store is not None else None
+        # a patch only into the site the last build left: not after another process (a
+        # `digest build` between two rebuilds of the preview) wrote it since
+        patch = patch and store is not None and _left_as_built(store, config)
         memo = None
         if store is not None:
             memo = store.recall("keys") or KeyMemo()
@@ -207,6 +254,13 @@ def _manifest_hash(config: SiteConfig) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _left_as_built(store: Cache, config: SiteConfig) -> bool:
+    """Whether the output's manifest is the one the last build with this cache wrote."""
+    last = store.last_build()
+    return isinstance(last, _LastBuild) and bool(last.manifest) and \
+        _manifest_hash(config) == last.manifest
+
+
 def _already_built(store: Cache, inputs: str, config: SiteConfig,
                    now: datetime) -> BuildResult | None:
     """The last build's result when nothing it read has changed and its output is intact."""
@@ -219,8 +273,7 @@ def _already_built(store: Cache, inputs: str, config: SiteConfig,
     if not last.manifest or _manifest_hash(config) != last.manifest:
         return None
     manifest = read_manifest(output) or {}
-    prefix = str(output) + os.sep
-    if not all(os.path.isfile(prefix + rel) for rel in manifest):
+    if not intact(output, manifest, cache_folder(config) / SPARE):  # edited, truncated, gone
         return None
     result = BuildResult(**{k: list(v) if isinstance(v, list) else v
                             for k, v in last.summary.items()})

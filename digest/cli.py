@@ -124,6 +124,12 @@ def print_summary(result: BuildResult, config: SiteConfig, quiet: bool) -> None:
                        f"write: {', '.join(write.kept[:5])}{' …' if len(write.kept) > 5 else ''}")
 
 
+def waiting(folder: Path, pid: int | None) -> None:
+    """Say that this build waits for another one (build.Waiting)."""
+    who = f" (pid {pid})" if pid else ""
+    click.echo(f"waiting for another digest build of {_shown(folder)}/{who}…", err=True)
+
+
 def _shown(path: Path) -> str:
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
@@ -177,9 +183,14 @@ def build_command(config_file: Path | None, content: Path | None, output: Path |
         config = make_config(config_file, content, output, base_url, future=future,
                              drafts=drafts or None)
         with progress_bar(enabled=not quiet) as progress:
-            result = build(config, cache=not no_cache, jobs=jobs, progress=progress)
+            result = build(config, cache=not no_cache, jobs=jobs, progress=progress,
+                           waiting=waiting)
     except (ConfigError, BuildError, OutputError) as err:
         click.echo(shown_name(f"error: {err}"), err=True)
+        sys.exit(2)
+    except OSError as err:  # what the output edge did not name (a file that cannot be read)
+        click.echo(f"error: {err.filename or 'digest'}: {err.strerror or err}; nothing was "
+                   "replaced", err=True)
         sys.exit(2)
     print_summary(result, config, quiet)
     if strict and (result.problems or result.link_problems):
@@ -262,7 +273,7 @@ class Rebuild:
                     on_ready(site, render)
 
             result = build(config, patch=True, changed=changed,
-                           ready=ready if on_ready is not None else None)
+                           ready=ready if on_ready is not None else None, waiting=waiting)
         except (ConfigError, BuildError, OutputError) as err:
             click.echo(shown_name(f"{stamp} {what}: build failed: {err}"), err=True)
             raise BuildFailed(shown_name(str(err))) from err

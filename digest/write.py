@@ -13,6 +13,13 @@ old one, costs seconds on a slow disk while the change costs milliseconds. Each 
 is then replaced atomically (written beside it, renamed over it), and the manifest
 lists the files in flight first, so a build interrupted half-way is repaired by the
 next one; only files of ours are ever deleted.
+
+Every path read back from a manifest or a record is checked to be a plain path inside its
+folder, and a file is deleted only when every folder on its way is a real folder (not a
+symlink out of the site). A file kept from the last build is trusted only when its stamp
+(inode, size, times: see Stamps) says it is as written, or its bytes say so. One build
+writes a site at a time: a build holds a lock beside the output (`hold`), and waits for
+another one holding it.
 """
 
 from __future__ import annotations
@@ -20,14 +27,17 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import errno
+import fcntl
 import hashlib
 import json
 import os
 import posixpath
 import shutil
 import stat
+import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -45,6 +55,7 @@ class WriteResult:
     unchanged: int = 0
     removed: int = 0
     kept: list[str] = field(default_factory=list)  # files we did not write, carried over
+    warnings: list[str] = field(default_factory=list)  # about the output (a bad manifest)
 
 
 def check_relative(path: str) -> str:
@@ -56,10 +67,11 @@ def check_relative(path: str) -> str:
     return normal
 
 
-def read_manifest(output: Path) -> dict[str, str] | None:
-    """The {path: sha256} of files the last build wrote, or None if digest did not write here."""
+def read_manifest(output: Path, ignored: list[str] | None = None) -> dict[str, str] | None:
+    """The {path: hash} of files the last build wrote, or None if digest did not write here.
+    Entries that are not plain paths inside the folder are left out (and added to `ignored`)."""
     loaded = _load_manifest(output)
-    return _files(loaded[0]) if loaded is not None else None
+    return _files(loaded[0], ignored) if loaded is not None else None
 
 
 def _load_manifest(folder: Path) -> tuple[dict[str, object], str] | None:
@@ -74,13 +86,34 @@ def _load_manifest(folder: Path) -> tuple[dict[str, object], str] | None:
     return (data, file_hash(raw)) if isinstance(data.get("files"), dict) else None
 
 
-def _files(data: dict[str, object]) -> dict[str, str]:
-    pending = data.get("pending") or []
+def _files(data: dict[str, object], ignored: list[str] | None = None) -> dict[str, str]:
+    """A manifest's files, with those of an interrupted patch; only plain paths inside the
+    folder (a forged ../x or /x is never deleted or followed)."""
+    listed = data["files"]
+    assert isinstance(listed, dict)
+    pending = data.get("pending")
+    found = {rel: digest for rel, digest in listed.items() if isinstance(digest, str)}
     # files an interrupted patch may have left half-done: ours, with unknown bytes
-    return data["files"] | {rel: "" for rel in pending if isinstance(rel, str)}
+    found |= {rel: "" for rel in (pending if isinstance(pending, list) else [])
+              if isinstance(rel, str)}
+    if _plain(list(found)):
+        return found
+    bad = {rel for rel in found if not _plain([rel])}
+    if ignored is not None:
+        ignored.extend(sorted(bad))
+    return {rel: digest for rel, digest in found.items() if rel not in bad}
 
 
-def _read_site(folder: Path, record: Path | None
+def _ignored(manifest: Path, ignored: list[str]) -> str:
+    """The warning for a manifest's entries that are not plain paths inside its folder."""
+    shown = ", ".join(repr(rel) for rel in ignored[:3]) + (", …" if len(ignored) > 3 else "")
+    one = len(ignored) == 1
+    return (f"{manifest}: ignored {len(ignored)} entr{'y' if one else 'ies'} that "
+            f"{'is' if one else 'are'} not a plain path inside the folder ({shown}); "
+            "nothing outside it was deleted or followed")
+
+
+def _read_site(folder: Path, record: Path | None, ignored: list[str] | None = None
                ) -> tuple[dict[str, str], FolderRecord | None] | None:
     """The files a site folder's manifest lists, and the record of its folders kept in
     the file `record` when it is the record of this folder and of this manifest."""
@@ -88,7 +121,8 @@ def _read_site(folder: Path, record: Path | None
     if loaded is None:
         return None
     data, manifest = loaded
-    return _files(data), FolderRecord.load(record, folder, manifest) if record else None
+    return (_files(data, ignored),
+            FolderRecord.load(record, folder, manifest) if record else None)
 
 
 @dataclass(frozen=True)
@@ -150,18 +184,14 @@ class FolderRecord:
                                              strict=True)), theirs)
 
 
-# an empty, `.` or `..` name, a leading or trailing slash, in "\n"-separated paths
-_NOT_PLAIN = ("\x00", "//", "\n/", "/\n", "\n\n",
-              *(f"{a}{dots}{b}" for dots in (".", "..") for a in "\n/" for b in "\n/"))
-
-
 def _plain(rels: list[object]) -> bool:
-    """Paths of names inside the site (a damaged record must not lead outside it)."""
-    try:
-        joined = "\n{}\n".format("\n".join(rels))
+    """Paths of names inside the site (a damaged record must not lead outside it): no
+    empty, `.` or `..` name, no leading or trailing slash, no NUL."""
+    try:  # one string searched four times: a site has 100,000 paths
+        framed = "/{}/".format("/".join(rels))  # type: ignore[arg-type]
     except TypeError:  # not all strings
         return False
-    return not rels or not any(bad in joined for bad in _NOT_PLAIN)
+    return not rels or not any(bad in framed for bad in ("//", "/./", "/../", "\x00"))
 
 
 def _records(spare: Path) -> tuple[Path, Path]:
@@ -169,6 +199,127 @@ def _records(spare: Path) -> tuple[Path, Path]:
     of the spare's."""
     return spare.with_name(f"{spare.name}.live-folders.json"), spare.with_name(
         f"{spare.name}.folders.json")
+
+
+def _stamp_records(spare: Path) -> tuple[Path, Path]:
+    """The files, beside the spare, that keep the stamps of the live site's files and of
+    the spare's (see Stamps)."""
+    return spare.with_name(f"{spare.name}.live-files.json"), spare.with_name(
+        f"{spare.name}.files.json")
+
+
+Stamp = tuple[int, int, int, int, str]  # (st_ino, st_size, st_mtime_ns, st_ctime_ns, hash)
+
+
+def _stamp(status: os.stat_result, digest: str) -> Stamp:
+    return status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns, digest
+
+
+@dataclass
+class Stamps:
+    """Each file of ours in a site folder as a build left it, and the hash of its bytes.
+
+    A build keeps unchanged files from the last one (hard links shared by the live site
+    and the spare) without reading them. It trusts such a file the way git's index does:
+    when its inode, size, mtime and ctime are those recorded. Writing a file, replacing
+    it, linking it or setting its times changes its ctime, which no tool can set back; so
+    a file edited in place, truncated or replaced is read, and used only if its bytes are
+    still the recorded ones. A file changed within the file system clock's last tick
+    before the record was taken could keep its times: its ctime is recorded as -1, and it
+    is read whenever it is used. Kept in the cache beside the spare, like FolderRecord.
+    """
+
+    site: int  # inode of the site's top folder
+    files: dict[str, Stamp]
+
+    @classmethod
+    def load(cls, file: Path | None, site: Path) -> Stamps:
+        """The record in `file` of this site folder; an empty one when there is none, or a
+        damaged one (every file is then read to be trusted)."""
+        try:
+            inode = os.stat(site).st_ino
+        except OSError:
+            return cls(-1, {})
+        try:
+            data = json.loads(file.read_bytes()) if file is not None else None
+        except (OSError, ValueError):
+            return cls(inode, {})
+        if not isinstance(data, dict) or data.get("version") != 1 or data.get("site") != inode:
+            return cls(inode, {})
+        columns = [data.get(key) for key in _STAMP_COLUMNS]
+        if (not all(isinstance(column, list) for column in columns)
+                or len({len(column) for column in columns}) != 1 or not _plain(columns[0])):
+            return cls(inode, {})
+        names, *values = columns
+        # (a value of another type never equals a file's: that file is read)
+        return cls(inode, dict(zip(names, zip(*values, strict=True), strict=True)))
+
+    def save(self, file: Path, clock: int) -> None:
+        """Write the record; `clock` is the file system's clock now (see _clock)."""
+        stamps = list(self.files.values())
+        data: dict[str, object] = {"version": 1, "site": self.site, "files": list(self.files)}
+        for index, key in enumerate(_STAMP_COLUMNS[1:]):
+            data[key] = [stamp[index] for stamp in stamps]
+        data["ctimes"] = [ctime if ctime < clock else -1 for ctime in data["ctimes"]]
+        temporary = file.with_name(f".{file.name}.tmp-{os.getpid()}")
+        try:
+            temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+            os.replace(temporary, file)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                temporary.unlink()
+
+    def check(self, folder: Path | str, rel: str, digest: str,
+              status: os.stat_result | None = None) -> Stamp | None:
+        """The stamp of the file `rel` of this site when it holds the bytes whose hash is
+        `digest` (by its lstat, `status` when the caller has it, or else by its bytes);
+        None when it holds others, or is not a plain file."""
+        path = f"{folder}/{rel}"
+        if status is None:
+            try:
+                status = os.lstat(path)
+            except OSError:
+                return None
+        known = self.files.get(rel)
+        if (known is not None and known[3] == status.st_ctime_ns and known[0] == status.st_ino
+                and known[2] == status.st_mtime_ns and known[1] == status.st_size
+                and known[4] == digest and digest):  # (one file in a site's many)
+            return known
+        if not digest or not stat.S_ISREG(status.st_mode):
+            return None
+        now = _stamp(status, digest)
+        if known is not None and known[4] == digest and known[1] != status.st_size:
+            return None
+        try:
+            with open(path, "rb") as file:
+                data = file.read()
+        except OSError:
+            return None
+        return now if file_hash(data) == digest else None
+
+
+_STAMP_COLUMNS = ("files", "inodes", "sizes", "mtimes", "ctimes", "hashes")
+
+
+def intact(site: Path, files: Mapping[str, str], spare: Path | None = None) -> bool:
+    """Whether every file of `files` ({path: hash}) is in the site folder with those bytes:
+    one lstat a file when the stamps kept beside `spare` say it is as written, its bytes
+    read otherwise (and its stamp then kept for the next time)."""
+    record = _stamp_records(spare)[0] if spare is not None else None
+    stamps = Stamps.load(record, site)
+    fresh: dict[str, Stamp] = {}
+    known = stamps.files
+    for rel, digest in files.items():
+        stamp = stamps.check(site, rel, digest)
+        if stamp is None:
+            return False
+        if stamp is not known.get(rel):
+            fresh[rel] = stamp
+    if fresh and record is not None:
+        stamps.files.update(fresh)
+        with contextlib.suppress(OSError):
+            stamps.save(record, _clock(site))
+    return True
 
 
 def _write_manifest(folder: Path, hashes: Mapping[str, str], pending: list[str] = ()) -> str:
@@ -180,51 +331,87 @@ def _write_manifest(folder: Path, hashes: Mapping[str, str], pending: list[str] 
     temporary = folder / f".{MANIFEST}.tmp-{os.getpid()}"
     # an entry a line, for people reading it, by the C encoder (indent= is pure Python)
     raw = (json.dumps(manifest, separators=(",\n", ": ")) + "\n").encode()
-    temporary.write_bytes(raw)
+    try:
+        temporary.write_bytes(raw)
+    except OSError as err:  # the disk is full: say which file
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        err.filename = err.filename or str(temporary)
+        raise
     os.replace(temporary, folder / MANIFEST)
     return file_hash(raw)
 
 
-def patch_site(output: Path, changed: Mapping[str, bytes],
-               hashes: Mapping[str, str]) -> WriteResult:
+def patch_site(output: Path, changed: Mapping[str, bytes], hashes: Mapping[str, str],
+               spare: Path | None = None) -> WriteResult:
     """Bring a site we wrote up to date in place: write `changed`, delete our files that
-    are not in `hashes` (the hash of every file the site now has)."""
+    are not in `hashes` (the hash of every file the site now has). With a `spare`, the
+    stamps kept beside it follow (see Stamps). The caller holds the output's lock.
+
+    A file is written or deleted only where every folder on its way is a real folder:
+    NotADirectoryError, before anything is written, when one to write is not (a symlink
+    out of the site, a file); one to delete is then left, with a warning."""
     output = output.absolute()
-    previous = read_manifest(output)
+    ignored: list[str] = []
+    previous = read_manifest(output, ignored)
     if previous is None:
         raise OutputError(f"{output} has no {MANIFEST}; cannot patch it")
     removed = sorted(set(previous) - set(hashes))
     result = WriteResult(written=len(changed), unchanged=len(hashes) - len(changed),
                          removed=len(removed))
+    if ignored:
+        result.warnings.append(_ignored(output / MANIFEST, ignored))
     if not changed and not removed and previous == dict(hashes):
         return result
     rels = {path: check_relative(path) for path in changed}
+    for rel in rels.values():
+        if not _real_folders(output, rel):
+            raise NotADirectoryError(errno.ENOTDIR, "a folder on its way is a symlink or a "
+                                     "file", str(output / rel))
+    record = _stamp_records(spare)[0] if spare is not None else None
+    stamps = Stamps.load(record, output)
     _write_manifest(output, {r: h for r, h in previous.items() if h},
                     pending=sorted({*rels.values(), *removed}))
     for path, data in changed.items():
         target = output / rels[path]
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.parent / f".{target.name}.tmp-{os.getpid()}"
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
+        try:
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+        except OSError as err:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            err.filename = err.filename or str(temporary)
+            raise
+        stamps.files[rels[path]] = _stamp(os.lstat(target), hashes[path])
     for rel in removed:
-        _remove(output / rel, output)
+        stamps.files.pop(rel, None)
+        if not _remove(output, rel):
+            result.warnings.append(f"{output / rel}: not deleted: a folder on its way is a "
+                                   "symlink or a file")
     _write_manifest(output, hashes)
+    if record is not None:
+        with contextlib.suppress(OSError):
+            stamps.save(record, _clock(output))
     return result
 
 
 def write_site(files: Mapping[str, bytes], output: Path,
                spare: Path | None = None) -> WriteResult:
-    """{path: bytes} -> the output folder, replaced in one atomic swap."""
-    staging = Staging(output, spare)
-    try:
-        hashes = {}
-        for path in sorted(files):
-            hashes[check_relative(path)] = staging.put(path, files[path])
-        return staging.commit(hashes)
-    except BaseException:
-        staging.abort()
-        raise
+    """{path: bytes} -> the output folder, replaced in one atomic swap (holding its lock)."""
+    output = output.absolute()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with hold(lock_file(output)):
+        staging = Staging(output, spare)
+        try:
+            hashes = {}
+            for path in sorted(files):
+                hashes[check_relative(path)] = staging.put(path, files[path])
+            return staging.commit(hashes)
+        except BaseException:
+            staging.abort()
+            raise
 
 
 def file_hash(data: bytes) -> str:
@@ -239,16 +426,22 @@ class Staging:
     and the next build starts from it: only the files that differ are written, instead
     of a folder and a link for every page (at 10,000 articles that was seconds of
     mkdir, and as many again deleting the old site). The spare is ours alone; anything in
-    it that its manifest does not list is deleted before it is used.
+    it that its manifest does not list is deleted before it is used, and a file of it (or
+    of the live site) is used only when its stamp or its bytes say it is as written.
 
+    The caller holds the output's lock (see hold): folders that an interrupted build left
+    beside the output are then a dead build's, and are removed.
     One process writes: see assemble._replace for why.
     """
 
     def __init__(self, output: Path, spare: Path | None = None) -> None:
         output = output.absolute()
+        self.warnings: list[str] = []
         self.records = _records(spare) if spare is not None else None
+        self.stamp_records = _stamp_records(spare) if spare is not None else None
         live_record = self.records[0] if self.records is not None else None
-        site = _read_site(output, live_record) if output.exists() else None
+        ignored: list[str] = []
+        site = _read_site(output, live_record, ignored) if output.exists() else None
         previous, self.record = site if site is not None else (None, None)
         if output.exists() and not output.is_dir():
             raise OutputError(f"{output} exists and is not a folder; choose another output")
@@ -257,18 +450,28 @@ class Staging:
                 f"{output} is not empty and was not written by digest (it has no {MANIFEST}); "
                 "refusing to replace it. Choose an empty or new output folder, or move its "
                 "files away yourself.")
+        if ignored:
+            self.warnings.append(_ignored(output / MANIFEST, ignored))
         output.parent.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(output)
         self.output = output
         self.previous: dict[str, str] = previous or {}
+        self.live = Stamps.load(self.stamp_records[0] if self.stamp_records else None, output)
         self.folder = output.parent / f".{output.name}.tmp-{os.getpid()}"
         self.spare = spare
-        self.base = (_take_spare(spare, self.folder, self.records[1])
-                     if spare is not None and self.records is not None else None)
-        if self.base is None:
+        self.spare_stamps = Stamps(-1, {})
+        self.found: dict[str, os.stat_result] = {}  # the spare's files, as found
+        taken = None
+        if spare is not None and self.records is not None and self.stamp_records is not None:
+            self.spare_stamps = Stamps.load(self.stamp_records[1], spare)
+            taken = _take_spare(spare, self.folder, self.records[1], self.warnings)
+        if taken is None:
             self.folder.mkdir()
-            self.base = {}
+            taken = {}, {}
+        self.base, self.found = taken  # base: {path: hash} of the spare's files here
         self.done: set[str] = set()  # files put or reused
+        self.stamps: dict[str, Stamp] = {}  # of the new site's files, as placed
+        self.retired: dict[str, Stamp] = {}  # of the live site's files linked into it
         self.written = 0
         self.unchanged = 0
 
@@ -278,29 +481,56 @@ class Staging:
         rel = check_relative(path)
         digest = digest or file_hash(data)
         if not self.reuse(rel, digest):
-            if rel in self.base or not _create(f"{self.folder}/{rel}", data):
-                target = self.folder / rel
-                _clear(target, self.folder)
-                target.write_bytes(data)
+            target = f"{self.folder}/{rel}"
+            status = None if rel in self.base else _create(target, data)
+            if status is None:
+                _clear(Path(target), self.folder)
+                try:
+                    Path(target).write_bytes(data)
+                except OSError as err:
+                    err.filename = err.filename or target
+                    raise
+                status = os.lstat(target)
+            self.base.pop(rel, None)
+            self.stamps[rel] = _stamp(status, digest)
             self.written += 1
             self.done.add(rel)
         return digest
 
     def reuse(self, rel: str, digest: str) -> bool:
         """Keep the file the staging folder already has, or link the previous site's, when
-        the manifests say it has these bytes."""
+        the manifests say it has these bytes and its stamp (or its bytes) agrees."""
         same_as_output = self.previous.get(rel) == digest
-        if self.base.get(rel) == digest:  # the spare already holds these bytes
-            self._count(same_as_output, rel)
-            return True
+        if self.base.get(rel) == digest:  # the spare holds these bytes, if it is as written
+            stamp = self.spare_stamps.check(self.folder, rel, digest, self.found.pop(rel, None))
+            if stamp is not None:
+                self.stamps[rel] = stamp
+                self._count(same_as_output, rel)
+                return True
+            self.base[rel] = ""  # changed since it was written: never used
         if not same_as_output:
+            return False
+        before = self.live.check(self.output, rel, digest)
+        if before is None:  # edited, truncated or replaced since it was written
             return False
         target = self.folder / rel
         _clear(target, self.folder)
         if not _link(self.output / rel, target):
             return False
+        after = os.lstat(target)
+        if (after.st_ino, after.st_size, after.st_mtime_ns) != before[:3]:
+            return False  # replaced since it was checked: written instead (see put)
+        # (the link changed its ctime: the new stamp is the live file's too)
+        self.stamps[rel] = self.retired[rel] = _stamp(after, digest)
         self._count(True, rel)
         return True
+
+    def drop(self, rel: str) -> None:
+        """Take a file put or reused back out of the new site."""
+        _remove(self.folder, rel)
+        self.base.pop(rel, None)
+        self.stamps.pop(rel, None)
+        self.done.discard(rel)
 
     def _count(self, unchanged: bool, rel: str) -> None:
         if unchanged:
@@ -313,23 +543,23 @@ class Staging:
         """Remove what the spare had that the new site will not: before anything reads
         the staging folder as the new site (the search indexer reads its pages)."""
         for rel in sorted(rel for rel in self.base if not keep(rel)):
-            _remove(self.folder / rel, self.folder)
+            _remove(self.folder, rel)
             del self.base[rel]
 
     def commit(self, hashes: Mapping[str, str]) -> WriteResult:
         """Drop what the spare had that the new site has not, carry over files that are
         not ours, write the manifest, swap the folders."""
-        stale = [rel for rel, digest in hashes.items()
-                 if rel not in self.done and self.base.get(rel) != digest]
+        stale = [rel for rel in hashes if rel not in self.stamps]
         if stale:  # a bug, not bad input: never publish a file with the wrong bytes
             raise OutputError(f"internal error: {stale[0]} (and {len(stale) - 1} more) was "
                               "never written into the new site, so the previous site was "
                               "left in place; please report this, and build with --no-cache "
                               "meanwhile")
         for rel in sorted(set(self.base) - set(hashes)):
-            _remove(self.folder / rel, self.folder)
+            _remove(self.folder, rel)
         result = WriteResult(written=self.written, unchanged=self.unchanged,
-                             removed=len(set(self.previous) - set(hashes)))
+                             removed=len(set(self.previous) - set(hashes)),
+                             warnings=list(self.warnings))
         output = self.output
         if output.is_dir():
             for rel in _files_not_ours(output, self.previous, self.record):
@@ -343,6 +573,7 @@ class Staging:
         # after the last change to a subfolder of the new site: the swap renames only its top
         folders = _record(self.folder, hashes, result.kept) if self.records else None
         manifest = _write_manifest(self.folder, hashes)
+        clock = _clock(self.folder) if self.stamp_records is not None else 0
         # the site being replaced is worth keeping only if it is one we wrote
         _swap(self.folder, output, self.spare if self.previous else None)
         if self.records is not None and folders is not None:
@@ -351,18 +582,39 @@ class Staging:
                 os.replace(live, spare)
             with contextlib.suppress(OSError):  # (no record: every folder is listed)
                 replace(folders, manifest=manifest).save(live)
+        if self.stamp_records is not None and self.spare is not None:
+            self._save_stamps(clock)
         return result
+
+    def _save_stamps(self, clock: int) -> None:
+        """The stamps of the new live site's files, and of the spare's: the replaced
+        site's, with the files linked into the new site stamped anew."""
+        assert self.stamp_records is not None and self.spare is not None
+        live, spare = self.stamp_records
+        with contextlib.suppress(OSError):  # (no record: every file is read to be trusted)
+            Stamps(os.stat(self.output).st_ino, self.stamps).save(live, clock)
+        with contextlib.suppress(OSError):
+            if self.previous and self.spare.is_dir():
+                Stamps(os.stat(self.spare).st_ino, self.live.files | self.retired).save(
+                    spare, clock)
+            else:
+                spare.unlink()
 
     def abort(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _take_spare(spare: Path, folder: Path, record: Path) -> dict[str, str] | None:
+def _take_spare(spare: Path, folder: Path, record: Path, warnings: list[str]
+                ) -> tuple[dict[str, str], dict[str, os.stat_result]] | None:
     """The spare site, moved to `folder`, with only the files its manifest lists ->
-    {path: hash} of what it holds; None when there is no usable spare."""
+    {path: hash} of the plain files it holds, and their lstat; None when there is no
+    usable spare."""
     if not spare.is_dir() or spare.is_symlink():
         return None
-    site = _read_site(spare, record)
+    ignored: list[str] = []
+    site = _read_site(spare, record, ignored)
+    if ignored:
+        warnings.append(_ignored(spare / MANIFEST, ignored))
     if site is not None:
         try:
             os.rename(spare, folder)
@@ -373,17 +625,29 @@ def _take_spare(spare: Path, folder: Path, record: Path) -> dict[str, str] | Non
         return None
     held, record = site
     for extra in _files_not_ours(folder, held, record):  # files carried over for someone else
-        _remove(folder / extra, folder)
+        _remove(folder, extra)
     with contextlib.suppress(FileNotFoundError):
         (folder / MANIFEST).unlink()
     # files of an interrupted patch ("": bytes unknown) too: what the folder holds is all here
-    return held
+    present: dict[str, str] = {}
+    found: dict[str, os.stat_result] = {}
+    for rel in sorted(held):  # a folder before what is in it
+        path = f"{folder}/{rel}"
+        try:
+            status = os.lstat(path)
+        except OSError:  # listed, but gone (or a file is where its folder would be)
+            continue
+        if stat.S_ISREG(status.st_mode):
+            present[rel], found[rel] = held[rel], status
+        elif not stat.S_ISDIR(status.st_mode):
+            os.unlink(path)  # a symlink: nothing is written or read through it
+    return present, found
 
 
-def _create(target: str, data: bytes) -> bool:
+def _create(target: str, data: bytes) -> os.stat_result | None:
     """Write a file where there is none yet, the common case in a staging folder, in the
-    fewest system calls (a build writes one per page); False, having written nothing,
-    when anything is in the way (see _clear)."""
+    fewest system calls (a build writes one per page) -> its fstat; None, having written
+    nothing, when anything is in the way (see _clear)."""
     folder = os.path.dirname(target)
     try:
         try:
@@ -394,14 +658,17 @@ def _create(target: str, data: bytes) -> bool:
             os.makedirs(folder, exist_ok=True)
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
     except OSError:
-        return False
+        return None
     try:  # os.write, not open(): no isatty, seek and stat calls for a file of one write
         view = memoryview(data)
         while view:
             view = view[os.write(descriptor, view):]
+        return os.fstat(descriptor)
+    except OSError as err:  # the disk is full: say which file
+        err.filename = err.filename or target
+        raise
     finally:
         os.close(descriptor)
-    return True
 
 
 def _clear(target: Path, top: Path) -> None:
@@ -427,19 +694,43 @@ def _clear(target: Path, top: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
 
 
-def _remove(target: Path, top: Path) -> None:
-    """Delete one file of ours and the folders it leaves empty."""
-    if target.is_dir() and not target.is_symlink():
-        return  # the new site has a folder of that name, made in its place
-    with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # gone, or its
-        target.unlink()  # folder became a file of the new site
-    folder = target.parent
-    while folder != top:
+def _real_folders(top: Path, rel: str) -> bool:
+    """Whether every folder on the way from top to the file rel is a real folder, not a
+    symlink (perhaps out of the site) or a file; one not there yet is made by us."""
+    folder = str(top)
+    for name in rel.split("/")[:-1]:
+        folder = f"{folder}/{name}"
         try:
-            folder.rmdir()
+            mode = os.lstat(folder).st_mode
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False
+        if not stat.S_ISDIR(mode):
+            return False
+    return True
+
+
+def _remove(top: Path, rel: str) -> bool:
+    """Delete the file rel of ours inside top, and the folders it leaves empty; False,
+    deleting nothing, when a folder on its way is not a real folder (see _real_folders)."""
+    if not _real_folders(top, rel):
+        return False
+    target = f"{top}/{rel}"
+    try:
+        if stat.S_ISDIR(os.lstat(target).st_mode):
+            return True  # the new site has a folder of that name, made in its place
+        os.unlink(target)
+    except (FileNotFoundError, NotADirectoryError):  # gone, or its folder became a file
+        pass
+    folder = posixpath.dirname(rel)
+    while folder:
+        try:
+            os.rmdir(f"{top}/{folder}")
         except OSError:
             break
-        folder = folder.parent
+        folder = posixpath.dirname(folder)
+    return True
 
 
 def _files_not_ours(site: Path, ours: Mapping[str, str],
@@ -545,7 +836,8 @@ def _link(source: Path, target: Path) -> bool:
 
 
 def _remove_leftovers(output: Path) -> None:
-    """Folders an interrupted build left beside the output; we made them, so we remove them."""
+    """Folders an interrupted build left beside the output; we made them, so we remove them
+    (only while holding the output's lock: no other build is writing one)."""
     for prefix in (f".{output.name}.tmp-", f".{output.name}.old-"):
         for leftover in output.parent.glob(prefix + "*"):
             if leftover.is_dir() and not leftover.is_symlink():
@@ -567,7 +859,11 @@ def _swap(staging: Path, output: Path, spare: Path | None = None) -> None:
         return
     old = output.parent / f".{output.name}.old-{os.getpid()}"
     os.rename(output, old)
-    os.rename(staging, output)
+    try:
+        os.rename(staging, output)
+    except OSError:
+        os.rename(old, output)  # the previous site goes back where it was
+        raise
     _retire(old, spare)
 
 
@@ -591,3 +887,90 @@ def _exchange(a: Path, b: Path) -> bool:
                                 _RENAME_EXCHANGE)
         return result == 0
     return False
+
+
+# --- one build at a time ------------------------------------------------------------------
+
+LOCK_TIMEOUT = 600.0  # seconds a build waits for another one to finish with the same site
+
+
+def lock_file(folder: Path) -> Path:
+    """The file a build locks while it writes `folder` (or its cache): a hidden sibling."""
+    return folder.parent / f".{folder.name}.lock"
+
+
+@contextlib.contextmanager
+def hold(file: Path, timeout: float = LOCK_TIMEOUT,
+         waiting: Callable[[int | None], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive lock (flock) on `file` while the block runs; it is made if need be
+    and removed when released. If another process holds it, call `waiting(its pid)` once
+    and wait, for `timeout` seconds at most (then OutputError). The kernel releases the
+    lock of a process that dies, so a killed build never keeps others waiting."""
+    deadline = time.monotonic() + timeout
+    told = False
+    while True:
+        descriptor = os.open(file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(descriptor)
+            os.close(descriptor)
+            if time.monotonic() >= deadline:
+                raise OutputError(
+                    f"another digest build{f' (pid {holder})' if holder else ''} still holds "
+                    f"{file} after {timeout:.0f} s of waiting; nothing was written. Build "
+                    "again when it is done.") from None
+            if not told and waiting is not None:
+                waiting(holder)
+                told = True
+            time.sleep(0.05)
+            continue
+        except BaseException:
+            os.close(descriptor)
+            raise
+        try:  # the holder we waited for removed the file: lock the one there now
+            same = os.fstat(descriptor).st_ino == os.stat(file).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(descriptor)
+    try:
+        with contextlib.suppress(OSError):  # (only for the message of whoever waits)
+            os.ftruncate(descriptor, 0)
+            os.write(descriptor, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        with contextlib.suppress(OSError):  # while still holding it (see above)
+            os.unlink(file)
+        os.close(descriptor)
+
+
+def _holder(descriptor: int) -> int | None:
+    """The pid written into a lock file by the process holding it."""
+    try:
+        return int(os.pread(descriptor, 32, 0).decode().strip() or "x")
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+
+
+_HINTS = {errno.ENOSPC: "free some space and build again",
+          errno.EDQUOT: "free some space and build again",
+          errno.EROFS: "the file system is mounted read-only",
+          errno.EACCES: "check the folder's permissions",
+          errno.EPERM: "check the folder's permissions"}
+
+
+def disk_error(err: OSError, output: Path, patched: bool = False) -> OutputError:
+    """An OSError while writing the site (disk full, read-only) -> the error to show: what
+    happened, where, and what became of the site in `output`."""
+    where = f"{err.filename} -> {err.filename2}" if err.filename2 else (err.filename or output)
+    what = err.strerror or str(err) or type(err).__name__
+    hint = f" ({_HINTS[err.errno]})" if err.errno in _HINTS else ""
+    if patched:
+        state = f"the site in {output} may be partly updated; the next build repairs it"
+    elif (output / MANIFEST).is_file():
+        state = f"nothing was replaced: the previous site in {output} is intact"
+    else:
+        state = f"nothing was written to {output}"
+    return OutputError(f"cannot write {where}: {what}{hint}; {state}")

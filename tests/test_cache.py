@@ -16,8 +16,10 @@ from digest import build as build_module
 from digest.build import BuildError, BuildResult, build
 from digest.cache import CACHE_DIR, CACHE_FILE
 from digest.watch import Change, changed_files, classify, site_targets
+from digest.write import MANIFEST
 from tests.conftest import NOW, SEEDS, make_config, write
 from tests.test_theme import png
+from tests.test_write import corrupt
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -392,3 +394,68 @@ def test_a_template_saved_during_a_rebuild_is_not_taken_as_built(
     build(make_config(site.root, site.content), now=NOW, patch=True,
           changed=_report(site, (templates, True)))
     assert "<title>Saved mid-build" in page.read_text()
+
+
+# What a build keeps from the last one is checked, not trusted (write.Stamps).
+
+@pytest.mark.parametrize("how", ["truncated", "replaced", "edited in place"])
+def test_an_output_file_changed_by_hand_is_written_again(site: Site, how: str) -> None:
+    """Nothing the build reads changed, but a page it wrote did: that is no 'nothing to do'."""
+    site.build()  # the spare now holds the same pages: hard links of the site's
+    corrupt(site.root / "site" / "articles" / "story-1" / "index.html", how)
+    corrupt(site.root / "site" / "robots.txt", how)
+    cache._MEMORY.clear()
+    site.check()
+
+
+@pytest.mark.parametrize("how", ["deleted", "truncated", "replaced", "edited in place"])
+def test_a_damaged_spare_is_never_published(tmp_path: Path, how: str) -> None:
+    """Every file of the site the last build replaced, kept to start the next one from, is
+    gone or changed: the next builds publish the right bytes, and keep doing so."""
+    site = Site(tmp_path)
+    site.build()
+    write(site.content, "story-1.md", article("Story one, edited", day=2))
+    site.build()
+    spare = site.root / CACHE_DIR / assemble.SPARE
+    damaged = [p for p in spare.rglob("*") if p.is_file() and p.name != MANIFEST
+               and p.stat().st_size]
+    assert len(damaged) > 20
+    for path in damaged:
+        if how == "deleted":
+            path.unlink()
+        else:
+            corrupt(path, how)
+    write(site.content, "story-2.md", article("Story two, edited", day=3))
+    site.check()
+    write(site.content, "story-2.md", article("Story two, again", day=3))
+    site.check()
+
+
+def test_a_preview_rebuild_after_another_build_builds_the_site_whole(tmp_path: Path) -> None:
+    """The preview patches an edit into the site its last rebuild left; a `digest build`
+    since then wrote another one, and the preview's memory of it is out of date."""
+    site = Site(tmp_path, patch=True)
+    site.build()
+    output = site.root / "site"
+    build(make_config(site.root, site.content, drafts=True), now=NOW, cache=False)
+    inode = output.stat().st_ino
+    edited = write(site.content, "story-1.md", article("Story one, edited", day=2))
+    build(make_config(site.root, site.content), now=NOW, patch=True,
+          changed=_report(site, (edited, False)))
+    assert output.stat().st_ino != inode  # swapped in whole, not patched
+    assert files(output) == site.clean()
+    edited = write(site.content, "story-1.md", article("Story one, edited again", day=2))
+    build(make_config(site.root, site.content), now=NOW, patch=True,
+          changed=_report(site, (edited, False)))
+    assert output.stat().st_ino != inode  # and patched again from there
+    assert files(output) == site.clean()
+
+
+def test_a_damaged_search_index_is_built_again(tmp_path: Path) -> None:
+    site = Site(tmp_path)
+    site.build()
+    bundle = sorted(p for p in (tmp_path / "site" / "pagefind").rglob("*") if p.is_file())
+    if not bundle:
+        pytest.skip("Pagefind is not installed")
+    corrupt(bundle[len(bundle) // 2], "edited in place")
+    site.check()  # nothing else changed: the index is the only thing to write

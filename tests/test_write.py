@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +20,7 @@ from digest.write import (
     OutputError,
     check_relative,
     file_hash,
+    intact,
     patch_site,
     read_manifest,
     write_site,
@@ -460,3 +463,177 @@ def test_a_folder_with_a_subfolder_not_in_the_record_is_listed(tmp_path: Path,
     (["a/./b"], False), (["a", 1], False), (["a\x00"], False)])
 def test_a_record_names_only_paths_inside_the_site(rels: list[object], plain: bool) -> None:
     assert write._plain(rels) == plain
+
+
+# A forged or damaged manifest, and symlinks on the way: nothing outside the folder is
+# ever deleted, written or followed.
+
+def victims(root: Path) -> dict[Path, bytes]:
+    """Files beside a site that a forged manifest names, and their bytes."""
+    found = {root / "victim.txt": b"precious", root / "outside" / "deep" / "x": b"x",
+             root / "abs.txt": b"absolute"}
+    for path, data in found.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return found
+
+
+def forge(site: Path, root: Path) -> None:
+    """List paths outside the site in its manifest, as files and as files in flight."""
+    manifest = json.loads((site / MANIFEST).read_text())
+    outside = ["../victim.txt", "../outside/deep/x", str(root / "abs.txt"),
+               "a/../../victim.txt", "./../outside/deep/x"]
+    manifest["files"] |= {rel: file_hash(b"x") for rel in outside}
+    manifest["pending"] = ["../victim.txt", "../../" + str(root / "abs.txt")]
+    (site / MANIFEST).write_text(json.dumps(manifest))
+
+
+def test_a_forged_manifest_never_makes_a_patch_delete_outside_the_site(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"index.html": b"1", "a/index.html": b"a"}, out)
+    kept = victims(tmp_path)
+    forge(out, tmp_path)
+    hashes = {"index.html": file_hash(b"2"), "a/index.html": file_hash(b"a")}
+    result = patch_site(out, {"index.html": b"2"}, hashes)
+    assert {path: path.read_bytes() for path in kept} == kept
+    assert tree(out) == {"index.html": b"2", "a/index.html": b"a"}
+    assert read_manifest(out) == hashes  # the forged entries are gone from it
+    assert result.removed == 0
+    assert len(result.warnings) == 1 and str(out / MANIFEST) in result.warnings[0]
+    assert "not a plain path" in result.warnings[0]
+
+
+def test_a_forged_spare_manifest_never_deletes_outside_the_spare(tmp_path: Path) -> None:
+    out, spare = tmp_path / "site", tmp_path / "cache" / "previous-site"
+    write_site({"index.html": b"1"}, out, spare)
+    write_site({"index.html": b"2"}, out, spare)  # the first site is the spare now
+    kept = victims(tmp_path)
+    forge(spare, tmp_path)
+    result = write_site({"index.html": b"3"}, out, spare)
+    assert {path: path.read_bytes() for path in kept} == kept
+    assert tree(out) == {"index.html": b"3"}
+    assert any(str(spare / MANIFEST) in warning for warning in result.warnings)
+
+
+def test_a_manifest_read_back_lists_only_plain_paths_inside(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"index.html": b"1"}, out)
+    forge(out, tmp_path)
+    ignored: list[str] = []
+    assert read_manifest(out, ignored) == {"index.html": file_hash(b"1")}
+    assert "../victim.txt" in ignored and str(tmp_path / "abs.txt") in ignored
+
+
+def test_a_symlinked_folder_in_the_output_is_never_followed_by_a_patch(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"index.html": b"1", "media/x.html": b"ours", "media/y.html": b"ours"}, out)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "x.html").write_bytes(b"the user's own")
+    shutil.rmtree(out / "media")
+    (out / "media").symlink_to(elsewhere)  # the user's: media/ lives somewhere else now
+    hashes = {"index.html": file_hash(b"2")}
+    result = patch_site(out, {"index.html": b"2"}, hashes)  # media/x.html is to go
+    assert (elsewhere / "x.html").read_bytes() == b"the user's own"
+    assert any("media/x.html: not deleted" in warning for warning in result.warnings)
+    with pytest.raises(NotADirectoryError):  # nothing is written through it either
+        patch_site(out, {"media/new.html": b"new"}, hashes | {"media/new.html": "x"})
+    assert sorted(os.listdir(elsewhere)) == ["x.html"]
+    assert read_manifest(out) == hashes
+
+
+def test_a_symlink_in_the_spare_is_never_written_through(tmp_path: Path) -> None:
+    out, spare = tmp_path / "site", tmp_path / "cache" / "previous-site"
+    write_site({"index.html": b"1", "a": b"file"}, out, spare)
+    write_site({"index.html": b"2", "a": b"file"}, out, spare)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "x").write_bytes(b"not ours")
+    (spare / "a").unlink()
+    (spare / "a").symlink_to(elsewhere)  # listed as the file `a` in the spare's manifest
+    write_site({"index.html": b"3", "a/x": b"ours", "a/y": b"ours"}, out, spare)
+    assert sorted(os.listdir(elsewhere)) == ["x"] and (elsewhere / "x").read_bytes() == b"not ours"
+    assert tree(out) == {"index.html": b"3", "a/x": b"ours", "a/y": b"ours"}
+
+
+# Files kept from the last build are checked, not trusted (write.Stamps).
+
+def corrupt(path: Path, how: str) -> None:
+    """Change a file's bytes the ways a probe did: its size, its inode, or in place with
+    its times set back."""
+    status = path.stat()
+    data = path.read_bytes()
+    if how == "truncated":
+        with open(path, "r+b") as file:
+            file.truncate(len(data) // 2)
+    elif how == "replaced":
+        path.unlink()
+        path.write_bytes(data.upper())
+    else:  # edited in place, the same size: the bytes a hard link shares change too
+        with open(path, "r+b") as file:
+            file.write(data.upper())
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert path.read_bytes() != data
+
+
+@pytest.mark.parametrize("how", ["truncated", "replaced", "edited in place"])
+def test_a_damaged_file_in_the_spare_is_never_published(tmp_path: Path, how: str) -> None:
+    out, spare = tmp_path / "site", tmp_path / "cache" / "previous-site"
+    first = {"a.html": b"page one " * 20, "b.html": b"b1", "c/d.html": b"cd " * 30}
+    write_site(first, out, spare)
+    write_site(first | {"a.html": b"page two", "c/d.html": b"other"}, out, spare)
+    corrupt(spare / "a.html", how)
+    corrupt(spare / "c" / "d.html", how)
+    write_site(first, out, spare)  # the spare holds these bytes, if it is as written
+    assert tree(out) == first
+
+
+@pytest.mark.parametrize("how", ["truncated", "replaced", "edited in place"])
+def test_a_live_file_changed_is_not_kept_by_the_next_build(tmp_path: Path, how: str) -> None:
+    """A page unchanged between builds is one file, hard-linked into the live site and the
+    spare: edited in place, both change."""
+    out, spare = tmp_path / "site", tmp_path / "cache" / "previous-site"
+    files = {"a.html": b"page a " * 20, "b.html": b"b1"}
+    write_site(files, out, spare)
+    write_site(files | {"b.html": b"b2"}, out, spare)
+    corrupt(out / "a.html", how)
+    assert not intact(out, read_manifest(out) or {}, spare)
+    write_site(files | {"b.html": b"b3"}, out, spare)
+    assert tree(out) == files | {"b.html": b"b3"}
+    assert intact(out, read_manifest(out) or {}, spare)
+
+
+def test_files_as_written_are_trusted_without_reading_them(
+        tmp_path: Path, settled: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The speed of a rebuild: a file whose stamp is as recorded costs one lstat."""
+    out, spare = tmp_path / "site", tmp_path / "spare"
+    files = {f"articles/{n}/index.html": f"page {n}".encode() for n in range(30)} | SITE
+    for n in range(3):
+        write_site(files | {"index.html": f"home {n}".encode()}, out, spare)
+    opened: list[str] = []
+
+    def counted(path: str, *args: Any) -> Any:
+        opened.append(path)
+        return open(path, *args)
+
+    monkeypatch.setattr(write, "open", counted, raising=False)
+    assert intact(out, read_manifest(out) or {}, spare)
+    assert opened == []
+    write_site(files | {"index.html": b"home 3"}, out, spare)  # the others from the spare
+    write_site(files | {"index.html": b"home 3"}, out, spare)  # home 3 linked from the site
+    write_site(files | {"index.html": b"home 3"}, out, spare)  # … and then from the spare
+    assert opened == []
+    assert tree(out) == files | {"index.html": b"home 3"}
+
+
+def test_a_file_stamped_in_the_clocks_last_tick_is_read_to_be_trusted(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_bytes(b"a")
+    status = os.lstat(site / "a.html")
+    stamps = write.Stamps(os.stat(site).st_ino, {"a.html": write._stamp(status, file_hash(b"a"))})
+    record = tmp_path / "stamps.json"
+    stamps.save(record, status.st_ctime_ns)  # the clock had not moved on: racy
+    assert write.Stamps.load(record, site).files["a.html"][3] == -1
+    stamps.save(record, status.st_ctime_ns + 1)
+    assert write.Stamps.load(record, site).files == stamps.files
