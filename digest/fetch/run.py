@@ -13,7 +13,7 @@ from typing import TextIO
 
 from digest.config import ConfigError
 
-from .entries import article_name, article_text, entry_keys, fallback_title
+from .entries import article_name, article_text, entry_keys, fallback_title, url_key
 from .feeds import Entry, ParsedFeed, parse_feed
 from .http import Client, FetchError, Response
 from .sources import Source, load_sources
@@ -234,3 +234,87 @@ def _free_name(state: State, source: Source, entry: Entry) -> str:
         rel = f"{source.slug}/{stem}-{n}.md"
         n += 1
     return rel
+
+
+CLIPPED = "clipped"
+PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+
+
+def add(targets: list[str], content_dir: Path, cache_dir: Path, *,
+        topics: tuple[str, ...] = (), source: str | None = None, out: TextIO = sys.stdout,
+        client: Client | None = None) -> int:
+    """Clip web pages (URLs or saved .html files) into `<content>/clipped/` -> exit status
+    (0, or 1 when any page could not be clipped)."""
+    state = State.load(state_path(cache_dir))
+    if state.note:
+        print(f"warning: {state.note}", file=out)
+    failed = 0
+    with client or Client() as http:
+        for target in targets:
+            try:
+                message = _add_one(http, target, state, content_dir, topics, source)
+            except (FetchError, OSError) as err:
+                message, failed = f"error: {target}: {err}", failed + 1
+            else:
+                failed += message.startswith("error:")
+            print(message, file=out)
+    state.save()
+    return 1 if failed else 0
+
+
+def _add_one(http: Client, target: str, state: State, content_dir: Path,
+             topics: tuple[str, ...], source: str | None) -> str:
+    """Clip one page -> the line to print."""
+    from .clip import clip, clipping_text, image_suffix
+
+    if target.startswith(("http://", "https://")):
+        response = http.get(target, accept=PAGE_ACCEPT)
+        if response.status != 200:
+            return f"error: {target}: HTTP {response.status}; not clipped"
+        if response.content_type not in {"text/html", "application/xhtml+xml", ""}:
+            return f"error: {target}: {response.content_type}, not a web page; not clipped"
+        page, url = response.body, response.url
+    else:
+        page, url = Path(target).read_bytes(), ""
+    requested = ("url:" + url_key(target),) if url else ()
+    if (rel := state.find(requested)) is not None:
+        return f"{target}: already clipped as {rel}"
+    clipping = clip(page, url)
+    if clipping is None:
+        return f"error: {target}: no article text found; not clipped"
+    keys = tuple(dict.fromkeys([*requested, *clipping.keys(),
+                                *(("url:" + url_key(url),) if url else ())]))
+    if not clipping.url:  # a saved page that does not say where it came from
+        keys = (*keys, "sha256:" + sha256(page))
+    if (rel := state.find(keys)) is not None:
+        return f"{target}: already clipped as {rel}"
+    name = article_name(clipping.title, clipping.published)
+    rel = f"{CLIPPED}/{name}"
+    n = 2
+    while rel in state.articles or (content_dir / rel).exists():
+        rel = f"{CLIPPED}/{name.removesuffix('.md')}-{n}.md"
+        n += 1
+    image_note = ""
+    if clipping.image:
+        image_note = _save_image(http, clipping.image, content_dir / rel, image_suffix)
+    data = clipping_text(clipping, topics, source=source or "").encode("utf-8")
+    if not create_file(content_dir / rel, data):
+        return f"error: {target}: {rel} appeared meanwhile; not clipped"
+    state.record(rel, keys, sha256(data), CLIPPED)
+    return f"{target}: clipped as {rel}{image_note}"
+
+
+def _save_image(http: Client, url: str, article: Path,
+                suffix_of: Callable[[str, str], str]) -> str:
+    """Download the lead image next to the article, named like it -> a note for the line."""
+    try:
+        response = http.get(url, accept="image/avif,image/webp,image/*;q=0.8")
+    except FetchError as err:
+        return f" (lead image not downloaded: {err})"
+    suffix = suffix_of(response.content_type, response.url)
+    if response.status != 200 or not suffix:
+        return f" (lead image not downloaded: HTTP {response.status} {response.content_type})"
+    image = article.with_suffix(suffix)
+    if not create_file(image, response.body):
+        return f" (lead image not saved: {image.name} exists)"
+    return f", lead image {image.name}"
