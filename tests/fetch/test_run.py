@@ -332,3 +332,44 @@ def test_config_errors_exit_2(tmp_path: Path) -> None:
     status, out = run(config, tmp_path)
     assert status == 2
     assert "digest.yaml: unknown key(s) in sources[0]: tpoics" in out
+
+
+def test_one_request_per_host_at_a_time(tmp_path: Path) -> None:
+    import threading
+
+    busy = {"now": 0, "most": 0}
+    lock = threading.Lock()
+
+    def handler(request: Request) -> Response:
+        with lock:
+            busy["now"] += 1
+            busy["most"] = max(busy["most"], busy["now"])
+        time.sleep(0.05)
+        with lock:
+            busy["now"] -= 1
+        return Response(fixture("rss1.rdf").replace(b"/a1", request.path.encode()),
+                        content_type=RSS)
+
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    try:
+        server.expect_request("/f", query_string=None).respond_with_handler(handler)
+        for n in range(6):
+            server.expect_request(f"/f{n}").respond_with_handler(handler)
+        config = write_config(tmp_path, [{"name": f"F{n}", "feed": server.url_for(f"/f{n}")}
+                                         for n in range(6)])
+
+        class Terminal(io.StringIO):
+            def isatty(self) -> bool:
+                return True
+
+        out = Terminal()
+        status = fetch(config, tmp_path / "content", tmp_path / ".digest-cache", out=out,
+                       client=fast_client())
+        assert status == 0, out.getvalue()
+        assert busy["most"] == 1  # eight workers, one host: never two requests at once
+        assert "\rfetching feeds: 6/6\n" in out.getvalue()  # progress on a terminal
+        assert "fetching" not in run(config, tmp_path)[1]  # and none without one
+    finally:
+        server.clear()
+        server.stop()
