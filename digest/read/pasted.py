@@ -36,7 +36,7 @@ class Byline:
 
 _BY = re.compile(r"^(?:(?:words|written|reporting|reported|story|text|interview)\s+)?by\s+(?=\S)",
                  re.IGNORECASE)
-_ROLE_SEPARATOR = re.compile(r"\s*(?:,|\s\|\s|\s[-–—]\s|;)\s*")
+_ROLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*;\s*")
 _PLACE = re.compile(r"\s+in\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}$")
 _NAME_JOINER = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
 _PARTICLES = frozenset(
@@ -64,12 +64,13 @@ def parse_byline(line: str) -> Byline | None:
     rest, place = line[match.end():], ""
     if located := _PLACE.search(rest):  # 'By Sean O'Brien in Dublin'
         rest, place = rest[:located.start()], located.group(0).strip()
-    segments = _ROLE_SEPARATOR.split(rest)
+    head, *tail = _ROLE_SEPARATOR.split(rest)  # 'names, role | role; role'
+    segments = head.split(",")
     names: list[str] = []
     while segments and (found := _names(segments[0])):
         names.extend(found)
         segments.pop(0)
-    role = ", ".join(s for s in [*segments, place] if s)
+    role = ", ".join(s.strip() for s in [*segments, *tail, place] if s.strip())
     if not names or (role and not _is_role(role)) or _sentence_end(role or names[-1]):
         return None
     return Byline(tuple(names), role)
@@ -253,7 +254,7 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     rf"{_NETWORKS}(?:\s*[,/|•·]?\s*{_NETWORKS})+",  # a row of share buttons
     r"read more(?:\s*[:»›→>…]+.*|\.{3})?",
     r"(?:continue|keep) reading(?: (?:the|this) (?:main )?(?:story|article))?(?:\s*[:»›→>…].*)?",
-    r"(?:read|see) the (?:full|original) (?:story|article)(?: (?:here|at|on) .{1,60})?[.:]?",
+    r"(?:read|see) the (?:full|original) (?:story|article)(?: here| (?:at|on) .{1,60})?[.:]?",
     r"subscribe(?: now| today| here)?(?:\s+(?:to|for)\s+(?=.{0,70}$).*)?[.!]?",
     r"(?:already a subscriber|subscribe to continue reading|become a subscriber)\b.{0,80}",
     r"(?:sign up|register|subscribe)(?: now| today| here)? (?:to|for) (?:our|the|my|a)"
