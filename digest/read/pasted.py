@@ -232,6 +232,8 @@ def _offset(name: str | None, offset: str | None) -> timezone | bool | None:
 
 _NETWORKS = r"(?:facebook|twitter|x|linkedin|whatsapp|e-?mail|reddit|pinterest|telegram|bluesky" \
             r"|threads|messenger|flipboard|mastodon|copy link|print)"
+# one way only to read the space between two buttons: nested optional spaces backtrack
+_BETWEEN = r"(?:\s*[,/|•·]\s*|\s+(?:or\s+|and\s+)?)"
 
 # Each is matched, case-insensitively, against a whole line, as promo_patterns are.
 # Those in FURNITURE_HEADERS introduce a list of links, which goes with them.
@@ -250,8 +252,8 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"(?: feature)?",
     r"(?:story|article) continues (?:below|after)(?: (?:this|the))? (?:advertisement|ad)",
     r"share(?: (?:this|the) (?:article|story|page|post))?(?: (?:on|via|to) .{1,60})?:?",
-    rf"share(?: (?:on|via|to))? {_NETWORKS}(?:\s*(?:[,/|•·]|or|and)?\s*{_NETWORKS})*",
-    rf"{_NETWORKS}(?:\s*[,/|•·]?\s*{_NETWORKS})+",  # a row of share buttons
+    rf"share(?: (?:on|via|to))? {_NETWORKS}(?:{_BETWEEN}{_NETWORKS})*",
+    rf"{_NETWORKS}(?:{_BETWEEN}{_NETWORKS})+",  # a row of share buttons
     r"read more(?:\s*[:»›→>…]+.*|\.{3})?",
     r"(?:continue|keep) reading(?: (?:the|this) (?:main )?(?:story|article))?(?:\s*[:»›→>…].*)?",
     r"(?:read|see) the (?:full|original) (?:story|article)(?: here| (?:at|on) .{1,60})?[.:]?",

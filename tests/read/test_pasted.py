@@ -479,3 +479,18 @@ def test_read_pasted_header_never_raises(lines: list[str], zone: timezone) -> No
     assert in_range(header.published) and in_range(header.updated)
     assert header.dropped == tuple(lines[i] for i in header.consumed_lines)
     assert list(header.consumed_lines) == sorted(set(header.consumed_lines))
+
+
+@pytest.mark.parametrize("line", [
+    "Facebook " * 5000 + "z", "Facebook," * 5000 + "z", "Share on " + "X or " * 3000 + "?",
+    "Photo: " + "x. " * 20000, "a " * 50000, "By " + "Ab " * 5000, "Published " * 3000,
+])
+def test_long_lines_take_no_time(line: str) -> None:
+    import time
+
+    start = time.perf_counter()
+    is_furniture(line, DEFAULT_PROMO_PATTERNS + FURNITURE_PATTERNS)
+    parse_pasted_date(line, UTC)
+    parse_byline(line)
+    read_pasted_header([line] * 3, UTC)
+    assert time.perf_counter() - start < 1.0  # a row of share buttons once backtracked for ever
