@@ -21,20 +21,20 @@ from typing import Any
 from jinja2 import TemplateError
 
 from . import parallel
-from .assemble import SPARE, BuildError, Progress, Ready, read_static, write_output
-from .cache import Cache, Entry, cache_folder, code_fingerprint, entry_key, parse_fingerprint
-from .check import LinkProblem
 from .config import SiteConfig
-from .group import group
-from .images import ImageStat, find_local_images, image_files, listed
-from .keys import KeyMemo
-from .load import decode_source, find_sources, prefetch, read_file, relative_name, walked
+from .incremental.cache import (
+    Cache,
+    Entry,
+    cache_folder,
+    code_fingerprint,
+    entry_key,
+    parse_fingerprint,
+)
+from .incremental.keys import KeyMemo
 from .model import Article, Digest, Problem
-from .normalise import assign_slugs, duplicate_urls, future_problem, normalise
-from .parallel import chunked, cores
-from .publish import publish
-from .render import shared_environment
-from .write import (
+from .output.assemble import SPARE, BuildError, Progress, Ready, read_static, write_output
+from .output.check import LinkProblem
+from .output.write import (
     LOCK_TIMEOUT,
     MANIFEST,
     WriteResult,
@@ -44,6 +44,13 @@ from .write import (
     lock_file,
     read_manifest,
 )
+from .parallel import chunked, cores
+from .read.files import decode_source, find_sources, prefetch, read_file, relative_name, walked
+from .read.normalise import assign_slugs, duplicate_urls, future_problem, normalise
+from .site.group import group
+from .site.images import ImageStat, find_local_images, image_files, listed
+from .site.publish import publish
+from .site.render import shared_environment
 
 Waiting = Callable[[Path, int | None], None]  # (folder another build holds, its pid)
 

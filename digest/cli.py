@@ -19,16 +19,16 @@ import click
 
 from . import __version__
 from .build import BuildError, BuildResult, build
-from .check import check_site, read_output
 from .config import DEBOUNCE, ConfigError, SiteConfig, find_config, load_config, normalise_base_url
-from .load import shown_name
 from .model import Problem
+from .output.check import check_site, read_output
+from .output.write import OutputError, WriteResult
 from .progress import progress_bar
-from .write import OutputError, WriteResult
+from .read.files import shown_name
 
 if TYPE_CHECKING:  # serve and watch (and watchdog) are imported only when used
-    from .serve import Site
-    from .watch import Change, Watcher
+    from .live.serve import Site
+    from .live.watch import Change, Watcher
 
 
 def build_options(func: Any) -> Any:
@@ -250,8 +250,8 @@ class Rebuild:
         return make_config(**self.options)
 
     def __call__(self, changes: Sequence[Change]) -> Site:
-        from .serve import BuildFailed, Site
-        from .watch import changed_files, describe
+        from .live.serve import BuildFailed, Site
+        from .live.watch import changed_files, describe
 
         what = describe(changes, Path.cwd().resolve())
         stamp = time.strftime("%H:%M:%S")
@@ -335,7 +335,7 @@ class Settle:
 
 def _watcher(rebuild: Rebuild, config: SiteConfig, on_change: Callable[[list[Change]], None],
              poll: bool, debounce: float) -> Watcher:
-    from .watch import Watcher, site_targets
+    from .live.watch import Watcher, site_targets
 
     watcher = Watcher(site_targets(config), on_change, delay=debounce, poll=poll)
     rebuild.on_config = lambda c: watcher.retarget(site_targets(c))
@@ -392,7 +392,7 @@ def serve_command(config_file: Path | None, content: Path | None, output: Path |
                   drafts: bool, host: str, port: int, open_browser: bool, poll: bool,
                   debounce: float, search: bool | None) -> None:
     """Build, serve the site, rebuild on change and reload open pages."""
-    from .serve import Preview
+    from .live.serve import Preview
 
     # The search index is off by default here: Pagefind re-indexes every article on
     # every edit, which would turn a millisecond reload into seconds on a large site.
@@ -456,7 +456,7 @@ def watch_command(config_file: Path | None, content: Path | None, output: Path |
                   base_url: str | None, future: bool | None, strict: bool, quiet: bool,
                   drafts: bool, poll: bool, debounce: float, search: bool | None) -> None:
     """Build, then rebuild into the output folder on every change (no server)."""
-    from .serve import BuildFailed
+    from .live.serve import BuildFailed
 
     options = {"config_file": config_file, "content": content, "output": output,
                "base_url": base_url, "future": future, "drafts": drafts, "search": search}

@@ -11,12 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest import assemble, cache
 from digest import build as build_module
 from digest.build import BuildError, BuildResult, build
-from digest.cache import CACHE_DIR, CACHE_FILE
-from digest.watch import Change, changed_files, classify, site_targets
-from digest.write import MANIFEST
+from digest.incremental import cache
+from digest.incremental.cache import CACHE_DIR, CACHE_FILE
+from digest.live.watch import Change, changed_files, classify, site_targets
+from digest.output import assemble
+from digest.output.write import MANIFEST
 from tests.conftest import NOW, SEEDS, make_config, write
 from tests.test_theme import png
 from tests.test_write import corrupt

@@ -10,9 +10,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from digest.config import SiteConfig, TopicRule
-from digest.load import SourceFile
 from digest.model import Article
-from digest.normalise import (
+from digest.read.files import SourceFile
+from digest.read.normalise import (
     _URL_ATTRIBUTE,
     FieldProblem,
     assign_slugs,

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from digest.config import DEFAULT_PROMO_PATTERNS
-from digest.parse import (
+from digest.read.frontmatter import (
     _MD_LINK,
     _MD_LIST_ITEM,
     _MD_MARKUP,

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from digest.serve import (
+from digest.live.serve import (
     NOT_FOUND,
     SCRIPT,
     BuildFailed,

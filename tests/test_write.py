@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest import write
-from digest.write import (
+from digest.output import write
+from digest.output.write import (
     MANIFEST,
     OutputError,
     check_relative,

@@ -28,12 +28,12 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from . import __version__
-from .cache import TemplateCache
-from .config import SiteConfig
+from .. import __version__
+from ..incremental.cache import TemplateCache
+from ..config import SiteConfig
 from .dates import long_date, month_name, short_date
 from .meta import page_meta
-from .model import (
+from ..model import (
     Article,
     Digest,
     day_path,
@@ -44,9 +44,9 @@ from .model import (
     year_path,
 )
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 if not BUILTIN_TEMPLATES.is_dir():  # installed from a wheel: the theme ships in the package
-    BUILTIN_TEMPLATES = Path(__file__).resolve().parent / "templates"
+    BUILTIN_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 
 def make_environment(config: SiteConfig) -> Environment:

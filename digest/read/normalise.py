@@ -24,11 +24,11 @@ import cmarkgfm
 import markdown
 import nh3
 
+from ..config import SiteConfig, TopicRule
+from ..model import Article, Image, Link, Problem, Source, Topic
 from . import commonmark
-from .config import SiteConfig, TopicRule
-from .load import SourceFile
-from .model import Article, Image, Link, Problem, Source, Topic
-from .parse import (
+from .files import SourceFile
+from .frontmatter import (
     Block,
     parse_dateline,
     parse_plain,

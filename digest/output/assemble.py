@@ -18,24 +18,32 @@ from typing import TYPE_CHECKING, Any
 import rcssmin
 from jinja2 import Environment, TemplateError
 
-from . import parallel
-from .cache import code_fingerprint
-from .check import LinkProblem, check_site
-from .config import SiteConfig
-from .images import LocalImage, shown_images
-from .keys import KeyMemo, Uncacheable, article_keys, digest_key, page_key, reads_digest, value_key
-from .meta import NOT_FOUND
-from .model import Digest
-from .parallel import chunked
-from .publish import Publication, feed_links
-from .render import (
+from .. import parallel
+from ..config import SiteConfig
+from ..incremental.cache import code_fingerprint
+from ..incremental.keys import (
+    KeyMemo,
+    Uncacheable,
+    article_keys,
+    digest_key,
+    page_key,
+    reads_digest,
+    value_key,
+)
+from ..model import Digest
+from ..parallel import chunked
+from ..site.images import LocalImage, shown_images
+from ..site.meta import NOT_FOUND
+from ..site.publish import Publication, feed_links
+from ..site.render import (
     BUILTIN_TEMPLATES,
     Page,
     render_page,
     shared_environment,
     site_context,
 )
-from .render import pages as site_pages
+from ..site.render import pages as site_pages
+from .check import LinkProblem, check_site
 from .search import BUNDLE, SearchUnavailable, search_index, searchable
 from .write import (
     Staging,
@@ -48,7 +56,7 @@ from .write import (
 )
 
 if TYPE_CHECKING:
-    from .build import BuildResult
+    from ..build import BuildResult
 
 BUILTIN_STATIC = BUILTIN_TEMPLATES.parent / "static"
 

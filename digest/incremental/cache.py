@@ -30,9 +30,9 @@ from typing import Any
 
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
-from . import __version__
-from .config import SiteConfig
-from .model import Article, Problem
+from .. import __version__
+from ..config import SiteConfig
+from ..model import Article, Problem
 
 CACHE_DIR = ".digest-cache"
 CACHE_FILE = "cache.sqlite"
@@ -53,8 +53,9 @@ _NOT_READ_BY_PARSING = frozenset({
 def code_fingerprint() -> str:
     """The package's version and the bytes of its modules: a changed parser empties the cache."""
     digest = hashlib.sha256(f"{FORMAT}:{__version__}".encode())
-    for module in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        digest.update(module.name.encode())
+    package = Path(__file__).resolve().parents[1]
+    for module in sorted(package.rglob("*.py")):
+        digest.update(module.relative_to(package).as_posix().encode())
         digest.update(module.read_bytes())
     return digest.hexdigest()
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .config import SiteConfig
-from .model import Article, Problem
+from ..config import SiteConfig
+from ..model import Article, Problem
 
 IMAGE_SUFFIXES = (".avif", ".gif", ".jpeg", ".jpg", ".png", ".webp")
 MAX_IMAGE_BYTES = 10 * 1024 * 1024

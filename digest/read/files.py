@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
-from .model import Problem
+from ..model import Problem
 
 ARTICLE_SUFFIXES = {".md", ".markdown", ".txt"}
 LITTER_PATTERNS = ("*~", ".#*", "#*#", "*.swp", "*.swo", "*.tmp", "*.bak")
