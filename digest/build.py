@@ -31,9 +31,8 @@ from .incremental.cache import (
     parse_fingerprint,
 )
 from .incremental.keys import KeyMemo
-from .model import Article, Digest, Problem
+from .model import Article, Problem
 from .output.assemble import SPARE, BuildError, Progress, Ready, read_static, write_output
-from .output.check import LinkProblem
 from .output.write import (
     LOCK_TIMEOUT,
     MANIFEST,
@@ -46,34 +45,15 @@ from .output.write import (
 )
 from .parallel import chunked, cores
 from .read.files import decode_source, find_sources, prefetch, read_file, relative_name, walked
-from .read.normalise import assign_slugs, duplicate_urls, future_problem, normalise
+from .read.normalise import future_problem, normalise
+from .read.slugs import assign_slugs, duplicate_urls
+from .results import BuildResult
 from .site.group import group
 from .site.images import ImageStat, find_local_images, image_files, listed
 from .site.publish import publish
 from .site.render import shared_environment
 
 Waiting = Callable[[Path, int | None], None]  # (folder another build holds, its pid)
-
-
-@dataclass
-class BuildResult:
-    articles_read: int = 0
-    articles_built: int = 0
-    drafts_skipped: int = 0
-    future_skipped: int = 0
-    undated: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # about the whole site, not one file
-    pages: int = 0
-    write: WriteResult | None = None
-    seconds: float = 0.0
-    digest: Digest | None = None  # None when nothing had changed and nothing was done
-    feeds: int = 0  # feeds written (each in Atom, RSS and JSON Feed); 0 without base_url
-    feed_undated: int = 0  # undated articles no feed carries
-    sitemap_urls: int = 0
-    link_problems: list[LinkProblem] = field(default_factory=list)
-    parsed: int = 0  # files decoded and parsed (not found in the cache)
-    rendered: int = 0  # pages rendered (not carried over unchanged)
 
 
 # Below this, starting worker processes costs more than it saves.

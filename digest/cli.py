@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .build import BuildError, BuildResult, build
+from .build import BuildError, build
 from .config import DEBOUNCE, ConfigError, SiteConfig, find_config, load_config, normalise_base_url
 from .model import Problem
 from .output.check import check_site, read_output
 from .output.write import OutputError, WriteResult
 from .progress import progress_bar
 from .read.files import shown_name
+from .results import BuildResult
 
 if TYPE_CHECKING:  # serve and watch (and watchdog) are imported only when used
     from .live.serve import Site

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.read import commonmark
-from digest.read.normalise import _CMARK_EXTENSIONS, _CMARK_OPTIONS
+from digest.read.markdown import _CMARK_EXTENSIONS, _CMARK_OPTIONS
 
 MARKDOWN = st.lists(st.sampled_from([
     "# Title", "Some *text* and **more**", "| a | b |\n|---|---|\n| 1 | 2 |", "~~gone~~",

@@ -56,7 +56,7 @@ from .write import (
 )
 
 if TYPE_CHECKING:
-    from ..build import BuildResult
+    from ..results import BuildResult
 
 BUILTIN_STATIC = BUILTIN_TEMPLATES.parent / "static"
 

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from ..config import SiteConfig
 from ..model import Article, Day, Digest, Month, Source, SourceGroup, Topic, TopicGroup, Year
-from ..read.normalise import slugify
+from ..read.slugs import slugify
 
 K = TypeVar("K")
 V = TypeVar("V")
