@@ -31,6 +31,7 @@ from .incremental.cache import (
     parse_fingerprint,
 )
 from .incremental.keys import KeyMemo
+from .incremental.templates import compiled_templates
 from .model import Article, Problem
 from .output.assemble import SPARE, BuildError, Progress, Ready, read_static, write_output
 from .output.write import (
@@ -206,7 +207,8 @@ def _summary(result: BuildResult) -> dict[str, Any]:
 def _settings_key(config: SiteConfig) -> str:
     """What a build reads besides the articles: code, config, templates, static files."""
     try:
-        _, templates = shared_environment(config, cache_folder(config) / "templates")
+        _, templates = shared_environment(
+            config, partial(compiled_templates, cache_folder(config) / "templates"))
     except TemplateError:
         templates = "unreadable"
     digest = hashlib.sha256(f"{code_fingerprint()}|{config!r}|{templates}".encode())
