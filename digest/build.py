@@ -34,16 +34,10 @@ from .incremental.keys import KeyMemo
 from .incremental.templates import compiled_templates
 from .model import Article, Problem
 from .output.assemble import SPARE, BuildError, Progress, Ready, read_static, write_output
-from .output.write import (
-    LOCK_TIMEOUT,
-    MANIFEST,
-    WriteResult,
-    disk_error,
-    hold,
-    intact,
-    lock_file,
-    read_manifest,
-)
+from .output.lock import LOCK_TIMEOUT, hold, lock_file
+from .output.manifest import MANIFEST, WriteResult, read_manifest
+from .output.records import intact
+from .output.write import disk_error
 from .parallel import chunked, cores
 from .read.files import decode_source, find_sources, prefetch, read_file, relative_name, walked
 from .read.normalise import future_problem, normalise

@@ -22,7 +22,7 @@ from .build import BuildError, build
 from .config import DEBOUNCE, ConfigError, SiteConfig, find_config, load_config, normalise_base_url
 from .model import Problem
 from .output.check import check_site, read_output
-from .output.write import OutputError, WriteResult
+from .output.manifest import OutputError, WriteResult
 from .progress import progress_bar
 from .read.files import shown_name
 from .results import BuildResult

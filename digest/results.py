@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .model import Digest, Problem
 from .output.check import LinkProblem
-from .output.write import WriteResult
+from .output.manifest import WriteResult
 
 
 @dataclass

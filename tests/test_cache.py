@@ -17,7 +17,7 @@ from digest.incremental import cache
 from digest.incremental.cache import CACHE_DIR, CACHE_FILE
 from digest.live.watch import Change, changed_files, classify, site_targets
 from digest.output import assemble
-from digest.output.write import MANIFEST
+from digest.output.manifest import MANIFEST
 from tests.conftest import NOW, SEEDS, make_config, write
 from tests.test_theme import png
 from tests.test_write import corrupt

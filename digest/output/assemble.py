@@ -44,16 +44,11 @@ from ..site.render import (
 )
 from ..site.render import pages as site_pages
 from .check import LinkProblem, check_site
+from .manifest import WriteResult, file_hash, read_manifest
+from .records import intact
 from .search import BUNDLE, SearchUnavailable, search_index, searchable
-from .write import (
-    Staging,
-    WriteResult,
-    disk_error,
-    file_hash,
-    intact,
-    patch_site,
-    read_manifest,
-)
+from .staging import Staging
+from .write import disk_error, patch_site
 
 if TYPE_CHECKING:
     from ..results import BuildResult

@@ -23,7 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..config import SiteConfig
 from ..site.meta import NOT_FOUND
-from .write import MANIFEST
+from .manifest import MANIFEST
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _URL_ATTRIBUTES = ("href", "src", "poster", "action", "data")
