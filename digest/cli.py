@@ -28,7 +28,7 @@ from .read.files import shown_name
 from .results import BuildResult
 
 if TYPE_CHECKING:  # serve and watch (and watchdog) are imported only when used
-    from .live.serve import Site
+    from .live.routes import Site
     from .live.watch import Change, Watcher
 
 
@@ -251,7 +251,7 @@ class Rebuild:
         return make_config(**self.options)
 
     def __call__(self, changes: Sequence[Change]) -> Site:
-        from .live.serve import BuildFailed, Site
+        from .live.routes import BuildFailed, Site
         from .live.watch import changed_files, describe
 
         what = describe(changes, Path.cwd().resolve())
@@ -457,7 +457,7 @@ def watch_command(config_file: Path | None, content: Path | None, output: Path |
                   base_url: str | None, future: bool | None, strict: bool, quiet: bool,
                   drafts: bool, poll: bool, debounce: float, search: bool | None) -> None:
     """Build, then rebuild into the output folder on every change (no server)."""
-    from .live.serve import BuildFailed
+    from .live.routes import BuildFailed
 
     options = {"config_file": config_file, "content": content, "output": output,
                "base_url": base_url, "future": future, "drafts": drafts, "search": search}

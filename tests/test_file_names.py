@@ -14,7 +14,8 @@ import pytest
 
 from digest.build import build
 from digest.incremental import cache
-from digest.live.serve import BuildFailed, Preview, Site
+from digest.live.routes import BuildFailed, Site
+from digest.live.serve import Preview
 from digest.read.files import shown_name
 from tests.conftest import NOW, REPO, SEEDS, make_config
 from tests.preview import Process, Serve, copy_site
