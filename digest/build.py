@@ -34,6 +34,7 @@ from .incremental.keys import KeyMemo
 from .incremental.templates import compiled_templates
 from .model import Article, Problem
 from .output.assemble import SPARE, BuildError, Progress, Ready, read_static, write_output
+from .output.images import ImageStat, find_local_images, image_files, listed
 from .output.lock import LOCK_TIMEOUT, hold, lock_file
 from .output.manifest import MANIFEST, WriteResult, read_manifest
 from .output.records import intact
@@ -44,7 +45,6 @@ from .read.normalise import future_problem, normalise
 from .read.slugs import assign_slugs, duplicate_urls
 from .results import BuildResult
 from .site.group import group
-from .site.images import ImageStat, find_local_images, image_files, listed
 from .site.publish import publish
 from .site.render import shared_environment
 
