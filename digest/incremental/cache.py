@@ -96,7 +96,7 @@ class _Memory:
     entries: dict[str, Entry] = field(default_factory=dict)
     pages: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     files: dict[str, tuple[str, str]] | None = None  # rel -> (stat key, sha256)
-    last: Any = None  # what the last build left for the next (see build._LastBuild)
+    last: Any = None  # what the last build left for the next (see incremental/builds._LastBuild)
     kept: dict[str, Any] = field(default_factory=dict)  # see Cache.keep
 
 
