@@ -8,9 +8,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .frontmatter import (
-    parse_dateline,
-)
+from .plaintext import parse_dateline
 from .text import FieldProblem, clean_text, shorten
 
 

@@ -12,10 +12,7 @@ import markdown
 import nh3
 
 from . import commonmark
-from .frontmatter import (
-    Block,
-    strip_controls,
-)
+from .plaintext import Block, strip_controls
 from .text import clean_text
 
 _MARKDOWN_EXTENSIONS = ["extra", "sane_lists"]

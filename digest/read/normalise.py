@@ -10,12 +10,9 @@ from pathlib import PurePosixPath
 from ..config import SiteConfig
 from ..model import Article, Problem, Source, SourceFile, Topic
 from .fields import FIELDS, KNOWN_KEYS, domain_of, read_fields
-from .frontmatter import (
-    parse_plain,
-    split_front_matter,
-    strip_promo_markdown,
-)
+from .frontmatter import split_front_matter
 from .markdown import html_text, render_blocks, render_markdown
+from .plaintext import parse_plain, strip_promo_markdown
 from .slugs import slugify
 from .text import clean_text, first_words, shorten
 from .topics import topics_by_rules

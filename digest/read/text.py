@@ -9,9 +9,7 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from .frontmatter import (
-    strip_controls,
-)
+from .plaintext import strip_controls
 
 
 class FieldProblem(Exception):
