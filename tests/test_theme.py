@@ -10,7 +10,7 @@ import pytest
 from lxml import html
 from PIL import Image
 
-from digest.output.assemble import minify_css
+from digest.output.static import minify_css
 from digest.site.images import candidates
 from tests.conftest import BuildSite, write
 

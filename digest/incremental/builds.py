@@ -24,9 +24,10 @@ from jinja2 import TemplateError
 
 from ..config import SiteConfig
 from ..model import Article
-from ..output.assemble import SPARE, read_static
+from ..output.assemble import SPARE
 from ..output.manifest import MANIFEST, WriteResult, read_manifest
 from ..output.records import intact
+from ..output.static import read_static
 from ..results import BuildResult
 from ..site.render import shared_environment
 from .cache import Cache, Entry, cache_folder, code_fingerprint, parse_fingerprint
