@@ -1,78 +1,48 @@
-"""The one orchestrator: load -> normalise -> group -> render -> write, top to bottom.
+"""The one orchestrator: scan -> parse -> normalise -> group -> publish -> write, top to bottom.
 
-Reading the articles (through the cache) is here; turning the digest into the output
-folder is assemble.py's.
+The cache is asked a few named questions (incremental/builds.py: BuildCache) and never
+threaded through the body; turning the digest into the output folder is output/assemble.py's.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import time
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from stat import S_ISREG
-from typing import Any
-
-from jinja2 import TemplateError
 
 from . import parallel
-from .assemble import SPARE, BuildError, Progress, Ready, read_static, write_output
-from .cache import Cache, Entry, cache_folder, code_fingerprint, entry_key, parse_fingerprint
-from .check import LinkProblem
 from .config import SiteConfig
-from .group import group
-from .images import ImageStat, find_local_images, image_files, listed
-from .keys import KeyMemo
-from .load import decode_source, find_sources, prefetch, read_file, relative_name, walked
-from .model import Article, Digest, Problem
-from .normalise import assign_slugs, duplicate_urls, future_problem, normalise
-from .parallel import chunked, cores
-from .publish import publish
-from .render import shared_environment
-from .write import (
-    LOCK_TIMEOUT,
-    MANIFEST,
-    WriteResult,
-    disk_error,
-    hold,
-    intact,
-    lock_file,
-    read_manifest,
+from .incremental.builds import BuildCache
+from .incremental.cache import (
+    Entry,
+    cache_folder,
+    entry_key,
 )
+from .incremental.scan import Scan
+from .model import Article, Problem
+from .output.assemble import BuildError as BuildError  # re-exported: callers catch it here
+from .output.assemble import Progress, Ready, write_output
+from .output.images import find_local_images
+from .output.lock import LOCK_TIMEOUT, hold, lock_file
+from .output.write import disk_error
+from .parallel import chunked, cores
+from .read.files import decode_source, prefetch, read_file
+from .read.normalise import future_problem, normalise
+from .read.slugs import assign_slugs, duplicate_urls
+from .results import BuildResult
+from .site.group import group
+from .site.publish import publish
 
 Waiting = Callable[[Path, int | None], None]  # (folder another build holds, its pid)
 
 
-@dataclass
-class BuildResult:
-    articles_read: int = 0
-    articles_built: int = 0
-    drafts_skipped: int = 0
-    future_skipped: int = 0
-    undated: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # about the whole site, not one file
-    pages: int = 0
-    write: WriteResult | None = None
-    seconds: float = 0.0
-    digest: Digest | None = None  # None when nothing had changed and nothing was done
-    feeds: int = 0  # feeds written (each in Atom, RSS and JSON Feed); 0 without base_url
-    feed_undated: int = 0  # undated articles no feed carries
-    sitemap_urls: int = 0
-    link_problems: list[LinkProblem] = field(default_factory=list)
-    parsed: int = 0  # files decoded and parsed (not found in the cache)
-    rendered: int = 0  # pages rendered (not carried over unchanged)
-
-
 # Below this, starting worker processes costs more than it saves.
 PARALLEL_FILES = 64
-# More changed files than this (a git checkout) and walking the folder costs no more.
-RESCAN_FILES = 200
 
 
 @parallel.collector(on=False)
@@ -128,22 +98,13 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
     now = now or datetime.now(UTC)
     jobs = jobs or cores()
     result = BuildResult()
-    store = Cache.open(cache_folder(config), parse_fingerprint(config)) if cache else None
-    try:
-        # Templates, static files and config as they are before this build reads them. Taken
-        # at the end, a template saved during the build would be recorded as built, and
-        # the rebuild its save asks for would find nothing to do.
-        settings = _settings_key(config) if store is not None else ""
-        scan = scan_sources(config, store, changed)
-        # (told that something changed, it is not worth asking whether anything did)
-        inputs = _inputs_key(settings, scan) if store is not None and changed is None else ""
-        if inputs and store is not None and (done := _already_built(store, inputs, config,
-                                                                    now)):
-            store.save_files()  # what it learnt about the files' hashes
+    with BuildCache.open(config, cache) as known:
+        scan = known.scan(changed)
+        if (done := known.already_built(scan, changed, now)) is not None:
             done.seconds = time.perf_counter() - started
             return done
         articles, problems, result.articles_read, keys = load_articles(
-            scan, config, now, store, jobs, progress, result)
+            scan, config, now, known, jobs, progress, result)
         result.problems.extend(problems)
 
         # Drafts and future articles leave before slugs are assigned, so a published
@@ -169,119 +130,18 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
         result.problems.extend(image_problems)
         result.feeds, result.feed_undated = len(publication.feeds), publication.undated
         result.sitemap_urls = publication.sitemap_urls
-        page_keys = keys if store is not None else None
-        old_pages = store.pages() if store is not None else {}
-        spare = cache_folder(config) / SPARE if store is not None else None
-        # a patch only into the site the last build left: not after another process (a
-        # `digest build` between two rebuilds of the preview) wrote it since
-        patch = patch and store is not None and _left_as_built(store, config)
-        memo = None
-        if store is not None:
-            memo = store.recall("keys") or KeyMemo()
-            store.keep("keys", memo)
-        result.write, new_pages = write_output(digest, config, publication, images, page_keys,
-                                               old_pages, jobs, progress, result, patch, spare,
-                                               memo, ready)
+        result.write, new_pages = write_output(
+            digest, config, publication, images, known.page_keys(keys), known.old_pages(),
+            jobs, progress, result, patch and known.may_patch(), known.spare(),
+            known.key_memo(), ready)
         result.problems.extend(duplicate_urls(published))  # (after `ready`: warnings only)
         result.problems.sort(key=lambda p: (p.path, p.line or 0))
-        if store is not None:
-            store.save(set(keys.values()), new_pages)
-            inputs = inputs or _inputs_key(settings, scan)
-            store.set_last_build(_LastBuild(inputs, now.timestamp(), _valid_until(articles, now),
-                                            _manifest_hash(config), _summary(result)))
-    finally:
-        if store is not None:
-            store.close()
+        known.save(keys, new_pages, scan, articles, result, now)
     result.seconds = time.perf_counter() - started
     return result
 
 
-@dataclass(frozen=True)
-class _LastBuild:
-    """What a build left behind, to tell the next one that there is nothing to do."""
-
-    inputs: str  # key of everything the build read
-    now: float  # its clock…
-    valid_until: float  # …and the moment an article's date would change what it shows
-    manifest: str  # hash of the manifest it wrote
-    summary: dict[str, Any]  # BuildResult fields for the report
-
-
-_SUMMARY_FIELDS = ("articles_read", "articles_built", "drafts_skipped", "future_skipped",
-                   "undated", "problems", "pages", "feeds", "feed_undated", "sitemap_urls",
-                   "link_problems", "warnings")
-
-
-def _summary(result: BuildResult) -> dict[str, Any]:
-    return {name: getattr(result, name) for name in _SUMMARY_FIELDS}
-
-
-def _settings_key(config: SiteConfig) -> str:
-    """What a build reads besides the articles: code, config, templates, static files."""
-    try:
-        _, templates = shared_environment(config, cache_folder(config) / "templates")
-    except TemplateError:
-        templates = "unreadable"
-    digest = hashlib.sha256(f"{code_fingerprint()}|{config!r}|{templates}".encode())
-    for rel, data in sorted(read_static(config).items()):
-        digest.update(f"|{rel}|{hashlib.sha256(data).hexdigest()}".encode(errors="surrogateescape"))
-    return digest.hexdigest()
-
-
-def _inputs_key(settings: str, scan: Scan) -> str:
-    """Everything a build reads: its settings (_settings_key) and every article file."""
-    digest = hashlib.sha256(settings.encode())
-    digest.update(repr(sorted(scan.hashed.items())).encode())
-    digest.update(repr(sorted(scan.images.items())).encode())
-    digest.update(repr(sorted(scan.unreadable.items()) + scan.problems).encode())
-    return digest.hexdigest()
-
-
-def _valid_until(articles: list[Article], now: datetime) -> float:
-    """When the clock next changes a result: an article stops being in the future, or
-    comes within the day before its date (the 'in the future' warning)."""
-    moments = [moment for a in articles if a.published is not None
-               for moment in (a.published.timestamp() - 86400, a.published.timestamp())
-               if moment > now.timestamp()]
-    return min(moments, default=float("inf"))
-
-
-def _manifest_hash(config: SiteConfig) -> str:
-    try:
-        data = (config.resolve(config.output_dir) / MANIFEST).read_bytes()
-    except OSError:
-        return ""
-    return hashlib.sha256(data).hexdigest()
-
-
-def _left_as_built(store: Cache, config: SiteConfig) -> bool:
-    """Whether the output's manifest is the one the last build with this cache wrote."""
-    last = store.last_build()
-    return isinstance(last, _LastBuild) and bool(last.manifest) and \
-        _manifest_hash(config) == last.manifest
-
-
-def _already_built(store: Cache, inputs: str, config: SiteConfig,
-                   now: datetime) -> BuildResult | None:
-    """The last build's result when nothing it read has changed and its output is intact."""
-    last = store.last_build()
-    if not isinstance(last, _LastBuild) or last.inputs != inputs:
-        return None
-    if not last.now <= now.timestamp() < last.valid_until:
-        return None
-    output = config.resolve(config.output_dir)
-    if not last.manifest or _manifest_hash(config) != last.manifest:
-        return None
-    manifest = read_manifest(output) or {}
-    if not intact(output, manifest, cache_folder(config) / SPARE):  # edited, truncated, gone
-        return None
-    result = BuildResult(**{k: list(v) if isinstance(v, list) else v
-                            for k, v in last.summary.items()})
-    result.write = WriteResult(unchanged=len(manifest))
-    return result
-
-
-def read_articles(config: SiteConfig, now: datetime, cache: Cache | None = None,
+def read_articles(config: SiteConfig, now: datetime, cache: BuildCache | None = None,
                   jobs: int = 1, progress: Progress | None = None,
                   result: BuildResult | None = None,
                   ) -> tuple[list[Article], list[Problem], int, dict[str, str]]:
@@ -291,130 +151,11 @@ def read_articles(config: SiteConfig, now: datetime, cache: Cache | None = None,
     Every file is read and hashed; only files the cache does not know are decoded, parsed
     and rendered from Markdown, in several processes when there are many.
     """
-    return load_articles(scan_sources(config, cache), config, now, cache, jobs, progress,
-                         result)
+    known = cache or BuildCache(config, None)
+    return load_articles(known.scan(None), config, now, known, jobs, progress, result)
 
 
-@dataclass
-class Scan:
-    """The content folder's files, and the cache key of each one that could be read."""
-
-    root: Path
-    paths: list[Path]
-    rels: list[str]
-    problems: list[Problem]  # what find_sources passed over
-    images: dict[str, ImageStat]  # every image file (a lead image can change on its own)
-    hashed: dict[str, str] = field(default_factory=dict)  # rel -> cache key
-    unreadable: dict[str, tuple[str | None, Entry]] = field(default_factory=dict)
-
-
-def scan_sources(config: SiteConfig, cache: Cache | None,
-                 changed: Collection[Path] | None = None) -> Scan:
-    """Find the article files; with a cache, also know each file's hash (by its bytes, or
-    by its unchanged stat when the cache hashed it before).
-
-    `changed` names the only files that changed since this process's last scan (the
-    watcher's word for it); then only those are looked at, and the rest of the last scan
-    is kept. None: walk the whole content folder.
-    """
-    last = cache.recall("scan") if cache is not None and changed is not None else None
-    if cache is not None:
-        cache.keep("scan", None)  # until this scan is whole: a failed one leaves nothing
-    content = config.resolve(config.content_dir)
-    output = config.resolve(config.output_dir)
-    if not content.is_dir():
-        raise BuildError(f"{content}: the content folder does not exist (set `content:` in "
-                         "digest.yaml or pass --content DIR)")
-    root = content.resolve()
-    again = _rescan(last, changed, output) if last is not None and changed is not None \
-        and last.root == root else None
-    if again is not None:
-        scan, todo = again
-    else:
-        paths, problems = find_sources(content, exclude=(output,))
-        scan = Scan(root, paths, [_rel(path, root) for path in paths], problems,
-                    image_files(root))
-        todo = list(zip(paths, scan.rels, strict=True))
-    if cache is None:
-        return scan
-    unknown: list[tuple[Path, str, os.stat_result | None]] = []
-    for path, rel in todo:
-        try:
-            stat = os.stat(path)
-        except OSError:
-            stat = None
-        sha = cache.known_hash(rel, stat) if stat is not None else None
-        if sha is None:
-            unknown.append((path, rel, stat))
-        else:
-            scan.hashed[rel] = entry_key(rel, sha)
-    for start in range(0, len(unknown), _AHEAD):
-        batch = unknown[start:start + _AHEAD]
-        prefetch(path for path, _, _ in batch)
-        for path, rel, stat in batch:
-            rel, data, read_problems = read_file(path, root)
-            if data is None:
-                scan.unreadable[rel] = (None, (None, read_problems))
-                continue
-            sha = hashlib.sha256(data).hexdigest()
-            if stat is not None:
-                cache.remember_hash(rel, stat, sha)
-            scan.hashed[rel] = entry_key(rel, sha)
-    cache.forget_files_but(set(scan.hashed))
-    cache.keep("scan", scan)
-    return scan
-
-
-_AHEAD = 64  # files asked of the disk at once (see load.prefetch)
-
-
-def _rescan(last: Scan, changed: Collection[Path],
-            output: Path) -> tuple[Scan, list[tuple[Path, str]]] | None:
-    """The last scan with the changed files taken out, and those of them to hash again;
-    None when a change is not that simple (a folder, a symlink, a file outside the
-    content folder) or the last walk met trouble: then the whole folder is walked again."""
-    if last.problems or len(changed) > RESCAN_FILES:
-        return None
-    prefix = str(last.root) + os.sep
-    out = str(output) + os.sep
-    files = dict(zip(last.rels, last.paths, strict=True))
-    images = dict(last.images)
-    looked: dict[str, Path] = {}
-    for path in changed:
-        text = str(path)
-        if not text.startswith(prefix) or text.startswith(out):
-            return None
-        rel = text[len(prefix):].replace(os.sep, "/")
-        if os.path.realpath(os.path.dirname(text)) != os.path.dirname(text):
-            return None  # reached through a symlink: let the walk decide
-        try:
-            stat = os.lstat(text)
-        except FileNotFoundError:
-            inside = rel + "/"
-            if any(r.startswith(inside) for r in files) or any(
-                    r.startswith(inside) for r in images):
-                return None  # a folder went, and what was in it
-            files.pop(rel, None)
-            images.pop(rel, None)
-            continue
-        except OSError:
-            return None
-        if not S_ISREG(stat.st_mode):
-            return None  # a folder came, or a symlink: let the walk decide
-        article, image = walked(rel), listed(rel)
-        if article:
-            files[rel] = looked[rel] = Path(text)
-        elif image:
-            images[rel] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-    rels = sorted(files)
-    hashed = {rel: key for rel, key in last.hashed.items() if rel in files and rel not in looked}
-    unreadable = {rel: entry for rel, entry in last.unreadable.items()
-                  if rel in files and rel not in looked}
-    scan = Scan(last.root, [files[rel] for rel in rels], rels, [], images, hashed, unreadable)
-    return scan, [(path, rel) for rel, path in looked.items()]
-
-
-def load_articles(scan: Scan, config: SiteConfig, now: datetime, cache: Cache | None = None,
+def load_articles(scan: Scan, config: SiteConfig, now: datetime, known: BuildCache,
                   jobs: int = 1, progress: Progress | None = None,
                   result: BuildResult | None = None,
                   ) -> tuple[list[Article], list[Problem], int, dict[str, str]]:
@@ -422,15 +163,13 @@ def load_articles(scan: Scan, config: SiteConfig, now: datetime, cache: Cache | 
     root, paths, rels, hashed = scan.root, scan.paths, scan.rels, scan.hashed
     problems = list(scan.problems)
     entries: dict[str, tuple[str | None, Entry]] = dict(scan.unreadable)
-    todo: list[Path] = paths
-    if cache is not None:
-        todo = []
-        found = cache.entries(hashed.values())
-        for path, rel in zip(paths, rels, strict=True):
-            if rel in hashed and hashed[rel] in found:
-                entries[rel] = (hashed[rel], found[hashed[rel]])
-            elif rel not in entries:
-                todo.append(path)
+    found = known.parsed(hashed.values())  # the parsed article for these bytes, if known
+    todo: list[Path] = []
+    for path, rel in zip(paths, rels, strict=True):
+        if rel in hashed and hashed[rel] in found:
+            entries[rel] = (hashed[rel], found[hashed[rel]])
+        elif rel not in entries:
+            todo.append(path)
     if result is not None:
         result.parsed = len(todo)
     chunks = chunked(todo, 32)
@@ -439,8 +178,8 @@ def load_articles(scan: Scan, config: SiteConfig, now: datetime, cache: Cache | 
     for parsed in parallel.run(task, chunks, jobs if len(todo) >= PARALLEL_FILES else 1):
         for rel, key, entry in parsed:
             entries[rel] = (key, entry)
-            if cache is not None and key is not None:
-                cache.add(key, entry)
+            if key is not None:
+                known.remember(key, entry)
         done += len(parsed)
         if progress is not None:
             progress("parsing", done, len(todo))
@@ -458,14 +197,6 @@ def load_articles(scan: Scan, config: SiteConfig, now: datetime, cache: Cache | 
         if key is not None:
             keys[article.path] = key
     return articles, problems, len(paths), keys
-
-
-def _rel(path: Path, root: Path) -> str:
-    """A path found under root -> its path inside root, as read_file names it."""
-    text, prefix = str(path), str(root) + os.sep
-    if text.startswith(prefix) and not os.path.islink(text):
-        return text[len(prefix):].replace(os.sep, "/")
-    return relative_name(path, root)
 
 
 def _parse_files(root: Path, config: SiteConfig,

@@ -4,31 +4,29 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import gc
 import os
 import signal
 import sys
 import threading
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
-from .build import BuildError, BuildResult, build
-from .check import check_site, read_output
+from .build import BuildError, build
 from .config import DEBOUNCE, ConfigError, SiteConfig, find_config, load_config, normalise_base_url
-from .load import shown_name
-from .model import Problem
+from .output.check import check_site, read_output
+from .output.manifest import OutputError
 from .progress import progress_bar
-from .write import OutputError, WriteResult
+from .read.files import shown_name
+from .results import BuildResult
 
 if TYPE_CHECKING:  # serve and watch (and watchdog) are imported only when used
-    from .serve import Site
-    from .watch import Change, Watcher
+    from .live.rebuild import Rebuild
+    from .live.watch import Change
 
 
 def build_options(func: Any) -> Any:
@@ -229,122 +227,12 @@ def check_command(config_file: Path | None, output: Path | None, base_url: str |
     click.echo(f"digest check: {pages} pages, every link resolves (built for {where})")
 
 
-class Rebuild:
-    """The builder that serve and watch call: reload the config, build, say so in one line.
-
-    The config is read again on every rebuild, so a change to digest.yaml takes effect
-    at once; the watched folders follow it (`on_config`).
-    """
-
-    def __init__(self, options: dict[str, Any], strict: bool, quiet: bool) -> None:
-        self.options = options
-        self.strict = strict
-        self.quiet = quiet
-        self.on_config: Callable[[SiteConfig], None] | None = None
-        # handed the site and a renderer of its pages before they are written (serve)
-        self.on_ready: Callable[[Site, Callable[[str], bytes | None]], None] | None = None
-        self.known: set[Problem] = set()
-        self.builds = 0
-
-    def config(self) -> SiteConfig:
-        return make_config(**self.options)
-
-    def __call__(self, changes: Sequence[Change]) -> Site:
-        from .serve import BuildFailed, Site
-        from .watch import changed_files, describe
-
-        what = describe(changes, Path.cwd().resolve())
-        stamp = time.strftime("%H:%M:%S")
-        started = time.perf_counter()
-        shown: list[float] = []  # when the pages were handed to the preview, if they were
-        try:
-            config = self.config()
-            if self.on_config is not None:
-                self.on_config(config)
-            site = Site(config.resolve(config.output_dir), config.base_path)
-            changed = changed_files(changes)
-            # Only an edit of the content shows before all is written: a template, style
-            # sheet or config change is seen whole, or its error is, without a reload.
-            on_ready = self.on_ready if changed is not None else None
-
-            def ready(render: Callable[[str], bytes | None]) -> None:
-                shown.append(time.perf_counter() - started)
-                if on_ready is not None:
-                    on_ready(site, render)
-
-            result = build(config, patch=True, changed=changed,
-                           ready=ready if on_ready is not None else None, waiting=waiting)
-        except (ConfigError, BuildError, OutputError) as err:
-            click.echo(shown_name(f"{stamp} {what}: build failed: {err}"), err=True)
-            raise BuildFailed(shown_name(str(err))) from err
-        self.builds += 1
-        if result.digest is None and not changes and self.builds > 1:
-            return site  # nothing new
-        if self.builds == 1:
-            print_summary(result, config, self.quiet)
-        else:
-            new = [p for p in result.problems if p not in self.known]
-            print_summary(replace(result, problems=new), config, quiet=True)
-            write = result.write or WriteResult()
-            line = (f"{stamp} {what}: rebuilt in {result.seconds:.2f} s "
-                    f"({result.articles_built} articles, {result.pages} pages: "
-                    f"{write.written} written, {write.removed} removed)")
-            if shown:
-                line += f"; pages shown after {shown[0]:.2f} s"
-            if new:
-                line += f", {len(new)} new problem{'s' * (len(new) != 1)} (above)"
-            if not self.quiet:
-                click.echo(line)
-        self.known = set(result.problems)
-        if self.strict and result.problems:
-            first = result.problems[0]
-            where = f"{first.path}{f':{first.line}' if first.line else ''}"
-            raise BuildFailed(shown_name(f"--strict: {len(result.problems)} problem(s), the "
-                                         f"first: {where}: {first.message}"))
-        return site
-
-
-class Settle:
-    """Called between a long-running preview's rebuilds, when no one waits.
-
-    What a build leaves alive (the articles, the digest: a few hundred thousand objects
-    on a large site) stays alive until the next one, and Python's cycle collector would
-    scan all of it again and again while the next rebuild runs: 0.4 s of a 1.2 s rebuild
-    at 10,000 articles. So collect now and freeze the survivors, out of its way. Frozen
-    objects are still freed when nothing refers to them; only a cycle among them would
-    stay, so every `every` calls everything is unfrozen and looked at once more.
-    """
-
-    def __init__(self, every: int = 25) -> None:
-        self.every = every
-        self.calls = 0
-
-    def pause(self) -> None:
-        """No collection while a rebuild runs (its garbage is looked at once, after):
-        the collector's passes over what the rebuild makes were ~10 % of it."""
-        gc.disable()
-
-    def __call__(self) -> None:
-        self.calls += 1
-        if self.calls % self.every == 0:
-            gc.unfreeze()
-        gc.collect()
-        gc.freeze()
-        gc.enable()
-
-
-def _watcher(rebuild: Rebuild, config: SiteConfig, on_change: Callable[[list[Change]], None],
-             poll: bool, debounce: float) -> Watcher:
-    from .watch import Watcher, site_targets
-
-    watcher = Watcher(site_targets(config), on_change, delay=debounce, poll=poll)
-    rebuild.on_config = lambda c: watcher.retarget(site_targets(c))
-    return watcher
-
-
 def _start(options: dict[str, Any], strict: bool, quiet: bool) -> tuple[Rebuild, SiteConfig]:
     """The rebuilder for serve and watch, and the config it starts with (exit 2 if bad)."""
-    rebuild = Rebuild(options, strict, quiet)
+    from .live.rebuild import Rebuild
+
+    rebuild = Rebuild(lambda: make_config(**options), partial(build, waiting=waiting),
+                      print_summary, strict, quiet)
     try:
         return rebuild, rebuild.config()
     except ConfigError as err:
@@ -392,7 +280,8 @@ def serve_command(config_file: Path | None, content: Path | None, output: Path |
                   drafts: bool, host: str, port: int, open_browser: bool, poll: bool,
                   debounce: float, search: bool | None) -> None:
     """Build, serve the site, rebuild on change and reload open pages."""
-    from .serve import Preview
+    from .live.rebuild import Settle, watcher_for
+    from .live.serve import Preview
 
     # The search index is off by default here: Pagefind re-indexes every article on
     # every edit, which would turn a millisecond reload into seconds on a large site.
@@ -423,7 +312,7 @@ def serve_command(config_file: Path | None, content: Path | None, output: Path |
         finally:
             settle()  # after the pages are told to reload
 
-    watcher = _watcher(rebuild, config, on_change, poll, debounce)
+    watcher = watcher_for(rebuild, config, on_change, poll, debounce)
     _stop_on_sigterm()
     try:
         # The first build runs before any thread starts, so that it may fork workers and
@@ -456,7 +345,8 @@ def watch_command(config_file: Path | None, content: Path | None, output: Path |
                   base_url: str | None, future: bool | None, strict: bool, quiet: bool,
                   drafts: bool, poll: bool, debounce: float, search: bool | None) -> None:
     """Build, then rebuild into the output folder on every change (no server)."""
-    from .serve import BuildFailed
+    from .live.rebuild import Settle, watcher_for
+    from .live.routes import BuildFailed
 
     options = {"config_file": config_file, "content": content, "output": output,
                "base_url": base_url, "future": future, "drafts": drafts, "search": search}
@@ -474,7 +364,7 @@ def watch_command(config_file: Path | None, content: Path | None, output: Path |
         finally:
             settle()
 
-    watcher = _watcher(rebuild, config, on_change, poll, debounce)
+    watcher = watcher_for(rebuild, config, on_change, poll, debounce)
     _stop_on_sigterm()
     try:
         build_once([])  # before any thread starts: the first build may use every core

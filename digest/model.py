@@ -8,6 +8,16 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class SourceFile:
+    """One article file as text; `rel` is its path inside the content folder."""
+
+    rel: str
+    text: str
+    sha256: str
+    suffix: str
+
+
+@dataclass(frozen=True)
 class Problem:
     """Something wrong with one input file, and what the build did about it."""
 

@@ -19,7 +19,9 @@ import pytest
 
 from digest.build import build as build_site
 from digest.config import load_config
-from digest.write import MANIFEST, OutputError, Staging, hold, lock_file
+from digest.output.lock import hold, lock_file
+from digest.output.manifest import MANIFEST, OutputError
+from digest.output.staging import Staging
 from tests.conftest import NOW, REPO, make_config
 from tests.test_write import tree
 
@@ -160,7 +162,7 @@ def test_a_build_waits_no_longer_than_it_is_told(tmp_path: Path) -> None:
 def test_a_lock_is_free_once_its_holder_is_gone(tmp_path: Path) -> None:
     holder = subprocess.Popen([sys.executable, "-c",
                                "import sys, time\nfrom pathlib import Path\n"
-                               "from digest.write import hold\n"
+                               "from digest.output.lock import hold\n"
                                "with hold(Path(sys.argv[1])):\n"
                                "    print('held', flush=True)\n    time.sleep(120)\n",
                                str(tmp_path / ".site.lock")], stdout=subprocess.PIPE, text=True)

@@ -146,8 +146,8 @@ def test_a_build_pauses_the_cycle_collector_but_renders_with_it(
     parallel.collector); Jinja's pages leave cycles, so rendering runs with it."""
     import gc
 
-    from digest import assemble
     from digest import build as building
+    from digest.output import assemble
     from tests.conftest import make_config
 
     seen: dict[str, bool] = {}

@@ -11,12 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest import assemble, cache
 from digest import build as build_module
 from digest.build import BuildError, BuildResult, build
-from digest.cache import CACHE_DIR, CACHE_FILE
-from digest.watch import Change, changed_files, classify, site_targets
-from digest.write import MANIFEST
+from digest.incremental import cache, scan
+from digest.incremental.cache import CACHE_DIR, CACHE_FILE
+from digest.live.watch import Change, changed_files, classify, site_targets
+from digest.output import assemble
+from digest.output.manifest import MANIFEST
 from tests.conftest import NOW, SEEDS, make_config, write
 from tests.test_theme import png
 from tests.test_write import corrupt
@@ -223,12 +224,13 @@ def test_files_unchanged_since_they_were_hashed_are_not_read_again(
     cache._MEMORY.clear()
     reads: list[str] = []
     real_read = build_module.read_file
-    monkeypatch.setattr(build_module, "read_file",
-                        lambda path, root: reads.append(path.name) or real_read(path, root))
     asked: list[str] = []  # of the disk, ahead of reading
     real_prefetch = build_module.prefetch
-    monkeypatch.setattr(build_module, "prefetch", lambda paths: real_prefetch(
-        [asked.append(path.name) or path for path in paths]))
+    for module in (scan, build_module):  # the scan hashes a file, the build parses it
+        monkeypatch.setattr(module, "read_file",
+                            lambda path, root: reads.append(path.name) or real_read(path, root))
+        monkeypatch.setattr(module, "prefetch", lambda paths: real_prefetch(
+            [asked.append(path.name) or path for path in paths]))
     write(site.content, "story-1.md", article("Story 2", day=2))  # same size, new bytes
     result = site.build()
     assert reads == ["story-1.md", "story-1.md"]  # hashed, then parsed
@@ -342,8 +344,8 @@ def test_a_rebuild_told_what_changed_reads_only_that(
         site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     edited = write(site.content, "story-1.md", article("Story one, edited", day=2))
     walks: list[Path] = []
-    real_walk = build_module.find_sources
-    monkeypatch.setattr(build_module, "find_sources",
+    real_walk = scan.find_sources
+    monkeypatch.setattr(scan, "find_sources",
                         lambda content, **kw: walks.append(content) or real_walk(content, **kw))
     result = build(make_config(site.root, site.content), now=NOW, patch=site.patch,
                    changed=_report(site, (edited, False)))

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import strategies as st
 
-from digest import check
-from digest.check import check_link, check_site, read_output
 from digest.cli import main
 from digest.config import load_config
+from digest.output import check
+from digest.output.check import check_link, check_site, read_output
 from tests.conftest import REPO, BuildSite, write
 
 BASE = "https://user.github.io/repo/"

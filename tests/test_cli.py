@@ -109,7 +109,7 @@ def test_settle_keeps_the_collector_out_of_a_rebuild_and_frees_cycles_in_the_end
     import gc
     import weakref
 
-    from digest.cli import Settle
+    from digest.live.rebuild import Settle
 
     class Node:
         loop: object

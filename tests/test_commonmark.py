@@ -1,4 +1,4 @@
-"""cmark-gfm through digest.commonmark: the same HTML as cmarkgfm's own call, no leak."""
+"""cmark-gfm through digest.read.commonmark: the same HTML as cmarkgfm's own call, no leak."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest import commonmark
-from digest.normalise import _CMARK_EXTENSIONS, _CMARK_OPTIONS
+from digest.read import commonmark
+from digest.read.markdown import _CMARK_EXTENSIONS, _CMARK_OPTIONS
 
 MARKDOWN = st.lists(st.sampled_from([
     "# Title", "Some *text* and **more**", "| a | b |\n|---|---|\n| 1 | 2 |", "~~gone~~",

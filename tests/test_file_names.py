@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from digest import cache
 from digest.build import build
-from digest.load import shown_name
-from digest.serve import BuildFailed, Preview, Site
+from digest.incremental import cache
+from digest.live.routes import BuildFailed, Site
+from digest.live.serve import Preview
+from digest.read.files import shown_name
 from tests.conftest import NOW, REPO, SEEDS, make_config
 from tests.preview import Process, Serve, copy_site
 from tests.test_serve import FakeBuilder, Running

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from digest.config import SiteConfig
-from digest.group import group
 from digest.model import Article, Source, Topic
+from digest.site.group import group
 
 
 def art(path: str, when: datetime | None, topics: tuple[str, ...] = (), source: str = "",

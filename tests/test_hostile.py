@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digest.config import SiteConfig
-from digest.group import group
-from digest.load import SourceFile, decode
-from digest.model import Article
-from digest.normalise import normalise
-from digest.render import make_environment, pages, render_page, site_context
+from digest.model import Article, SourceFile
+from digest.read.files import decode
+from digest.read.normalise import normalise
+from digest.site.group import group
+from digest.site.render import make_environment, pages, render_page, site_context
 from tests.conftest import NOW, REPO, BuildSite
 from tests.sitecheck import broken_links
 

@@ -11,8 +11,8 @@ import pytest
 from lxml import html
 
 from digest.config import load_config
-from digest.meta import _og_locale, shareable_image
 from digest.model import Article, Image
+from digest.site.meta import _og_locale, shareable_image
 from tests.conftest import BuildSite, write
 
 BASE = "https://user.github.io/repo/"

@@ -10,20 +10,13 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from digest.config import SiteConfig, TopicRule
-from digest.load import SourceFile
-from digest.model import Article
-from digest.normalise import (
-    _URL_ATTRIBUTE,
-    FieldProblem,
-    assign_slugs,
-    duplicate_urls,
-    normalise,
-    parse_datetime,
-    safe_url,
-    slugify,
-    topics_by_rules,
-    url_attributes,
-)
+from digest.model import Article, SourceFile
+from digest.read.dates import parse_datetime
+from digest.read.markdown import _URL_ATTRIBUTE, url_attributes
+from digest.read.normalise import normalise
+from digest.read.slugs import assign_slugs, duplicate_urls, slugify
+from digest.read.text import FieldProblem, safe_url
+from digest.read.topics import topics_by_rules
 from tests.conftest import NOW, SEEDS
 
 CONFIG = SiteConfig()

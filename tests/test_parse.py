@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from digest.config import DEFAULT_PROMO_PATTERNS
-from digest.parse import (
+from digest.read.frontmatter import split_front_matter
+from digest.read.plaintext import (
     _MD_LINK,
     _MD_LIST_ITEM,
     _MD_MARKUP,
@@ -18,7 +19,6 @@ from digest.parse import (
     parse_dateline,
     parse_plain,
     promo_matchers,
-    split_front_matter,
     strip_promo_markdown,
 )
 from tests.conftest import SEEDS

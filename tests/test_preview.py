@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.serve import SCRIPT
+from digest.live.routes import SCRIPT
 from tests.preview import Process, Serve, copy_site
 
 
@@ -174,8 +174,8 @@ def test_watch_rebuilds_the_output_without_a_script(root: Path) -> None:
 def test_build_does_not_load_the_preview() -> None:
     """watchdog and the server are imported only by serve and watch."""
     code = ("import sys, digest.cli; "
-            "print(sorted(m for m in sys.modules if m.startswith(('watchdog', 'digest.serve', "
-            "'digest.watch', 'http.server'))))")
+            "print(sorted(m for m in sys.modules if m.startswith(('watchdog', 'digest.live', "
+            "'http.server'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"

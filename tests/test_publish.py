@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from digest.config import ConfigError, SiteConfig, load_config
-from digest.group import group
 from digest.model import Article, Image, Source, Topic
-from digest.publish import publish, sitemaps, xml_text
+from digest.site.group import group
+from digest.site.publish import publish, sitemaps, xml_text
 from tests.conftest import REPO, BuildSite, write
 
 BASE = "https://user.github.io/repo/"

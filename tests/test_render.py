@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from digest.config import SiteConfig
-from digest.render import Links
+from digest.site.render import Links
 from tests.conftest import BuildSite, write
 
 
@@ -70,7 +70,7 @@ def test_undated_stories_are_paginated_and_the_front_page_shows_one_page(
 
 def test_memo_renders_a_block_once_per_key_and_way_to_the_root(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from digest import render
+    from digest.site import render
 
     calls: list[str] = []
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from lxml import html
 
 from digest.cli import main
-from digest.search import searchable, stabilise
+from digest.output.search import searchable, stabilise
 from tests.conftest import REPO, BuildSite
 
 

@@ -15,13 +15,12 @@ from typing import Any
 
 import pytest
 
-from digest.serve import (
+from digest.live.routes import (
     NOT_FOUND,
     SCRIPT,
     BuildFailed,
     Hosts,
     Limits,
-    Preview,
     Route,
     Site,
     content_type,
@@ -32,6 +31,7 @@ from digest.serve import (
     split_host,
     without_folder,
 )
+from digest.live.serve import Preview
 
 
 @pytest.mark.parametrize(("path", "base", "expected"), [

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from jinja2 import DictLoader, Environment
 
-from digest.cache import CACHE_DIR, CACHE_FILE, TemplateCache, _checked_payload
+from digest.incremental.cache import CACHE_DIR, CACHE_FILE
+from digest.incremental.templates import TemplateCache, _checked_payload
 from tests.conftest import REPO, SEEDS
 
 

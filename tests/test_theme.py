@@ -10,8 +10,8 @@ import pytest
 from lxml import html
 from PIL import Image
 
-from digest.assemble import minify_css
-from digest.images import candidates
+from digest.output.static import minify_css
+from digest.site.images import candidates
 from tests.conftest import BuildSite, write
 
 REMOTE = "https://images.example.com/2023/04/photo.png"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.watch import Change, Debounce, Kind, Targets, Watcher, classify, describe
+from digest.live.watch import Change, Debounce, Kind, Targets, Watcher, classify, describe
 
 R = Path("/site")
 TARGETS = Targets(content=R / "seeds", output=R / "site", config=R / "digest.yaml",

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from digest.write import MANIFEST
+from digest.output.manifest import MANIFEST
 from tests.conftest import REPO, BuildSite
 
 WORKFLOWS = REPO / ".github" / "workflows"

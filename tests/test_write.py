@@ -1,4 +1,4 @@
-"""write.py: atomic replacement, unchanged files kept, other people's files never lost."""
+"""output/write.py and helpers: atomic replacement, unchanged files kept, others' never lost."""
 
 from __future__ import annotations
 
@@ -14,17 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest import write
-from digest.write import (
-    MANIFEST,
-    OutputError,
-    check_relative,
-    file_hash,
-    intact,
-    patch_site,
-    read_manifest,
-    write_site,
-)
+from digest.output import manifest, records, staging, write
+from digest.output.manifest import MANIFEST, OutputError, check_relative, file_hash, read_manifest
+from digest.output.records import intact
+from digest.output.write import patch_site, write_site
 
 
 def test_first_write_creates_the_folder_and_a_manifest(tmp_path: Path) -> None:
@@ -186,7 +179,7 @@ def test_any_sequence_of_sites_is_written_exactly(tmp_path_factory: pytest.TempP
         assert read_manifest(out) == {k: file_hash(v) for k, v in files.items()}
 
 
-# The record of folders (write.FolderRecord): a folder whose ctime and inode are as
+# The record of folders (records.FolderRecord): a folder whose ctime and inode are as
 # recorded is not listed again; these pin that it finds what listing every folder finds.
 
 @pytest.fixture
@@ -198,22 +191,23 @@ def settle(monkeypatch: pytest.MonkeyPatch) -> None:
     """Builds whose last change to a folder is a clock tick before the record is taken,
     as in a large site (in a small one they fall in the same tick, and every folder is
     then left to be listed)."""
-    clock = write._clock
+    clock = records._clock
 
     def later(folder: Path) -> int:
         time.sleep(0.02)
         return clock(folder)
 
-    monkeypatch.setattr(write, "_clock", later)
+    for module in (records, staging, write):  # each calls the clock it imported
+        monkeypatch.setattr(module, "_clock", later)
 
 
 def agree(site: Path, spare: Path) -> list[str]:
     """The files not ours the record finds, checked against a listing of every folder."""
-    live, kept = write._records(spare)
-    ours, record = write._read_site(site, kept if site == spare else live)
+    live, kept = records._records(spare)
+    ours, record = records._read_site(site, kept if site == spare else live)
     assert record is not None
-    found = write._files_not_ours(site, ours, record)
-    assert found == write._files_not_ours(site, ours)
+    found = records._files_not_ours(site, ours, record)
+    assert found == records._files_not_ours(site, ours)
     return found
 
 
@@ -240,7 +234,7 @@ def test_unchanged_folders_are_not_listed(tmp_path: Path, settled: None,
     files = {f"articles/{n}/index.html": b"page" for n in range(20)} | SITE
     for _ in range(3):
         write_site(files, out, spare)
-    _, record = write._read_site(out, write._records(spare)[0])
+    _, record = records._read_site(out, records._records(spare)[0])
     assert record is not None and None not in {ctime for ctime, _ in record.folders.values()}
     listed: list[str] = []
     scandir = os.scandir
@@ -315,7 +309,7 @@ def test_without_a_usable_record_every_folder_is_listed(tmp_path: Path, settled:
     out, spare = tmp_path / "site", tmp_path / "spare"
     write_site(SITE, out, spare)
     write_site(SITE, out, spare)
-    live = write._records(spare)[0]
+    live = records._records(spare)[0]
     data = json.loads(live.read_text())
     if record == "missing":
         live.unlink()
@@ -330,9 +324,9 @@ def test_without_a_usable_record_every_folder_is_listed(tmp_path: Path, settled:
     if live.exists():
         live.write_text(json.dumps(data))
     (out / "a" / "b" / "mine.txt").write_text("mine")
-    ours, found = write._read_site(out, live)
+    ours, found = records._read_site(out, live)
     assert (found is None) == (record != "of another moment")
-    assert write._files_not_ours(out, ours, found) == ["a/b/mine.txt"]
+    assert records._files_not_ours(out, ours, found) == ["a/b/mine.txt"]
     write_site(SITE, out, spare)
     assert tree(out) == SITE | {"a/b/mine.txt": b"mine"}
 
@@ -344,7 +338,7 @@ def test_the_record_is_kept_in_the_cache_not_in_the_site(tmp_path: Path, settled
     manifest = (out / MANIFEST).read_bytes()
     write_site(SITE, out, spare)
     assert (out / MANIFEST).read_bytes() == manifest
-    assert all(path.exists() for path in write._records(spare))
+    assert all(path.exists() for path in records._records(spare))
 
 
 def test_a_patch_leaves_every_folder_to_be_listed(tmp_path: Path, settled: None) -> None:
@@ -354,7 +348,7 @@ def test_a_patch_leaves_every_folder_to_be_listed(tmp_path: Path, settled: None)
     hashes = {rel: file_hash(data) for rel, data in SITE.items()}
     hashes["a/b/index.html"] = file_hash(b"patched")
     patch_site(out, {"a/b/index.html": b"patched"}, hashes)
-    assert write._read_site(out, write._records(spare)[0]) == (hashes, None)
+    assert records._read_site(out, records._records(spare)[0]) == (hashes, None)
     (out / "c" / "d" / "mine.txt").write_text("mine")
     write_site(SITE, out, spare)
     assert tree(out) == SITE | {"c/d/mine.txt": b"mine"}
@@ -382,8 +376,8 @@ def test_a_folder_changed_in_the_clocks_last_tick_is_left_to_be_listed(
     (site / "a" / "index.html").unlink()
     (site / "a" / "index.html").write_text("ours, new")
     now = (site / "a").stat().st_ctime_ns
-    monkeypatch.setattr(write, "_clock", lambda folder: now)  # within the same tick
-    record = write._record(site, ["a/index.html", "b/index.html"], [])
+    monkeypatch.setattr(records, "_clock", lambda folder: now)  # within the same tick
+    record = records._record(site, ["a/index.html", "b/index.html"], [])
     assert record.folders["a"] == (None, None) and None not in record.folders["b"]
 
 
@@ -450,11 +444,11 @@ def test_a_folder_with_a_subfolder_not_in_the_record_is_listed(tmp_path: Path,
     (site / "a" / "index.html").write_text("ours")
     (site / "b").mkdir()
     (site / "b" / "index.html").write_text("ours")
-    record = write._record(site, ["a/index.html", "b/index.html"], [])
+    record = records._record(site, ["a/index.html", "b/index.html"], [])
     assert record.folders["a"] == (None, None) and None not in record.folders["b"]
     (site / "a" / "unknown" / "mine.txt").write_text("mine")
     ours = {"a/index.html": "", "b/index.html": ""}
-    assert write._files_not_ours(site, ours, record) == ["a/unknown/mine.txt"]
+    assert records._files_not_ours(site, ours, record) == ["a/unknown/mine.txt"]
 
 
 @pytest.mark.parametrize(("rels", "plain"), [
@@ -462,7 +456,7 @@ def test_a_folder_with_a_subfolder_not_in_the_record_is_listed(tmp_path: Path,
     (["/a"], False), (["a//b"], False), (["."], False), (["a/.."], False), (["../a"], False),
     (["a/./b"], False), (["a", 1], False), (["a\x00"], False)])
 def test_a_record_names_only_paths_inside_the_site(rels: list[object], plain: bool) -> None:
-    assert write._plain(rels) == plain
+    assert manifest._plain(rels) == plain
 
 
 # A forged or damaged manifest, and symlinks on the way: nothing outside the folder is
@@ -556,7 +550,7 @@ def test_a_symlink_in_the_spare_is_never_written_through(tmp_path: Path) -> None
     assert tree(out) == {"index.html": b"3", "a/x": b"ours", "a/y": b"ours"}
 
 
-# Files kept from the last build are checked, not trusted (write.Stamps).
+# Files kept from the last build are checked, not trusted (records.Stamps).
 
 def corrupt(path: Path, how: str) -> None:
     """Change a file's bytes the ways a probe did: its size, its inode, or in place with
@@ -616,7 +610,7 @@ def test_files_as_written_are_trusted_without_reading_them(
         opened.append(path)
         return open(path, *args)
 
-    monkeypatch.setattr(write, "open", counted, raising=False)
+    monkeypatch.setattr(records, "open", counted, raising=False)
     assert intact(out, read_manifest(out) or {}, spare)
     assert opened == []
     write_site(files | {"index.html": b"home 3"}, out, spare)  # the others from the spare
@@ -631,9 +625,10 @@ def test_a_file_stamped_in_the_clocks_last_tick_is_read_to_be_trusted(tmp_path: 
     site.mkdir()
     (site / "a.html").write_bytes(b"a")
     status = os.lstat(site / "a.html")
-    stamps = write.Stamps(os.stat(site).st_ino, {"a.html": write._stamp(status, file_hash(b"a"))})
+    stamp = records._stamp(status, file_hash(b"a"))
+    stamps = records.Stamps(os.stat(site).st_ino, {"a.html": stamp})
     record = tmp_path / "stamps.json"
     stamps.save(record, status.st_ctime_ns)  # the clock had not moved on: racy
-    assert write.Stamps.load(record, site).files["a.html"][3] == -1
+    assert records.Stamps.load(record, site).files["a.html"][3] == -1
     stamps.save(record, status.st_ctime_ns + 1)
-    assert write.Stamps.load(record, site).files == stamps.files
+    assert records.Stamps.load(record, site).files == stamps.files

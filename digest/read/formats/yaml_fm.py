@@ -1,6 +1,6 @@
 """YAML front matter between '---' lines, read forgivingly.
 
-Strict YAML first (digest.parse.load_yaml: the safe loader with its duplicate-key and
+Strict YAML first (digest.read.frontmatter.load_yaml: the safe loader with its duplicate-key and
 alias-bomb checks). When that fails, each top-level entry is read on its own, so one bad
 line costs only its own field, and a simple `key: value` line that YAML refuses (the
 commonest case: `title: Breaking: tunnel closed`) is kept as the text it plainly is.
@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from digest.parse import YamlProblem, load_yaml
-
+from ..frontmatter import YamlProblem, load_yaml
 from .base import (
     KEY_LINE,
     RESERVED_START,

@@ -8,26 +8,15 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
-from .model import Problem
+from ..model import Problem, SourceFile
 
 ARTICLE_SUFFIXES = {".md", ".markdown", ".txt"}
 LITTER_PATTERNS = ("*~", ".#*", "#*#", "*.swp", "*.swo", "*.tmp", "*.bak")
 IGNORED_DIRS = {".digest-cache", "node_modules", "__pycache__"}
 MAX_FILE_BYTES = 50 * 1024 * 1024  # larger files are skipped, never read
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """One article file as text; `rel` is its path inside the content folder."""
-
-    rel: str
-    text: str
-    sha256: str
-    suffix: str
 
 
 def find_sources(content: Path, exclude: tuple[Path, ...] = ()) -> tuple[list[Path], list[Problem]]:

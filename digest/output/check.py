@@ -21,9 +21,9 @@ from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .config import SiteConfig
-from .meta import NOT_FOUND
-from .write import MANIFEST
+from ..config import SiteConfig
+from ..site.meta import NOT_FOUND
+from .manifest import MANIFEST
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _URL_ATTRIBUTES = ("href", "src", "poster", "action", "data")

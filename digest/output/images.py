@@ -1,73 +1,17 @@
-"""Lead images a reader's browser may load without asking a third party.
-
-A remote image named in front matter is never hotlinked unless the site opts in with
-`remote_images: true`: loading it would tell the image's host who reads the digest.
-A local copy next to the article (the remote file's name, a relative `image:` path,
-or the article's own name with an image suffix) is copied into the site instead.
-Finding and measuring those copies is I/O (`find_local_images`); choosing what a
-page shows is pure (`shown_images`).
-"""
+"""The content folder's image files: found, read and measured (I/O), for site/images.py."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import os
-import posixpath
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from .config import SiteConfig
-from .model import Article, Problem
+from ..model import Article, Problem
+from ..site.images import IMAGE_SUFFIXES, LocalImage, candidates
 
-IMAGE_SUFFIXES = (".avif", ".gif", ".jpeg", ".jpg", ".png", ".webp")
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class LocalImage:
-    """An image file from the content folder, to be copied next to its article's page."""
-
-    source: str  # path inside the content folder
-    data: bytes
-    width: int
-    height: int
-
-    @property
-    def name(self) -> str:
-        """The file name in the article's folder of the site: 'lead.jpg'."""
-        return "lead" + posixpath.splitext(self.source)[1].lower()
-
-
-@dataclass(frozen=True)
-class ShownImage:
-    """What a template shows: `src` is a site path, or a remote URL when the site opted in."""
-
-    src: str
-    width: int | None
-    height: int | None
-    alt: str
-
-
-def candidates(article_path: str, image_url: str) -> list[str]:
-    """Article path + front-matter image URL -> content paths a local copy may have."""
-    folder = posixpath.dirname(article_path)
-    stem = posixpath.splitext(posixpath.basename(article_path))[0]
-    found: list[str] = []
-    if image_url:
-        parts = urlsplit(image_url)
-        name = unquote(parts.path)
-        if not parts.scheme and not parts.netloc:
-            found.append(posixpath.normpath(posixpath.join(folder, name)))
-        elif posixpath.basename(name):
-            found.append(posixpath.join(folder, posixpath.basename(name)))
-    found.extend(posixpath.join(folder, stem + suffix) for suffix in IMAGE_SUFFIXES)
-    return [path for path in dict.fromkeys(found)
-            if posixpath.splitext(path)[1].lower() in IMAGE_SUFFIXES
-            and not path.startswith("../") and path != ".."]
-
 
 ImageStat = tuple[int, int, int]  # size, mtime_ns, ctime_ns
 
@@ -145,20 +89,3 @@ def _read_image(root: Path, rel: str, problems: list[Problem]) -> LocalImage | N
         problems.append(Problem(rel, "not an image digest can read; not shown"))
         return None
     return LocalImage(rel, data, width, height)
-
-
-def shown_images(articles: Iterable[Article], local: Mapping[str, LocalImage],
-                 config: SiteConfig) -> dict[str, ShownImage]:
-    """Articles -> {article path: the image pages show}; absent means 'show a placeholder'."""
-    shown: dict[str, ShownImage] = {}
-    for article in articles:
-        alt = article.image.alt if article.image else ""
-        if article.path in local:
-            image = local[article.path]
-            shown[article.path] = ShownImage(article.url + image.name, image.width,
-                                             image.height, alt)
-        elif (article.image and config.remote_images
-              and urlsplit(article.image.url).scheme in {"http", "https"}):
-            shown[article.path] = ShownImage(article.image.url, article.image.width,
-                                             article.image.height, alt)
-    return shown

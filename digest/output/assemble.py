@@ -5,7 +5,6 @@ write.py, which swaps them in at once (or, in the live preview, patches a few in
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import traceback
@@ -15,42 +14,42 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import rcssmin
 from jinja2 import Environment, TemplateError
 
-from . import parallel
-from .cache import code_fingerprint
-from .check import LinkProblem, check_site
-from .config import SiteConfig
-from .images import LocalImage, shown_images
-from .keys import KeyMemo, Uncacheable, article_keys, digest_key, page_key, reads_digest, value_key
-from .meta import NOT_FOUND
-from .model import Digest
-from .parallel import chunked
-from .publish import Publication, feed_links
-from .render import (
-    BUILTIN_TEMPLATES,
+from .. import parallel
+from ..config import SiteConfig
+from ..incremental.cache import code_fingerprint
+from ..incremental.keys import (
+    KeyMemo,
+    Uncacheable,
+    article_keys,
+    digest_key,
+    page_key,
+    reads_digest,
+    value_key,
+)
+from ..model import Digest
+from ..parallel import chunked
+from ..site.images import LocalImage, shown_images
+from ..site.meta import NOT_FOUND
+from ..site.publish import Publication, feed_links
+from ..site.render import (
     Page,
     render_page,
     shared_environment,
     site_context,
 )
-from .render import pages as site_pages
+from ..site.render import pages as site_pages
+from .check import LinkProblem, check_site
+from .manifest import WriteResult, file_hash, read_manifest
+from .records import intact
 from .search import BUNDLE, SearchUnavailable, search_index, searchable
-from .write import (
-    Staging,
-    WriteResult,
-    disk_error,
-    file_hash,
-    intact,
-    patch_site,
-    read_manifest,
-)
+from .staging import Staging
+from .static import static_files
+from .write import disk_error, patch_site
 
 if TYPE_CHECKING:
-    from .build import BuildResult
-
-BUILTIN_STATIC = BUILTIN_TEMPLATES.parent / "static"
+    from ..results import BuildResult
 
 Progress = Callable[[str, int, int], None]  # (what, done, of how many)
 Ready = Callable[[Callable[[str], bytes | None]], None]  # see write_output
@@ -357,34 +356,6 @@ def _render_inputs(digest: Digest, config: SiteConfig, publication: Publication,
     return static, files, environment, site
 
 
-def minify_css(data: bytes) -> bytes:
-    """Readable in the theme, small on the wire (an article page and its CSS stay under
-    30 KB); CSS that is not UTF-8 is left as it is."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data
-    return rcssmin.cssmin(text).encode("utf-8")
-
-
-def static_files(config: SiteConfig) -> tuple[dict[str, bytes], dict[str, str]]:
-    """The static files to write, and {name: fingerprinted path} for templates' `assets`."""
-    assets = {}
-    files: dict[str, bytes] = {}
-    for rel, data in read_static(config).items():
-        if rel.endswith(".css"):
-            data = minify_css(data)
-        if rel.endswith(".css") or rel.endswith(".js"):
-            stem, dot, suffix = rel.rpartition(".")
-            fingerprinted = f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}{dot}{suffix}"
-            assets[rel] = f"static/{fingerprinted}"
-            files[f"static/{fingerprinted}"] = data
-        else:
-            assets[rel] = f"static/{rel}"
-            files[f"static/{rel}"] = data
-    return files, assets
-
-
 def _template_error(err: TemplateError) -> str:
     """A Jinja error -> 'templates/x.html:12: UndefinedError: …' (Jinja puts template
     lines into the traceback, so the innermost template frame says where it happened)."""
@@ -396,17 +367,3 @@ def _template_error(err: TemplateError) -> str:
         name, line = frames[-1].filename, frames[-1].lineno
     where = f"{name}:{line}" if name and line else (name or "template")
     return f"{where}: {type(err).__name__}: {err.message or err}"
-
-
-def read_static(config: SiteConfig) -> dict[str, bytes]:
-    """Built-in static files, overridden file by file by the site's own static folder."""
-    folders = [BUILTIN_STATIC]
-    own = config.resolve(config.static_dir) if config.static_dir else config.root / "static"
-    if own.is_dir() and own.resolve() != BUILTIN_STATIC.resolve():
-        folders.append(own)
-    files: dict[str, bytes] = {}
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and not path.name.startswith(".") and path.name != "__init__.py":
-                files[path.relative_to(folder).as_posix()] = path.read_bytes()
-    return files

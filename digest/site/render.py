@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
@@ -28,12 +29,11 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from . import __version__
-from .cache import TemplateCache
-from .config import SiteConfig
+from .. import __version__
+from ..config import SiteConfig
 from .dates import long_date, month_name, short_date
 from .meta import page_meta
-from .model import (
+from ..model import (
     Article,
     Digest,
     day_path,
@@ -44,9 +44,9 @@ from .model import (
     year_path,
 )
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 if not BUILTIN_TEMPLATES.is_dir():  # installed from a wheel: the theme ships in the package
-    BUILTIN_TEMPLATES = Path(__file__).resolve().parent / "templates"
+    BUILTIN_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 
 def make_environment(config: SiteConfig) -> Environment:
@@ -98,16 +98,16 @@ def templates_key(env: Environment) -> str:
 _ENVIRONMENTS: dict[tuple[str, ...], tuple[str, Environment]] = {}
 
 
-def shared_environment(config: SiteConfig,
-                       compiled: Path | None = None) -> tuple[Environment, str]:
+def shared_environment(config: SiteConfig, compiled: Callable[[], BytecodeCache | None] | None
+                       = None) -> tuple[Environment, str]:
     """The environment for this config and the key of its templates' sources.
 
     While the sources stay the same, the environment (with the templates it compiled)
     is the one the last build of this process used: compiling the theme again was a
     third of a live-preview rebuild. Any change to any template, or a template added
     or removed, gives a new environment, so nothing compiled from old sources is used.
-    With `compiled` (a folder in the cache), Jinja keeps the compiled templates there
-    for the next process, by the checksum of their source (see cache.TemplateCache).
+    With `compiled` (it makes the store, e.g. incremental.templates.compiled_templates),
+    Jinja keeps the compiled templates for the next process, by their source's checksum.
     """
     fresh = make_environment(config)
     key = templates_key(fresh)
@@ -116,9 +116,7 @@ def shared_environment(config: SiteConfig,
     if known is not None and known[0] == key:
         return known[1], key
     if compiled is not None:  # compiled templates kept on disk for the next process
-        with contextlib.suppress(OSError):
-            compiled.mkdir(parents=True, exist_ok=True)
-            fresh.bytecode_cache = TemplateCache(str(compiled))
+        fresh.bytecode_cache = compiled()
     _ENVIRONMENTS[slot] = (key, fresh)
     return fresh, key
 

@@ -21,8 +21,8 @@ from typing import Any
 
 from jinja2 import Environment, TemplateError, meta
 
-from .model import Article, Digest, Image, Source, Topic
-from .render import Page, Paginated
+from ..model import Article, Digest, Image, Source, Topic
+from ..site.render import Page, Paginated
 
 
 class Uncacheable(Exception):

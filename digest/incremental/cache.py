@@ -17,22 +17,18 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.util
 import os
 import pickle
 import sqlite3
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from jinja2.bccache import Bucket, FileSystemBytecodeCache
-
-from . import __version__
-from .config import SiteConfig
-from .model import Article, Problem
+from .. import __version__
+from ..config import SiteConfig
+from ..model import Article, Problem
 
 CACHE_DIR = ".digest-cache"
 CACHE_FILE = "cache.sqlite"
@@ -53,8 +49,9 @@ _NOT_READ_BY_PARSING = frozenset({
 def code_fingerprint() -> str:
     """The package's version and the bytes of its modules: a changed parser empties the cache."""
     digest = hashlib.sha256(f"{FORMAT}:{__version__}".encode())
-    for module in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        digest.update(module.name.encode())
+    package = Path(__file__).resolve().parents[1]
+    for module in sorted(package.rglob("*.py")):
+        digest.update(module.relative_to(package).as_posix().encode())
         digest.update(module.read_bytes())
     return digest.hexdigest()
 
@@ -99,7 +96,7 @@ class _Memory:
     entries: dict[str, Entry] = field(default_factory=dict)
     pages: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     files: dict[str, tuple[str, str]] | None = None  # rel -> (stat key, sha256)
-    last: Any = None  # what the last build left for the next (see build._LastBuild)
+    last: Any = None  # what the last build left for the next (see incremental/builds._LastBuild)
     kept: dict[str, Any] = field(default_factory=dict)  # see Cache.keep
 
 
@@ -337,65 +334,3 @@ def _checked(value: Any) -> Entry:
     if not (article is None or isinstance(article, Article)) or not isinstance(problems, list):
         raise ValueError("not a cache entry")
     return article, problems
-
-
-class TemplateCache(FileSystemBytecodeCache):
-    """Jinja's compiled templates in `.digest-cache/templates/`, each file behind a checksum.
-
-    They are marshal data, and marshal trusts its input: a damaged file made every build
-    crash (a segfault, or an error from deep inside Jinja). So a file is unmarshalled only
-    when the BLAKE2b digest written before it matches its bytes; any other file is deleted
-    and the template compiled (and stored) again. Worth it: compiling the theme is ~0.2 s
-    of CPU, and an edit rebuild of 1,000 articles in a new process took 0.62 s with these
-    files, 0.72 s without.
-    """
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        """A file whose digest matches -> the bucket's code; anything else is deleted."""
-        name = self._get_cache_filename(bucket)
-        try:
-            with open(name, "rb") as file:
-                data = file.read()
-        except OSError:
-            return
-        payload = _checked_payload(data)
-        if payload is not None:
-            with contextlib.suppress(Exception):  # intact, but from another Jinja version
-                bucket.bytecode_from_string(payload)
-                if bucket.code is not None:
-                    return
-        bucket.reset()
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        """The bucket's code -> its file, with the digest first, swapped in whole."""
-        payload = bucket.bytecode_to_string()
-        name = self._get_cache_filename(bucket)
-        with contextlib.suppress(OSError):  # a read-only cache: compile again next time
-            handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as file:
-                    file.write(_TEMPLATE_MAGIC + _template_digest(payload) + payload)
-                os.replace(temporary, name)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
-
-
-# Which CPython bytecode the files hold: another Python's files are never unmarshalled.
-_TEMPLATE_MAGIC = b"digest-template-1:" + importlib.util.MAGIC_NUMBER + b"\n"
-
-
-def _template_digest(payload: bytes) -> bytes:
-    return hashlib.blake2b(payload, digest_size=32).digest()
-
-
-def _checked_payload(data: bytes) -> bytes | None:
-    """A template cache file's bytes -> what was stored, or None when damaged or foreign."""
-    start = len(_TEMPLATE_MAGIC) + 32
-    if not data.startswith(_TEMPLATE_MAGIC) or len(data) < start:
-        return None
-    payload = data[start:]
-    return payload if _template_digest(payload) == data[len(_TEMPLATE_MAGIC):start] else None

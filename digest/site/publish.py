@@ -22,11 +22,11 @@ from urllib.parse import urljoin
 
 import nh3
 
-from . import __version__
-from .config import SiteConfig
+from .. import __version__
+from ..config import SiteConfig
 from .meta import FeedLink, modified, newest, page_articles, rfc3339, shareable_image
-from .model import Article, Digest, topic_path
-from .normalise import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from ..model import Article, Digest, topic_path
+from ..read.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from .render import pages
 
 ATOM = "http://www.w3.org/2005/Atom"

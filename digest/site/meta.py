@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
-from .config import SiteConfig
+from ..config import SiteConfig
 from .dates import long_date, month_name
-from .model import Article, Digest, Image
+from ..model import Article, Digest, Image
 
 NOT_FOUND = "404.html"
 HEADLINE_LIMIT = 110  # schema.org/Google: longer headlines are cut in rich results

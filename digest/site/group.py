@@ -8,9 +8,9 @@ from dataclasses import replace
 from datetime import date
 from typing import TypeVar
 
-from .config import SiteConfig
-from .model import Article, Day, Digest, Month, Source, SourceGroup, Topic, TopicGroup, Year
-from .normalise import slugify
+from ..config import SiteConfig
+from ..model import Article, Day, Digest, Month, Source, SourceGroup, Topic, TopicGroup, Year
+from ..read.slugs import slugify
 
 K = TypeVar("K")
 V = TypeVar("V")

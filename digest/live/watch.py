@@ -17,9 +17,9 @@ from fnmatch import fnmatch
 from pathlib import Path, PurePath
 from typing import Any
 
-from .config import DEBOUNCE, SiteConfig
-from .images import IMAGE_SUFFIXES
-from .load import ARTICLE_SUFFIXES, LITTER_PATTERNS, shown_name
+from ..config import DEBOUNCE, SiteConfig
+from ..read.files import ARTICLE_SUFFIXES, LITTER_PATTERNS, shown_name
+from ..site.images import IMAGE_SUFFIXES
 
 # What editors, VCSs and operating systems write next to the real files (vim's
 # "4913" probe, swap files, hidden folders such as .git), on top of what load skips.

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from .config import SiteConfig
+from ..config import SiteConfig
 
 BUNDLE = "pagefind/"
 _SIGNATURE = b"pagefind_dcd"

@@ -1,0 +1,1 @@
+"""What makes a rebuild cheap: the build cache and the page keys."""

@@ -1,0 +1,1 @@
+"""The preview: a watcher and a local server, handed a builder callable."""

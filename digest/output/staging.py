@@ -1,0 +1,372 @@
+"""A new site assembled in a hidden sibling folder, then swapped into place in one rename."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import shutil
+import stat
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from .manifest import (
+    MANIFEST,
+    OutputError,
+    WriteResult,
+    _ignored,
+    _write_manifest,
+    check_relative,
+    file_hash,
+)
+from .records import (
+    Stamp,
+    Stamps,
+    _clock,
+    _files_not_ours,
+    _read_site,
+    _record,
+    _records,
+    _remove,
+    _stamp,
+    _stamp_records,
+)
+
+
+class Staging:
+    """A new site assembled in a hidden sibling of the output, then swapped in by `commit`.
+
+    With a `spare` folder (in the cache), the site the last swap replaced is kept there,
+    and the next build starts from it: only the files that differ are written, instead
+    of a folder and a link for every page (at 10,000 articles that was seconds of
+    mkdir, and as many again deleting the old site). The spare is ours alone; anything in
+    it that its manifest does not list is deleted before it is used, and a file of it (or
+    of the live site) is used only when its stamp or its bytes say it is as written.
+
+    The caller holds the output's lock (see hold): folders that an interrupted build left
+    beside the output are then a dead build's, and are removed.
+    One process writes: see assemble._replace for why.
+    """
+
+    def __init__(self, output: Path, spare: Path | None = None) -> None:
+        output = output.absolute()
+        self.warnings: list[str] = []
+        self.records = _records(spare) if spare is not None else None
+        self.stamp_records = _stamp_records(spare) if spare is not None else None
+        live_record = self.records[0] if self.records is not None else None
+        ignored: list[str] = []
+        site = _read_site(output, live_record, ignored) if output.exists() else None
+        previous, self.record = site if site is not None else (None, None)
+        if output.exists() and not output.is_dir():
+            raise OutputError(f"{output} exists and is not a folder; choose another output")
+        if output.exists() and previous is None and any(output.iterdir()):
+            raise OutputError(
+                f"{output} is not empty and was not written by digest (it has no {MANIFEST}); "
+                "refusing to replace it. Choose an empty or new output folder, or move its "
+                "files away yourself.")
+        if ignored:
+            self.warnings.append(_ignored(output / MANIFEST, ignored))
+        output.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(output)
+        self.output = output
+        self.previous: dict[str, str] = previous or {}
+        self.live = Stamps.load(self.stamp_records[0] if self.stamp_records else None, output)
+        self.folder = output.parent / f".{output.name}.tmp-{os.getpid()}"
+        self.spare = spare
+        self.spare_stamps = Stamps(-1, {})
+        self.found: dict[str, os.stat_result] = {}  # the spare's files, as found
+        taken = None
+        if spare is not None and self.records is not None and self.stamp_records is not None:
+            self.spare_stamps = Stamps.load(self.stamp_records[1], spare)
+            taken = _take_spare(spare, self.folder, self.records[1], self.warnings)
+        if taken is None:
+            self.folder.mkdir()
+            taken = {}, {}
+        self.base, self.found = taken  # base: {path: hash} of the spare's files here
+        self.done: set[str] = set()  # files put or reused
+        self.stamps: dict[str, Stamp] = {}  # of the new site's files, as placed
+        self.retired: dict[str, Stamp] = {}  # of the live site's files linked into it
+        self.written = 0
+        self.unchanged = 0
+
+    def put(self, path: str, data: bytes, digest: str | None = None) -> str:
+        """Write one file (or link the previous one when the bytes are the same) -> its
+        hash (`digest`, when the caller has it already)."""
+        rel = check_relative(path)
+        digest = digest or file_hash(data)
+        if not self.reuse(rel, digest):
+            target = f"{self.folder}/{rel}"
+            status = None if rel in self.base else _create(target, data)
+            if status is None:
+                _clear(Path(target), self.folder)
+                try:
+                    Path(target).write_bytes(data)
+                except OSError as err:
+                    err.filename = err.filename or target
+                    raise
+                status = os.lstat(target)
+            self.base.pop(rel, None)
+            self.stamps[rel] = _stamp(status, digest)
+            self.written += 1
+            self.done.add(rel)
+        return digest
+
+    def reuse(self, rel: str, digest: str) -> bool:
+        """Keep the file the staging folder already has, or link the previous site's, when
+        the manifests say it has these bytes and its stamp (or its bytes) agrees."""
+        same_as_output = self.previous.get(rel) == digest
+        if self.base.get(rel) == digest:  # the spare holds these bytes, if it is as written
+            stamp = self.spare_stamps.check(self.folder, rel, digest, self.found.pop(rel, None))
+            if stamp is not None:
+                self.stamps[rel] = stamp
+                self._count(same_as_output, rel)
+                return True
+            self.base[rel] = ""  # changed since it was written: never used
+        if not same_as_output:
+            return False
+        before = self.live.check(self.output, rel, digest)
+        if before is None:  # edited, truncated or replaced since it was written
+            return False
+        target = self.folder / rel
+        _clear(target, self.folder)
+        if not _link(self.output / rel, target):
+            return False
+        after = os.lstat(target)
+        if (after.st_ino, after.st_size, after.st_mtime_ns) != before[:3]:
+            return False  # replaced since it was checked: written instead (see put)
+        # (the link changed its ctime: the new stamp is the live file's too)
+        self.stamps[rel] = self.retired[rel] = _stamp(after, digest)
+        self._count(True, rel)
+        return True
+
+    def drop(self, rel: str) -> None:
+        """Take a file put or reused back out of the new site."""
+        _remove(self.folder, rel)
+        self.base.pop(rel, None)
+        self.stamps.pop(rel, None)
+        self.done.discard(rel)
+
+    def _count(self, unchanged: bool, rel: str) -> None:
+        if unchanged:
+            self.unchanged += 1
+        else:
+            self.written += 1
+        self.done.add(rel)
+
+    def prune(self, keep: Callable[[str], bool]) -> None:
+        """Remove what the spare had that the new site will not: before anything reads
+        the staging folder as the new site (the search indexer reads its pages)."""
+        for rel in sorted(rel for rel in self.base if not keep(rel)):
+            _remove(self.folder, rel)
+            del self.base[rel]
+
+    def commit(self, hashes: Mapping[str, str]) -> WriteResult:
+        """Drop what the spare had that the new site has not, carry over files that are
+        not ours, write the manifest, swap the folders."""
+        stale = [rel for rel in hashes if rel not in self.stamps]
+        if stale:  # a bug, not bad input: never publish a file with the wrong bytes
+            raise OutputError(f"internal error: {stale[0]} (and {len(stale) - 1} more) was "
+                              "never written into the new site, so the previous site was "
+                              "left in place; please report this, and build with --no-cache "
+                              "meanwhile")
+        for rel in sorted(set(self.base) - set(hashes)):
+            _remove(self.folder, rel)
+        result = WriteResult(written=self.written, unchanged=self.unchanged,
+                             removed=len(set(self.previous) - set(hashes)),
+                             warnings=list(self.warnings))
+        output = self.output
+        if output.is_dir():
+            for rel in _files_not_ours(output, self.previous, self.record):
+                if rel in hashes:
+                    continue
+                theirs, destination = output / rel, self.folder / rel
+                _clear(destination, self.folder)
+                if not _link(theirs, destination):
+                    shutil.copy2(theirs, destination, follow_symlinks=False)
+                result.kept.append(rel)
+        # after the last change to a subfolder of the new site: the swap renames only its top
+        folders = _record(self.folder, hashes, result.kept) if self.records else None
+        manifest = _write_manifest(self.folder, hashes)
+        clock = _clock(self.folder) if self.stamp_records is not None else 0
+        # the site being replaced is worth keeping only if it is one we wrote
+        _swap(self.folder, output, self.spare if self.previous else None)
+        if self.records is not None and folders is not None:
+            live, spare = self.records
+            with contextlib.suppress(OSError):  # the live site's record goes with it
+                os.replace(live, spare)
+            with contextlib.suppress(OSError):  # (no record: every folder is listed)
+                replace(folders, manifest=manifest).save(live)
+        if self.stamp_records is not None and self.spare is not None:
+            self._save_stamps(clock)
+        return result
+
+    def _save_stamps(self, clock: int) -> None:
+        """The stamps of the new live site's files, and of the spare's: the replaced
+        site's, with the files linked into the new site stamped anew."""
+        assert self.stamp_records is not None and self.spare is not None
+        live, spare = self.stamp_records
+        with contextlib.suppress(OSError):  # (no record: every file is read to be trusted)
+            Stamps(os.stat(self.output).st_ino, self.stamps).save(live, clock)
+        with contextlib.suppress(OSError):
+            if self.previous and self.spare.is_dir():
+                Stamps(os.stat(self.spare).st_ino, self.live.files | self.retired).save(
+                    spare, clock)
+            else:
+                spare.unlink()
+
+    def abort(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _take_spare(spare: Path, folder: Path, record: Path, warnings: list[str]
+                ) -> tuple[dict[str, str], dict[str, os.stat_result]] | None:
+    """The spare site, moved to `folder`, with only the files its manifest lists ->
+    {path: hash} of the plain files it holds, and their lstat; None when there is no
+    usable spare."""
+    if not spare.is_dir() or spare.is_symlink():
+        return None
+    ignored: list[str] = []
+    site = _read_site(spare, record, ignored)
+    if ignored:
+        warnings.append(_ignored(spare / MANIFEST, ignored))
+    if site is not None:
+        try:
+            os.rename(spare, folder)
+        except OSError:
+            site = None
+    if site is None:
+        shutil.rmtree(spare, ignore_errors=True)
+        return None
+    held, record = site
+    for extra in _files_not_ours(folder, held, record):  # files carried over for someone else
+        _remove(folder, extra)
+    with contextlib.suppress(FileNotFoundError):
+        (folder / MANIFEST).unlink()
+    # files of an interrupted patch ("": bytes unknown) too: what the folder holds is all here
+    present: dict[str, str] = {}
+    found: dict[str, os.stat_result] = {}
+    for rel in sorted(held):  # a folder before what is in it
+        path = f"{folder}/{rel}"
+        try:
+            status = os.lstat(path)
+        except OSError:  # listed, but gone (or a file is where its folder would be)
+            continue
+        if stat.S_ISREG(status.st_mode):
+            present[rel], found[rel] = held[rel], status
+        elif not stat.S_ISDIR(status.st_mode):
+            os.unlink(path)  # a symlink: nothing is written or read through it
+    return present, found
+
+
+def _create(target: str, data: bytes) -> os.stat_result | None:
+    """Write a file where there is none yet, the common case in a staging folder, in the
+    fewest system calls (a build writes one per page) -> its fstat; None, having written
+    nothing, when anything is in the way (see _clear)."""
+    folder = os.path.dirname(target)
+    try:
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    except OSError:
+        return None
+    try:  # os.write, not open(): no isatty, seek and stat calls for a file of one write
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
+        return os.fstat(descriptor)
+    except OSError as err:  # the disk is full: say which file
+        err.filename = err.filename or target
+        raise
+    finally:
+        os.close(descriptor)
+
+
+def _clear(target: Path, top: Path) -> None:
+    """Make way for a new file at target inside top: the old file goes (it may be a hard
+    link to the live site's, so it is never written over), and so does a folder where the
+    file must be or a file where one of its folders must be."""
+    try:
+        target.unlink()
+    except (FileNotFoundError, NotADirectoryError):  # nothing there, or a file in its way
+        pass
+    except (IsADirectoryError, PermissionError):
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        folder = target.parent
+        while folder != top and not folder.is_dir():
+            if folder.exists() or folder.is_symlink():
+                folder.unlink()
+                break
+            folder = folder.parent
+        target.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _link(source: Path, target: Path) -> bool:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
+
+
+def _remove_leftovers(output: Path) -> None:
+    """Folders an interrupted build left beside the output; we made them, so we remove them
+    (only while holding the output's lock: no other build is writing one)."""
+    for prefix in (f".{output.name}.tmp-", f".{output.name}.old-"):
+        for leftover in output.parent.glob(prefix + "*"):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _swap(staging: Path, output: Path, spare: Path | None = None) -> None:
+    """Put staging where output is, in one step when the kernel can (renameat2 EXCHANGE);
+    the previous site goes to `spare` for the next build, or is deleted."""
+    if not output.exists():
+        os.rename(staging, output)
+        return
+    if _exchange(staging, output):
+        _retire(staging, spare)  # staging now holds the previous site
+        return
+    old = output.parent / f".{output.name}.old-{os.getpid()}"
+    os.rename(output, old)
+    try:
+        os.rename(staging, output)
+    except OSError:
+        os.rename(old, output)  # the previous site goes back where it was
+        raise
+    _retire(old, spare)
+
+
+def _retire(previous: Path, spare: Path | None) -> None:
+    if spare is not None:
+        shutil.rmtree(spare, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            spare.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(previous, spare)
+            return
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+        result = libc.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b),
+                                _RENAME_EXCHANGE)
+        return result == 0
+    return False

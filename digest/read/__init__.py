@@ -1,0 +1,1 @@
+"""The input edge: article files -> Article values (find, decode, front matter, Markdown)."""

@@ -1,0 +1,159 @@
+"""Pure: one decoded file -> one Article, assembled from the field table and the body."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime, time, timedelta
+from pathlib import PurePosixPath
+
+from ..config import SiteConfig
+from ..model import Article, Problem, Source, SourceFile, Topic
+from .fields import FIELDS, KNOWN_KEYS, domain_of, read_fields
+from .frontmatter import split_front_matter
+from .markdown import html_text, render_blocks, render_markdown
+from .plaintext import parse_plain, strip_promo_markdown
+from .slugs import slugify
+from .text import clean_text, first_words, shorten
+from .topics import topics_by_rules
+
+MAX_BODY_CHARS = 2_000_000
+_FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[-_ ]|$)")
+
+
+def normalise(source: SourceFile, config: SiteConfig,
+              now: datetime | None = None) -> tuple[Article | None, list[Problem]]:
+    """SourceFile -> Article (None if nothing usable) and the problems found on the way."""
+    problems: list[Problem] = []
+
+    def problem(message: str, line: int | None = None) -> None:
+        problems.append(Problem(source.rel, message, line))
+
+    text = source.text
+    if not text.strip():
+        return None, [Problem(source.rel, "empty file; skipped", severity="error")]
+    front = split_front_matter(text)
+    for line, message in front.problems:
+        problem(message, line)
+    meta = front.meta or {}
+    values, field_problems = read_fields(meta, config)
+    for message in field_problems:
+        problem(message, _key_line(text, message.split(":", 1)[0]) if front.meta else None)
+
+    body = front.body
+    if len(body) > MAX_BODY_CHARS:
+        body = body[:MAX_BODY_CHARS]
+        problem(f"body is over {MAX_BODY_CHARS:,} characters; the rest was cut")
+
+    title = values.get("title", "")
+    standfirst = ""
+    dateline = None
+    if source.suffix in {".md", ".markdown"} and front.meta is not None:
+        body, _ = strip_promo_markdown(body, config.promo_patterns)
+        body_html, body_problems = render_markdown(body, config.markdown)
+        for message in body_problems:
+            problem(message)
+        plain = html_text(body_html)
+        words = plain.count(" ") + 1 if plain else 0  # html_text leaves one space between words
+        first_paragraph = _first_paragraph(body_html)
+    else:
+        doc = parse_plain(body, config.promo_patterns, title=title or None)
+        title = title or doc.title
+        standfirst, dateline = doc.standfirst, doc.dateline
+        body_html = render_blocks(doc.blocks)
+        plain = " ".join(b.text or " ".join(b.items) for b in doc.blocks)
+        words = len(plain.split())
+        first_paragraph = standfirst or next((b.text for b in doc.blocks if b.kind == "p"), "")
+
+    if not title:
+        title = clean_text(PurePosixPath(source.rel).stem.replace("-", " ").replace("_", " "))
+        problem(f"no title; using the file name {title!r}")
+    if len(title) > config.max_title_length:
+        problem(f"title is {len(title):,} characters long; shown cut to "
+                f"{config.max_title_length}")
+        title = shorten(title, config.max_title_length)
+
+    published = values.get("published")
+    if published is None:
+        match = _FILENAME_DATE.match(PurePosixPath(source.rel).name)
+        if match:
+            try:
+                published = datetime(*map(int, match.groups()), tzinfo=config.zone)
+            except ValueError:
+                problem(f"file name starts with an impossible date {match.group(0)[:10]!r}")
+    if published is None and dateline is not None:
+        published = datetime.combine(dateline, time(), tzinfo=config.zone)
+    draft = values.get("draft", False) or values.get("published_flag") is False
+    name, domain = values.get("source", ("", ""))
+    original_url = values.get("original_url", "")
+    if not domain and original_url.startswith("http"):
+        domain = domain_of(original_url)
+    source_value = None
+    if name or domain:
+        source_value = Source(name or domain, domain, slugify(name or domain))
+
+    topics = _dedupe(values.get("topics", ()))
+    if len(topics) > config.max_topics:
+        # each topic page shows the article's card with all its chips: the output grows
+        # with the square of the count (4,000 topics made 1.3 GB)
+        key = next((k for k in FIELDS["topics"].keys if k in meta), None)
+        problem(f"{len(topics):,} topics; only the first {config.max_topics} are kept "
+                "(max_topics in digest.yaml)", _key_line(text, key) if key else None)
+        topics = topics[:config.max_topics]
+    if not topics:
+        topics = _dedupe(topics_by_rules(title, f"{standfirst} {plain}", config.topic_rules,
+                                         config.default_topic))[:config.max_topics]
+    excerpt = values.get("excerpt") or first_words(first_paragraph, config.excerpt_words)
+    article = Article(
+        path=source.rel,
+        slug=values.get("slug") or slugify(title),
+        title=title,
+        published=published,
+        updated=values.get("updated"),
+        topics=tuple(Topic(n, slugify(n)) for n in topics),
+        source=source_value,
+        original_url=original_url,
+        excerpt=shorten(excerpt, 600),
+        standfirst=standfirst,
+        body_html=body_html,
+        image=values.get("image"),
+        related=values.get("related", ()),
+        word_count=words,
+        reading_minutes=max(1, round(words / config.words_per_minute)) if words else 0,
+        draft=draft,
+        author=values.get("author", ""),
+        meta={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
+    )
+    if now is not None and (future := future_problem(article, config, now)):
+        problems.append(future)
+    return article, problems
+
+
+def future_problem(article: Article, config: SiteConfig, now: datetime) -> Problem | None:
+    """The one problem that depends on the clock, kept apart so parsed articles can be cached."""
+    if article.published is None or article.published <= now + timedelta(days=1):
+        return None
+    action = "shown anyway (--no-future to leave it out)" if config.future else "left out"
+    return Problem(article.path, f"date {article.published.date().isoformat()} is in the "
+                   f"future; {action}")
+
+
+def _first_paragraph(fragment: str) -> str:
+    match = re.search(r"<p>(.*?)</p>", fragment, re.DOTALL)
+    return html_text(match.group(1)) if match else html_text(fragment)
+
+
+def _key_line(text: str, key: str) -> int | None:
+    match = re.search(rf"^\s*{re.escape(key)}\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _dedupe(names: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        key = name.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(name)
+    return out

@@ -1,0 +1,72 @@
+"""Pure: titles -> URL slugs, unique slugs across articles, duplicate story URLs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import replace
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from ..model import Article, Problem
+
+_SLUG_RESERVED = {"articles", "topics", "sources", "archive", "page", "index", "static",
+                  "feeds", "search"}
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                     *(f"lpt{i}" for i in range(10))}
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """'Meta’s AI: the race!' -> 'metas-ai-the-race'; never empty, never a path."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = re.sub(r"['’`]", "", ascii_text.lower())
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    if not slug:
+        return "untitled"
+    if slug in _WINDOWS_RESERVED:
+        return f"{slug}-1"  # 'con', 'nul', … cannot be folder names on Windows
+    return slug
+
+
+def assign_slugs(articles: Iterable[Article]) -> tuple[list[Article], list[Problem]]:
+    """Give every article a unique slug; later files (by path) get -2, -3 … on a clash."""
+    taken: set[str] = set()
+    out: list[Article] = []
+    problems: list[Problem] = []
+    for article in sorted(articles, key=lambda a: a.path):
+        base = article.slug if article.slug not in _SLUG_RESERVED else f"{article.slug}-article"
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        if slug != article.slug:
+            problems.append(Problem(article.path, f"slug {article.slug!r} is already taken; "
+                                    f"using {slug!r}"))
+        taken.add(slug)
+        out.append(replace(article, slug=slug) if slug != article.slug else article)
+    return out, problems
+
+
+@lru_cache(maxsize=200_000)
+def _story_key(url: str) -> str:
+    """https://www.x.com/a/ and https://x.com/a are one story."""
+    parts = urlsplit(url)
+    return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}?{parts.query}"
+
+
+def duplicate_urls(articles: Iterable[Article]) -> list[Problem]:
+    """Two files for one original story: both are kept, and the later file says so."""
+    first: dict[str, str] = {}
+    problems = []
+    for article in sorted(articles, key=lambda a: a.path):
+        if not article.original_url.startswith("http"):
+            continue
+        key = _story_key(article.original_url)
+        if key in first:
+            problems.append(Problem(article.path, f"same original URL as {first[key]}; "
+                                    "both are kept"))
+        else:
+            first[key] = article.path
+    return problems

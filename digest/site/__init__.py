@@ -1,0 +1,1 @@
+"""The pure core: a Digest -> pages (group, render, meta, feeds, sitemap, images shown)."""
