@@ -12,6 +12,7 @@ from ..model import Article, Problem, Source, SourceFile, Topic
 from .fields import FIELDS, KNOWN_KEYS, domain_of, read_fields
 from .frontmatter import split_front_matter
 from .markdown import html_text, render_blocks, render_markdown
+from .pasted import FURNITURE_PATTERNS
 from .plaintext import parse_plain, strip_promo_markdown
 from .slugs import slugify
 from .text import clean_text, first_words, shorten
@@ -47,9 +48,12 @@ def normalise(source: SourceFile, config: SiteConfig,
 
     title = values.get("title", "")
     standfirst = ""
-    dateline = None
+    dateline = pasted_published = pasted_updated = None
+    pasted_author = ""
+    # the user's promo patterns first, then the page furniture (unless `furniture: false`)
+    patterns = config.promo_patterns + (FURNITURE_PATTERNS if config.furniture else ())
     if source.suffix in {".md", ".markdown"} and front.meta is not None:
-        body, _ = strip_promo_markdown(body, config.promo_patterns)
+        body, _ = strip_promo_markdown(body, patterns)
         body_html, body_problems = render_markdown(body, config.markdown)
         for message in body_problems:
             problem(message)
@@ -57,9 +61,10 @@ def normalise(source: SourceFile, config: SiteConfig,
         words = plain.count(" ") + 1 if plain else 0  # html_text leaves one space between words
         first_paragraph = _first_paragraph(body_html)
     else:
-        doc = parse_plain(body, config.promo_patterns, title=title or None)
+        doc = parse_plain(body, patterns, title=title or None, zone=config.zone)
         title = title or doc.title
         standfirst, dateline = doc.standfirst, doc.dateline
+        pasted_author, pasted_published, pasted_updated = doc.author, doc.published, doc.updated
         body_html = render_blocks(doc.blocks)
         plain = " ".join(b.text or " ".join(b.items) for b in doc.blocks)
         words = len(plain.split())
@@ -81,6 +86,8 @@ def normalise(source: SourceFile, config: SiteConfig,
                 published = datetime(*map(int, match.groups()), tzinfo=config.zone)
             except ValueError:
                 problem(f"file name starts with an impossible date {match.group(0)[:10]!r}")
+    if published is None:
+        published = pasted_published
     if published is None and dateline is not None:
         published = datetime.combine(dateline, time(), tzinfo=config.zone)
     draft = values.get("draft", False) or values.get("published_flag") is False
@@ -109,7 +116,7 @@ def normalise(source: SourceFile, config: SiteConfig,
         slug=values.get("slug") or slugify(title),
         title=title,
         published=published,
-        updated=values.get("updated"),
+        updated=values.get("updated") or pasted_updated,
         topics=tuple(Topic(n, slugify(n)) for n in topics),
         source=source_value,
         original_url=original_url,
@@ -121,7 +128,7 @@ def normalise(source: SourceFile, config: SiteConfig,
         word_count=words,
         reading_minutes=max(1, round(words / config.words_per_minute)) if words else 0,
         draft=draft,
-        author=values.get("author", ""),
+        author=values.get("author") or pasted_author,
         meta={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
     )
     if now is not None and (future := future_problem(article, config, now)):
