@@ -11,7 +11,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from stat import S_ISREG
 
-from ..model import Problem, SourceFile
+from ..config import SiteConfig
+from ..model import Article, Problem, SourceFile
+from .normalise import normalise
 
 ARTICLE_SUFFIXES = {".md", ".markdown", ".txt"}
 LITTER_PATTERNS = ("*~", ".#*", "#*#", "*.swp", "*.swo", "*.tmp", "*.bak")
@@ -266,3 +268,19 @@ def _has_undefined_cp1252(data: bytes) -> bool:
 
 def _cp1252(byte: int) -> str:
     return chr(byte) if byte in _CP1252_UNDEFINED else bytes([byte]).decode("cp1252")
+
+
+def read_articles(config: SiteConfig) -> tuple[list[Article], list[Problem]]:
+    """The content folder -> its articles as a build reads them (no cache), and problems."""
+    content = config.resolve(config.content_dir)
+    paths, problems = find_sources(content, exclude=(config.resolve(config.output_dir),))
+    articles: list[Article] = []
+    for path in paths:
+        source, found = read_source(path, content)
+        problems.extend(found)
+        if source is not None:
+            article, found = normalise(source, config)
+            problems.extend(found)
+            if article is not None:
+                articles.append(article)
+    return articles, problems
