@@ -12,8 +12,9 @@ from pathlib import Path
 from stat import S_ISREG
 
 from ..config import SiteConfig
-from ..model import Article, Problem, SourceFile
+from ..model import Article, Problem, Sidecar, SourceFile
 from .normalise import normalise
+from .sidecar import sidecar_names
 
 ARTICLE_SUFFIXES = {".md", ".markdown", ".txt"}
 LITTER_PATTERNS = ("*~", ".#*", "#*#", "*.swp", "*.swo", "*.tmp", "*.bak")
@@ -284,3 +285,20 @@ def read_articles(config: SiteConfig) -> tuple[list[Article], list[Problem]]:
             if article is not None:
                 articles.append(article)
     return articles, problems
+
+
+def find_sidecar(path: Path, root: Path) -> tuple[Sidecar | None, bytes, list[Problem]]:
+    """An article file -> its sidecar (NAME.yaml, else NAME.meta.yaml), the sidecar's bytes
+    for the cache key, and why it could not be read; (None, b"", []) when there is none."""
+    for name in sidecar_names(path.name):
+        candidate = path.with_name(name)
+        if not candidate.is_file():
+            continue
+        rel, data, problems = read_file(candidate, root)
+        if data is None:
+            return None, b"", problems
+        text, notes = decode(data)
+        if text is None:
+            return None, data, [Problem(rel, f"sidecar: {notes[0]}", severity="error")]
+        return Sidecar(rel, text), data, [Problem(rel, note) for note in notes]
+    return None, b"", []

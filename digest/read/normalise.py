@@ -14,6 +14,7 @@ from .frontmatter import split_front_matter
 from .markdown import html_text, render_blocks, render_markdown
 from .pasted import FURNITURE_PATTERNS
 from .plaintext import parse_plain, strip_promo_markdown
+from .sidecar import read_sidecar, with_sidecar
 from .slugs import slugify
 from .text import clean_text, first_words, shorten
 from .topics import topics_by_rules
@@ -37,9 +38,19 @@ def normalise(source: SourceFile, config: SiteConfig,
     for line, message in front.problems:
         problem(message, line)
     meta = front.meta or {}
+    side: dict[str, object] = {}
+    if source.sidecar is not None:
+        side, side_problems = read_sidecar(source.sidecar)
+        problems.extend(side_problems)
+        meta = with_sidecar(meta, side)
     values, field_problems = read_fields(meta, config)
     for message in field_problems:
-        problem(message, _key_line(text, message.split(":", 1)[0]) if front.meta else None)
+        key = message.split(":", 1)[0]
+        if key in side and source.sidecar is not None:  # a bad value in the sidecar
+            problems.append(Problem(source.sidecar.rel, message,
+                                    _key_line(source.sidecar.text, key)))
+        else:
+            problem(message, _key_line(text, key) if front.meta else None)
 
     body = front.body
     if len(body) > MAX_BODY_CHARS:
