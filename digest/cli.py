@@ -17,6 +17,7 @@ import click
 
 from . import __version__
 from .build import BuildError, build
+from .cli_fetch import add_command, fetch_command
 from .config import DEBOUNCE, ConfigError, SiteConfig, find_config, load_config, normalise_base_url
 from .output.check import check_site, read_output
 from .output.manifest import OutputError
@@ -139,6 +140,10 @@ def _shown(path: Path) -> str:
 @click.version_option(__version__, prog_name="digest")
 def main() -> None:
     """digest: build a browsable static site from a folder of news articles."""
+
+
+main.add_command(fetch_command)
+main.add_command(add_command)
 
 
 def run() -> None:
