@@ -215,3 +215,19 @@ def test_help_lists_the_new_commands() -> None:
     assert "--since" in digest("fetch", "--help").output
     assert "--topics" in digest("add", "--help").output
     assert digest("add").exit_code == 2  # a URL or a file is needed
+
+
+def test_the_command_line_starts_without_the_network_edge() -> None:
+    """`digest build` does not pay for importing httpx, feedparser and trafilatura."""
+    code = "import sys, digest.cli; print(sorted(m for m in sys.modules if m.startswith(" \
+           "('digest.fetch.run', 'httpx', 'feedparser', 'trafilatura'))))"
+    done = subprocess.run([sys.executable, "-c", code], text=True, capture_output=True,
+                          timeout=120, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_state_file_sits_beside_the_build_cache() -> None:
+    from digest.cli_fetch import CACHE_DIR as here
+    from digest.incremental.cache import CACHE_DIR
+
+    assert here == CACHE_DIR
