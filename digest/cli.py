@@ -9,7 +9,6 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
-from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,12 +17,13 @@ import click
 
 from . import __version__
 from .build import BuildError, build
+from .cli_content import check_content
+from .cli_fetch import add_command, fetch_command
 from .config import DEBOUNCE, ConfigError, SiteConfig, find_config, load_config, normalise_base_url
 from .output.check import check_site, read_output
 from .output.manifest import OutputError
 from .progress import progress_bar
-from .read.advice import advice_summary, content_advice
-from .read.files import read_articles, shown_name
+from .read.files import shown_name
 from .results import BuildResult
 
 if TYPE_CHECKING:  # serve and watch (and watchdog) are imported only when used
@@ -143,6 +143,10 @@ def main() -> None:
     """digest: build a browsable static site from a folder of news articles."""
 
 
+main.add_command(fetch_command)
+main.add_command(add_command)
+
+
 def run() -> None:
     """The `digest` command: main(), then an exit that leaves the heap as it is.
 
@@ -217,7 +221,7 @@ def check_command(config_file: Path | None, output: Path | None, base_url: str |
         click.echo(shown_name(f"error: {err}"), err=True)
         sys.exit(2)
     if content:
-        check_content(config)
+        check_content(config, _shown(config.resolve(config.content_dir)))
         return
     folder = config.resolve(config.output_dir)
     if not (folder / "index.html").is_file():
@@ -234,16 +238,6 @@ def check_command(config_file: Path | None, output: Path | None, base_url: str |
                    f"(built for {where})", err=True)
         sys.exit(1)
     click.echo(f"digest check: {pages} pages, every link resolves (built for {where})")
-
-
-def check_content(config: SiteConfig) -> None:
-    """Print what each article lacks and the fix, then a one-line summary (exit 0)."""
-    folder = _shown(config.resolve(config.content_dir))
-    articles, _ = read_articles(config)
-    advice = content_advice(articles, config, datetime.now(config.zone).date())
-    for item in advice:
-        click.echo(shown_name(f"{folder}/{item}"))
-    click.echo(advice_summary(advice, len(articles)))
 
 
 def _start(options: dict[str, Any], strict: bool, quiet: bool) -> tuple[Rebuild, SiteConfig]:

@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from .errors import ConfigError
+from .fetch.sources import Source, parse_sources
+
 CONFIG_NAME = "digest.yaml"
 MARKDOWN_ENGINES = ("commonmark", "python-markdown")
 # Seconds of quiet that end a burst of changes in the live preview. An editor's save
@@ -33,10 +36,6 @@ DEFAULT_PROMO_PATTERNS: tuple[str, ...] = (
     r"write to .*\[email\s*protected\].*",
     r".*\[email\s*protected\]",
 )
-
-
-class ConfigError(Exception):
-    """A configuration that cannot be used; the message names the file."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +78,7 @@ class SiteConfig:
     default_topic: str = "Uncategorized"
     promo_patterns: tuple[str, ...] = DEFAULT_PROMO_PATTERNS
     furniture: bool = True  # also drop common page furniture (digest.read.pasted)
+    sources: tuple[Source, ...] = ()  # the feeds `digest fetch` pulls
     root: Path = Path(".")
     config_path: Path | None = None
 
@@ -147,6 +147,8 @@ def _coerce(raw: dict[str, Any], path: Path | None) -> dict[str, Any]:
             out.update(_coerce_topics(value, where))
         elif key in _PATH_KEYS:
             out[key] = None if value is None else Path(_expect(value, str | Path, name, where))
+        elif key == "sources":
+            out[key] = parse_sources(value, path)
         elif key == "promo_patterns":
             out[key] = _patterns(value, name, where)
         elif key == "default_topic":

@@ -75,19 +75,42 @@ def test_actionlint_reports_a_broken_workflow(tmp_path: Path) -> None:
     assert done.returncode != 0 and "broken.yml:6" in done.stdout + done.stderr
 
 
-def test_every_action_is_pinned_by_commit_with_its_version() -> None:
-    uses = [line.strip() for line in PAGES.read_text(encoding="utf-8").splitlines()
+ALL_WORKFLOWS = sorted(WORKFLOWS.glob("*.y*ml"))
+
+
+def test_the_workflows_are_the_ones_checked() -> None:
+    """The checks below run on every workflow file; this says which there are."""
+    assert [p.name for p in ALL_WORKFLOWS] == ["fetch.yml", "pages.yml"]
+
+
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=lambda p: p.name)
+def test_every_action_is_pinned_by_commit_with_its_version(path: Path) -> None:
+    """Steps' actions by full commit and version comment; a job may call a local workflow."""
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    in_steps = [s["uses"] for job in loaded["jobs"].values() for s in job.get("steps", ())
+                if "uses" in s]
+    in_jobs = [job["uses"] for job in loaded["jobs"].values() if "uses" in job]
+    uses = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
             if re.match(r"\s*(- )?uses:", line)]
-    assert len(uses) == len([s for s in steps() if "uses" in s]) == 5
+    assert len(uses) == len(in_steps) + len(in_jobs) and in_steps
     pinned = re.compile(r"(- )?uses: [\w.-]+/[\w.-]+@[0-9a-f]{40}  # v\d+\.\d+\.\d+")
+    local = re.compile(r"uses: \./\.github/workflows/[\w.-]+\.ya?ml(  # .*)?")
     for line in uses:
-        assert pinned.fullmatch(line), line
+        assert pinned.fullmatch(line) or local.fullmatch(line), line
+    for called in in_jobs:
+        assert (REPO / called).is_file(), called
+    if path == PAGES:
+        assert len(in_steps) == 5
 
 
-def test_jobs_are_bounded_and_checkout_keeps_no_token() -> None:
-    jobs = workflow()["jobs"]
-    assert all(isinstance(job.get("timeout-minutes"), int) for job in jobs.values())
-    checkouts = [s for s in steps() if s.get("uses", "").startswith("actions/checkout@")]
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=lambda p: p.name)
+def test_jobs_are_bounded_and_checkout_keeps_no_token(path: Path) -> None:
+    """Every job that runs steps has a timeout (a job calling a workflow has its jobs')."""
+    jobs = yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"]
+    assert all(isinstance(job.get("timeout-minutes"), int) for job in jobs.values()
+               if "uses" not in job)
+    all_steps = [s for job in jobs.values() for s in job.get("steps", ())]
+    checkouts = [s for s in all_steps if s.get("uses", "").startswith("actions/checkout@")]
     assert checkouts and all(s["with"]["persist-credentials"] is False for s in checkouts)
 
 

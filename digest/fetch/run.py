@@ -11,12 +11,12 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TextIO
 
-from digest.config import ConfigError
+from digest.config import ConfigError, SiteConfig, load_config
 
 from .entries import article_name, article_text, entry_keys, fallback_title, url_key
 from .feeds import Entry, ParsedFeed, parse_feed
 from .http import Client, FetchError, Response
-from .sources import Source, load_sources
+from .sources import Source
 from .store import State, create_file, file_hash, replace_file, sha256, state_path
 
 WORKERS = 8
@@ -54,16 +54,18 @@ class Download:
     error: str = ""
 
 
-def fetch(config_path: Path, content_dir: Path, cache_dir: Path, *, source: str | None = None,
-          since: date | None = None, dry_run: bool = False, out: TextIO = sys.stdout,
-          client: Client | None = None) -> int:
-    """Pull every source's feed into article files -> exit status (0, 1: a feed failed,
-    2: a fatal config error)."""
-    try:
-        sources = load_sources(config_path)
-    except ConfigError as err:
-        print(f"error: {err}", file=out)
-        return 2
+def fetch(config: SiteConfig | Path, content_dir: Path, cache_dir: Path, *,
+          source: str | None = None, since: date | None = None, dry_run: bool = False,
+          out: TextIO = sys.stdout, client: Client | None = None) -> int:
+    """Pull every source's feed (from a SiteConfig, or the digest.yaml at a path) into
+    article files -> exit status (0, 1: a feed failed, 2: a fatal config error)."""
+    if isinstance(config, Path):
+        try:
+            config = load_config(config)
+        except ConfigError as err:
+            print(f"error: {err}", file=out)
+            return 2
+    sources, config_path = config.sources, config.config_path or "the config"
     if source is not None:
         sources = tuple(s for s in sources if s.name.casefold() == source.casefold())
         if not sources:

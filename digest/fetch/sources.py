@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from digest.config import ConfigError
+from digest.errors import ConfigError
 
 SOURCE_KEYS = ("name", "feed", "topics", "include", "exclude")
 _EXAMPLE = ("sources:\n  - name: Example Wire\n    feed: https://example.org/feed.xml\n"
@@ -120,17 +120,3 @@ def _words(value: Any, key: str, where: str) -> tuple[str, ...]:
         raise ConfigError(f"{where}: {key} must be a list such as [AI, Chips], not {value!r}")
     return tuple(_text(word, f"{key}[{i}]", where) for i, word in enumerate(value))
 
-
-def load_sources(config_path: Path) -> tuple[Source, ...]:
-    """digest.yaml -> its `sources` (until config.py reads them itself)."""
-    import yaml
-
-    try:
-        loaded = yaml.safe_load(config_path.read_text(encoding="utf-8-sig"))
-    except OSError as err:
-        raise ConfigError(f"{config_path}: cannot read the config: {err.strerror}") from err
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{config_path}: invalid YAML: {err}") from err
-    if loaded is not None and not isinstance(loaded, dict):
-        raise ConfigError(f"{config_path}: the config must be a mapping of keys to values")
-    return parse_sources((loaded or {}).get("sources"), config_path)
