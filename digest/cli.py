@@ -94,6 +94,8 @@ def print_summary(result: BuildResult, config: SiteConfig, quiet: bool) -> None:
                    f"{'it' if result.drafts_skipped == 1 else 'them'})")
     if result.future_skipped:
         click.echo(f"  {result.future_skipped} future-dated left out (--future includes them)")
+    if result.not_articles:
+        click.echo(f"  {result.not_articles}")
     if result.problems:
         files = len({p.path for p in result.problems})
         click.echo(f"  {len(result.problems)} problem{'s' * (len(result.problems) != 1)} in "

@@ -30,3 +30,4 @@ class BuildResult:
     link_problems: list[LinkProblem] = field(default_factory=list)
     parsed: int = 0  # files decoded and parsed (not found in the cache)
     rendered: int = 0  # pages rendered (not carried over unchanged)
+    not_articles: str = ""  # files the site's tool would not publish (read/conventions.py)

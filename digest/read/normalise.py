@@ -10,9 +10,9 @@ from pathlib import PurePosixPath
 from ..config import SiteConfig
 from ..model import Article, Problem, Source, SourceFile, Topic
 from .fields import FIELDS, KNOWN_KEYS, domain_of, read_fields
-from .frontmatter import split_front_matter
-from .markdown import html_text, render_blocks, render_markdown
-from .plaintext import parse_plain, strip_promo_markdown
+from .formats import read_document, title_from_heading
+from .markdown import html_text, render_blocks, render_markdown, sanitise_html
+from .plaintext import parse_plain, strip_controls, strip_promo_markdown
 from .slugs import slugify
 from .text import clean_text, first_words, shorten
 from .topics import topics_by_rules
@@ -32,15 +32,15 @@ def normalise(source: SourceFile, config: SiteConfig,
     text = source.text
     if not text.strip():
         return None, [Problem(source.rel, "empty file; skipped", severity="error")]
-    front = split_front_matter(text)
-    for line, message in front.problems:
+    read = read_document(text, source.rel)
+    for line, message in read.problems:
         problem(message, line)
-    meta = front.meta or {}
+    meta = read.meta or {}
     values, field_problems = read_fields(meta, config)
     for message in field_problems:
-        problem(message, _key_line(text, message.split(":", 1)[0]) if front.meta else None)
+        problem(message, _key_line(text, message.split(":", 1)[0]) if read.meta else None)
 
-    body = front.body
+    body = read.body
     if len(body) > MAX_BODY_CHARS:
         body = body[:MAX_BODY_CHARS]
         problem(f"body is over {MAX_BODY_CHARS:,} characters; the rest was cut")
@@ -48,7 +48,21 @@ def normalise(source: SourceFile, config: SiteConfig,
     title = values.get("title", "")
     standfirst = ""
     dateline = None
-    if source.suffix in {".md", ".markdown"} and front.meta is not None:
+    # Markdown without a header is read as pasted text, as it always was, unless the site
+    # (Hugo, Jekyll, Pelican) would render it; its leading "# Heading" is its title.
+    markdown = read.body_format == "markdown"
+    if markdown and not title and read.meta is None:
+        heading, rest = title_from_heading(body)
+        if heading:
+            title, body = clean_text(heading), rest
+    if read.body_format == "html":
+        body_html, body_problems = sanitise_html(strip_controls(body))
+        for message in body_problems:
+            problem(message)
+        plain = html_text(body_html)
+        words = len(plain.split())
+        first_paragraph = _first_paragraph(body_html)
+    elif markdown and (read.meta is not None or config.site.tool != "none"):
         body, _ = strip_promo_markdown(body, config.promo_patterns)
         body_html, body_problems = render_markdown(body, config.markdown)
         for message in body_problems:
@@ -123,6 +137,7 @@ def normalise(source: SourceFile, config: SiteConfig,
         draft=draft,
         author=values.get("author", ""),
         meta={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
+        front=read.meta,
     )
     if now is not None and (future := future_problem(article, config, now)):
         problems.append(future)
@@ -144,7 +159,7 @@ def _first_paragraph(fragment: str) -> str:
 
 
 def _key_line(text: str, key: str) -> int | None:
-    match = re.search(rf"^\s*{re.escape(key)}\s*:", text, re.MULTILINE)
+    match = re.search(rf"^\s*\"?{re.escape(key)}\"?\s*[:=]", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
