@@ -171,7 +171,7 @@ def _coerce(raw: dict[str, Any], path: Path | None) -> dict[str, Any]:
     if out.get("markdown", "commonmark") not in MARKDOWN_ENGINES:
         raise ConfigError(f"{where}: markdown must be one of {', '.join(MARKDOWN_ENGINES)}, "
                           f"not {out['markdown']!r}")
-    if "timezone" in out:
+    if out.get("timezone"):  # '' is "not set": the site's zone, else UTC
         try:
             ZoneInfo(out["timezone"])
         except (ZoneInfoNotFoundError, ValueError) as err:

@@ -46,6 +46,8 @@ def apply_site(articles: Sequence[Article], config: SiteConfig, now: datetime) -
     site, prefix = config.site, config.site_prefix
     if site.tool == "none":
         return Applied(list(articles))
+    if config.timezone:  # digest.yaml's zone wins over the site's, for naive dates too
+        site = replace(site, timezone=config.timezone)
     tree = scan_tree(site, {prefix + a.path: a.front for a in articles})
     out = Applied([])
     for article in articles:
@@ -90,7 +92,7 @@ def not_articles_line(applied: Applied, tool: str) -> str:
     total = sum(applied.not_articles.values())
     if not total:
         return ""
-    reasons = ", ".join(f"{reason} ×{n}" if n > 1 else reason
+    reasons = "; ".join(f"{reason} ×{n}" if n > 1 else reason
                         for reason, n in applied.not_articles.most_common(3))
     more = " …" if len(applied.not_articles) > 3 else ""
     files = "file is not an article" if total == 1 else "files are not articles"
