@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,8 @@ from .config import DEBOUNCE, ConfigError, SiteConfig, find_config, load_config,
 from .output.check import check_site, read_output
 from .output.manifest import OutputError
 from .progress import progress_bar
-from .read.files import shown_name
+from .read.advice import advice_summary, content_advice
+from .read.files import read_articles, shown_name
 from .results import BuildResult
 
 if TYPE_CHECKING:  # serve and watch (and watchdog) are imported only when used
@@ -88,14 +90,8 @@ def print_summary(result: BuildResult, config: SiteConfig, quiet: bool) -> None:
     if result.undated:
         parts.append(f"{result.undated} undated")
     click.echo("digest: " + ", ".join(parts))
-    if result.drafts_skipped:
-        noun = "draft" if result.drafts_skipped == 1 else "drafts"
-        click.echo(f"  {result.drafts_skipped} {noun} left out (use --drafts to include "
-                   f"{'it' if result.drafts_skipped == 1 else 'them'})")
-    if result.future_skipped:
-        click.echo(f"  {result.future_skipped} future-dated left out (--future includes them)")
-    if result.not_articles:
-        click.echo(f"  {result.not_articles}")
+    for line in result.left_out():
+        click.echo(f"  {line}")
     if result.problems:
         files = len({p.path for p in result.problems})
         click.echo(f"  {len(result.problems)} problem{'s' * (len(result.problems) != 1)} in "
@@ -205,13 +201,20 @@ def build_command(config_file: Path | None, content: Path | None, output: Path |
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path),
               help="The built site to check (default from config: site/).")
 @click.option("--base-url", help="The URL the site was built for (default from config).")
-def check_command(config_file: Path | None, output: Path | None, base_url: str | None) -> None:
+@click.option("--content", "content", is_flag=True,
+              help="Instead, list articles with no date, no topic but the default, or no "
+              "source, and how to fix each (advice: exits 0).")
+def check_command(config_file: Path | None, output: Path | None, base_url: str | None,
+                  content: bool) -> None:
     """Find broken links, and links that ignore the base path, in a built site."""
     try:
         config = make_config(config_file, None, output, base_url)
     except ConfigError as err:
         click.echo(shown_name(f"error: {err}"), err=True)
         sys.exit(2)
+    if content:
+        check_content(config)
+        return
     folder = config.resolve(config.output_dir)
     if not (folder / "index.html").is_file():
         click.echo(f"error: {_shown(folder)}: no built site here (run digest build)", err=True)
@@ -227,6 +230,16 @@ def check_command(config_file: Path | None, output: Path | None, base_url: str |
                    f"(built for {where})", err=True)
         sys.exit(1)
     click.echo(f"digest check: {pages} pages, every link resolves (built for {where})")
+
+
+def check_content(config: SiteConfig) -> None:
+    """Print what each article lacks and the fix, then a one-line summary (exit 0)."""
+    folder = _shown(config.resolve(config.content_dir))
+    articles, _ = read_articles(config)
+    advice = content_advice(articles, config, datetime.now(config.zone).date())
+    for item in advice:
+        click.echo(shown_name(f"{folder}/{item}"))
+    click.echo(advice_summary(advice, len(articles)))
 
 
 def _start(options: dict[str, Any], strict: bool, quiet: bool) -> tuple[Rebuild, SiteConfig]:

@@ -81,6 +81,7 @@ class SiteConfig:
     topic_rules: tuple[TopicRule, ...] = ()
     default_topic: str = "Uncategorized"
     promo_patterns: tuple[str, ...] = DEFAULT_PROMO_PATTERNS
+    furniture: bool = True  # also drop common page furniture (digest.read.pasted)
     root: Path = Path(".")
     config_path: Path | None = None
     # The Hugo, Jekyll or Pelican site the content folder is in (read.files.find_site), and

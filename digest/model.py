@@ -15,6 +15,15 @@ class SourceFile:
     text: str
     sha256: str
     suffix: str
+    sidecar: Sidecar | None = None  # NAME.yaml beside it (digest.read.sidecar)
+
+
+@dataclass(frozen=True)
+class Sidecar:
+    """A sidecar's text; `rel` is its path inside the content folder."""
+
+    rel: str
+    text: str
 
 
 @dataclass(frozen=True)

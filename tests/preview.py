@@ -78,8 +78,11 @@ class Process:
                 if self.proc.poll() is not None and self._queue.empty():
                     raise AssertionError("the process ended:\n" + "\n".join(self.lines)) from None
 
-    def interrupt(self, timeout: float = 5.0) -> int:
-        """Ctrl-C; returns the exit status (and kills it if it does not stop in time)."""
+    def interrupt(self, timeout: float = 15.0) -> int:
+        """Ctrl-C; returns the exit status (and kills it if it does not stop in time).
+
+        The bound is a safety net, not a measure: on a loaded 2-core machine a serve that
+        is mid-rebuild was seen to take over 5 s to wind down its workers."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
         try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from digest.config import SiteConfig
 from digest.model import Article, Source, Topic
 from digest.site.group import group
@@ -59,3 +61,31 @@ def test_sources_merge_by_domain() -> None:
                     art("c", when, source="Forbes", domain="forbes.com"),
                     art("d", when)], SiteConfig())
     assert [(g.source.name, len(g.articles)) for g in digest.sources] == [("Forbes", 3)]
+
+
+ONE_OUTLET = [
+    # (source name, domain) of each file -> the source pages: (name, domain, stories)
+    ([("The Verge", "theverge.com"), ("The Verge", "")], [("The Verge", "theverge.com", 2)]),
+    ([("the verge", ""), ("The Verge", "theverge.com"), ("The Verge", "")],
+     [("The Verge", "theverge.com", 3)]),
+    ([("theverge.com", "theverge.com"), ("The Verge", "")],  # a URL only, a name only
+     [("The Verge", "", 1), ("theverge.com", "theverge.com", 1)]),
+    ([("theverge.com", "theverge.com"), ("The Verge", "theverge.com")],
+     [("The Verge", "theverge.com", 2)]),
+    # a name joins its domains: the commonest is shown
+    ([("Reuters", "reuters.com"), ("Reuters", "reuters.com"), ("Reuters", "reuters.co.uk")],
+     [("Reuters", "reuters.com", 3)]),
+    ([("Wired", "wired.com"), ("Wired UK", "wired.co.uk")],
+     [("Wired", "wired.com", 1), ("Wired UK", "wired.co.uk", 1)]),
+]
+
+
+@pytest.mark.parametrize(("given", "pages"), ONE_OUTLET)
+def test_one_outlet_is_one_source(given: list[tuple[str, str]],
+                                  pages: list[tuple[str, str, int]]) -> None:
+    when = datetime(2023, 1, 1, tzinfo=UTC)
+    digest = group([art(f"a{i}", when, source=name, domain=domain)
+                    for i, (name, domain) in enumerate(given)], SiteConfig())
+    assert [(g.source.name, g.source.domain, len(g.articles)) for g in digest.sources] == pages
+    for g in digest.sources:
+        assert all(a.source == g.source for a in g.articles)

@@ -288,8 +288,12 @@ def test_unsafe_original_url_is_dropped_with_a_problem() -> None:
 @pytest.mark.parametrize(
     ("text", "slug"),
     [("Meta’s AI: the race!", "metas-ai-the-race"), ("Ça va déjà", "ca-va-deja"),
-     ("../../etc/passwd", "etc-passwd"), ("日本語", "untitled"), ("-leading dash", "leading-dash"),
-     ("CON", "con-1"), ("nul", "nul-1")],
+     ("../../etc/passwd", "etc-passwd"), ("🙂", "untitled"), ("-leading dash", "leading-dash"),
+     ("CON", "con-1"), ("nul", "nul-1"),
+     # transliterated by python-slugify: nothing is dropped for not being Latin
+     ("Zürich–Łódź", "zurich-lodz"), ("Berlin–Paris", "berlin-paris"), ("Straße", "strasse"),
+     ("Київ", "kiiv"), ("日本語", "ri-ben-yu"),
+     ("Mark Zuckerberg's Meta", "mark-zuckerbergs-meta")],
 )
 def test_slugify(text: str, slug: str) -> None:
     assert slugify(text) == slug

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given
@@ -115,7 +115,8 @@ def test_seed_001_title_standfirst_dateline_and_promo() -> None:
     assert doc.title == ("Mark Zuckerberg's Meta: Setting the Stage for an AI Revolution "
                          "against OpenAI")
     assert doc.standfirst.startswith("Meta unveils a groundbreaking AI initiative")
-    assert doc.dateline == date(2023, 9, 11)
+    # the pasted header reads the dateline now (an aware datetime in the zone given)
+    assert doc.published == datetime(2023, 9, 11, tzinfo=UTC)
     texts = [b.text for b in doc.blocks]
     assert all(b.kind == "p" for b in doc.blocks)
     assert len(doc.blocks) == 8

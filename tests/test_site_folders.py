@@ -221,3 +221,10 @@ def test_topics_are_the_tools_terms() -> None:
     assert Topic("Harbour", "harbour") in apply_site(
         [Article(path="a.md", slug="a", title="A", published=None,
                  topics=(Topic("Harbour", "harbour"),))], SiteConfig(), NOW).articles[0].topics
+
+
+def test_the_summary_says_what_the_site_left_out(tmp_path: Path) -> None:
+    content = hugo_site(tmp_path)
+    result = build(config_for(tmp_path, content), now=NOW, cache=False)
+    assert result.left_out()[0] == "1 draft left out (use --drafts to include it)"
+    assert result.left_out()[-1].startswith("3 files are not articles in this Hugo site (")

@@ -94,7 +94,7 @@ def scan_sources(config: SiteConfig, cache: Cache | None,
     return scan
 
 
-_AHEAD = 64  # files asked of the disk at once (see load.prefetch)
+_AHEAD = 64  # files asked of the disk at once (see read/files.prefetch)
 
 
 def _rescan(last: Scan, changed: Collection[Path],

@@ -12,7 +12,9 @@ from pathlib import Path
 from stat import S_ISREG
 
 from ..config import SiteConfig
-from ..model import Problem, SourceFile
+from ..model import Article, Problem, Sidecar, SourceFile
+from .normalise import normalise
+from .sidecar import sidecar_names
 from .sites import CONFIG_FILES, Site, detect_site
 
 # Markdown in its many spellings, reStructuredText, HTML article bodies and plain text.
@@ -308,3 +310,36 @@ def _has_undefined_cp1252(data: bytes) -> bool:
 
 def _cp1252(byte: int) -> str:
     return chr(byte) if byte in _CP1252_UNDEFINED else bytes([byte]).decode("cp1252")
+
+
+def read_articles(config: SiteConfig) -> tuple[list[Article], list[Problem]]:
+    """The content folder -> its articles as a build reads them (no cache), and problems."""
+    content = config.resolve(config.content_dir)
+    paths, problems = find_sources(content, exclude=(config.resolve(config.output_dir),))
+    articles: list[Article] = []
+    for path in paths:
+        source, found = read_source(path, content)
+        problems.extend(found)
+        if source is not None:
+            article, found = normalise(source, config)
+            problems.extend(found)
+            if article is not None:
+                articles.append(article)
+    return articles, problems
+
+
+def find_sidecar(path: Path, root: Path) -> tuple[Sidecar | None, bytes, list[Problem]]:
+    """An article file -> its sidecar (NAME.yaml, else NAME.meta.yaml), the sidecar's bytes
+    for the cache key, and why it could not be read; (None, b"", []) when there is none."""
+    for name in sidecar_names(path.name):
+        candidate = path.with_name(name)
+        if not candidate.is_file():
+            continue
+        rel, data, problems = read_file(candidate, root)
+        if data is None:
+            return None, b"", problems
+        text, notes = decode(data)
+        if text is None:
+            return None, data, [Problem(rel, f"sidecar: {notes[0]}", severity="error")]
+        return Sidecar(rel, text), data, [Problem(rel, note) for note in notes]
+    return None, b"", []

@@ -12,7 +12,9 @@ from ..model import Article, Problem, Source, SourceFile, Topic
 from .fields import FIELDS, KNOWN_KEYS, domain_of, read_fields
 from .formats import read_document, title_from_heading
 from .markdown import html_text, render_blocks, render_markdown, sanitise_html
+from .pasted import FURNITURE_PATTERNS
 from .plaintext import parse_plain, strip_controls, strip_promo_markdown
+from .sidecar import read_sidecar, with_sidecar
 from .slugs import slugify
 from .text import clean_text, first_words, shorten
 from .topics import topics_by_rules
@@ -36,9 +38,19 @@ def normalise(source: SourceFile, config: SiteConfig,
     for line, message in read.problems:
         problem(message, line)
     meta = read.meta or {}
+    side: dict[str, object] = {}
+    if source.sidecar is not None:
+        side, side_problems = read_sidecar(source.sidecar)
+        problems.extend(side_problems)
+        meta = with_sidecar(meta, side)
     values, field_problems = read_fields(meta, config)
     for message in field_problems:
-        problem(message, _key_line(text, message.split(":", 1)[0]) if read.meta else None)
+        key = message.split(":", 1)[0]
+        if key in side and source.sidecar is not None:  # a bad value in the sidecar
+            problems.append(Problem(source.sidecar.rel, message,
+                                    _key_line(source.sidecar.text, key)))
+        else:
+            problem(message, _key_line(text, key) if read.meta else None)
 
     body = read.body
     if len(body) > MAX_BODY_CHARS:
@@ -47,7 +59,10 @@ def normalise(source: SourceFile, config: SiteConfig,
 
     title = values.get("title", "")
     standfirst = ""
-    dateline = None
+    dateline = pasted_published = pasted_updated = None
+    pasted_author = ""
+    # the user's promo patterns first, then the page furniture (unless `furniture: false`)
+    patterns = config.promo_patterns + (FURNITURE_PATTERNS if config.furniture else ())
     # Markdown without a header is read as pasted text, as it always was, unless the site
     # (Hugo, Jekyll, Pelican) would render it; its leading "# Heading" is its title.
     markdown = read.body_format == "markdown"
@@ -63,7 +78,7 @@ def normalise(source: SourceFile, config: SiteConfig,
         words = len(plain.split())
         first_paragraph = _first_paragraph(body_html)
     elif markdown and (read.meta is not None or config.site.tool != "none"):
-        body, _ = strip_promo_markdown(body, config.promo_patterns)
+        body, _ = strip_promo_markdown(body, patterns)
         body_html, body_problems = render_markdown(body, config.markdown)
         for message in body_problems:
             problem(message)
@@ -71,9 +86,10 @@ def normalise(source: SourceFile, config: SiteConfig,
         words = plain.count(" ") + 1 if plain else 0  # html_text leaves one space between words
         first_paragraph = _first_paragraph(body_html)
     else:
-        doc = parse_plain(body, config.promo_patterns, title=title or None)
+        doc = parse_plain(body, patterns, title=title or None, zone=config.zone)
         title = title or doc.title
         standfirst, dateline = doc.standfirst, doc.dateline
+        pasted_author, pasted_published, pasted_updated = doc.author, doc.published, doc.updated
         body_html = render_blocks(doc.blocks)
         plain = " ".join(b.text or " ".join(b.items) for b in doc.blocks)
         words = len(plain.split())
@@ -95,6 +111,8 @@ def normalise(source: SourceFile, config: SiteConfig,
                 published = datetime(*map(int, match.groups()), tzinfo=config.zone)
             except ValueError:
                 problem(f"file name starts with an impossible date {match.group(0)[:10]!r}")
+    if published is None:
+        published = pasted_published
     if published is None and dateline is not None:
         published = datetime.combine(dateline, time(), tzinfo=config.zone)
     draft = values.get("draft", False) or values.get("published_flag") is False
@@ -123,7 +141,7 @@ def normalise(source: SourceFile, config: SiteConfig,
         slug=values.get("slug") or slugify(title),
         title=title,
         published=published,
-        updated=values.get("updated"),
+        updated=values.get("updated") or pasted_updated,
         topics=tuple(Topic(n, slugify(n)) for n in topics),
         source=source_value,
         original_url=original_url,
@@ -135,9 +153,9 @@ def normalise(source: SourceFile, config: SiteConfig,
         word_count=words,
         reading_minutes=max(1, round(words / config.words_per_minute)) if words else 0,
         draft=draft,
-        author=values.get("author", ""),
+        author=values.get("author") or pasted_author,
         meta={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
-        front=read.meta,
+        front=meta if read.meta is not None or side else None,  # for the site's rules
     )
     if now is not None and (future := future_problem(article, config, now)):
         problems.append(future)

@@ -5,8 +5,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
+
+from .pasted import (
+    FURNITURE_HEADERS,
+    FURNITURE_PATTERNS,
+    is_furniture,
+    lists_under_lines,
+    read_pasted_header,
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,9 @@ class PlainDoc:
     dateline: date | None
     blocks: tuple[Block, ...]
     dropped: tuple[str, ...] = ()  # promo and reading-time lines that left the text
+    author: str = ""  # from a byline near the top ('By Ingrid Berg')
+    published: datetime | None = None  # from a pasted dateline ('Published 22 November 2026')
+    updated: datetime | None = None  # 'Updated: 3 Dec 2026 14:05 GMT'
 
 
 _MONTHS = {name: i for i, names in enumerate(
@@ -126,8 +137,9 @@ def parse_dateline(line: str) -> date | None:
 
 
 def parse_plain(text: str, promo_patterns: tuple[str, ...] = (),
-                title: str | None = None) -> PlainDoc:
-    """Plain text -> title, standfirst, dateline and body blocks (paragraphs, headings, lists).
+                title: str | None = None, zone: tzinfo = UTC) -> PlainDoc:
+    """Plain text -> title, standfirst, byline, dates and body blocks (paragraphs, headings,
+    lists); naive pasted dates are read in `zone`.
 
     Without a known `title` (from front matter), the first non-empty line is the title.
     """
@@ -141,8 +153,14 @@ def parse_plain(text: str, promo_patterns: tuple[str, ...] = (),
         rest = lines[start + 1:]
     else:
         rest = lines
+    header = read_pasted_header(rest, zone)
+    if header.consumed_lines:
+        consumed = set(header.consumed_lines)
+        rest = [line for i, line in enumerate(rest) if i not in consumed]
     by_blank_lines = any(not line for line in _trim(rest))
     units = _units(rest, by_blank_lines)
+    if by_blank_lines:
+        units = [part for unit in units for part in lists_under_lines(unit)]
     dropped: list[str] = []
     standfirst = ""
     dateline: date | None = None
@@ -180,7 +198,8 @@ def parse_plain(text: str, promo_patterns: tuple[str, ...] = (),
     # only a paragraph broken over several lines needs the words of the whole text
     broken = any(len(unit) > 1 for unit in kept)
     blocks = _blocks(kept, _vocabulary(kept) if broken else Counter())
-    return PlainDoc(title, standfirst, dateline, tuple(blocks), tuple(dropped))
+    return PlainDoc(title, standfirst, dateline, tuple(blocks), tuple(dropped),
+                    header.author, header.published, header.updated)
 
 
 def _trim(lines: list[str]) -> list[str]:
@@ -257,7 +276,11 @@ def _is_heading(line: str) -> bool:
 
 def _is_header(line: str) -> bool:
     """A promo line with nothing after it ('Also Read', 'Read Also:') introduces links."""
-    return len(line.split()) <= 4 and not line.rstrip(":").endswith((".", "!", "?"))
+    if len(line.split()) > 4 or line.rstrip(":").endswith((".", "!", "?")):
+        return False
+    # trap: of the page furniture only the headers ('More stories') take the links after
+    # them; 'Advertisement' or 'Share' is short too, but the lines after it are the text
+    return is_furniture(line, FURNITURE_HEADERS) or not is_furniture(line, FURNITURE_PATTERNS)
 
 
 def _is_link_line(line: str, by_blank_lines: bool) -> bool:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import urlsplit
+
+from slugify import slugify as transliterate
 
 from ..model import Article, Problem
 
@@ -17,11 +18,13 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10))
                      *(f"lpt{i}" for i in range(10))}
 
 
+@lru_cache(maxsize=100_000)
 def slugify(text: str, max_length: int = 80) -> str:
-    """'Meta’s AI: the race!' -> 'metas-ai-the-race'; never empty, never a path."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    ascii_text = re.sub(r"['’`]", "", ascii_text.lower())
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    """'Meta’s AI: the race!' -> 'metas-ai-the-race', 'Zürich–Łódź' -> 'zurich-lodz'; never
+    empty, never a path."""
+    # python-slugify transliterates ('Łódź' -> 'lodz', 'ß' -> 'ss'); apostrophes go first,
+    # as they always did here, or 'Meta’s' would become 'meta-s'
+    slug = transliterate(re.sub(r"['’`]", "", text))
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
     if not slug:

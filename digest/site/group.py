@@ -122,27 +122,64 @@ def _canonical_topics(articles: list[Article], config: SiteConfig) -> list[Artic
 
 
 def _canonical_sources(articles: list[Article]) -> list[Article]:
-    """One Source per domain (or per name when there is no domain), named as most files do."""
-    counts = Counter([(s.domain or s.name.casefold(), s.name, s.domain)
-                      for a in articles if (s := a.source) is not None])
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    domains: dict[str, str] = {}
-    for (key, name, domain), count in counts.items():
-        spellings[key][name] += count
-        domains[key] = domain
-    canonical = _unique_slugs(
-        {k: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, c in spellings.items()})
-    made = {key: Source(name, domains[key], slug) for key, (name, slug) in canonical.items()}
+    """One Source per outlet: sources sharing a name (case-insensitively) or a domain are
+    one, named as most files name it, with the domain most files give."""
+    counts = Counter([(s.name, s.domain) for a in articles if (s := a.source) is not None])
+    outlets = _outlets(counts)
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    domains: dict[str, Counter[str]] = defaultdict(Counter)
+    for (name, domain), count in counts.items():
+        outlet = outlets[name.casefold()]
+        if domain:
+            domains[outlet][domain] += count
+        names[outlet][name] += count
+    chosen: dict[str, tuple[str, str]] = {}
+    for outlet, spellings in names.items():
+        domain = _most(domains[outlet]) if domains[outlet] else ""
+        # a name that is only the domain ('theverge.com') gives way to a real one
+        real = Counter({n: c for n, c in spellings.items()
+                        if n.casefold() not in {d.casefold() for d in domains[outlet]}})
+        name = _most(real or spellings)
+        chosen[outlet] = (name, domain)
+    # keyed as before (domain, else name) so the slugs of unmerged sources do not move
+    keys = {outlet: domain or name.casefold() for outlet, (name, domain) in chosen.items()}
+    canonical = _unique_slugs({keys[o]: name for o, (name, _) in chosen.items()})
+    made = {o: Source(canonical[keys[o]][0], d, canonical[keys[o]][1])
+            for o, (_, d) in chosen.items()}
     out = []
     for article in articles:
         source = article.source
         if source is not None:
-            fixed = made[source.domain or source.name.casefold()]
-            if fixed.slug != source.slug or fixed.name != source.name \
-                    or fixed.domain != source.domain:
+            fixed = made[outlets[source.name.casefold()]]
+            if fixed != source:
                 article = replace(article, source=fixed)
         out.append(article)
     return out
+
+
+def _outlets(counts: Counter[tuple[str, str]]) -> dict[str, str]:
+    """(name, domain) pairs -> casefolded name -> one key per outlet, joining names that
+    share a domain (union-find)."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for name, domain in sorted(counts):
+        a = root("n:" + name.casefold())
+        if domain:
+            b = root("d:" + domain)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {name.casefold(): root("n:" + name.casefold()) for name, _ in counts}
+
+
+def _most(counter: Counter[str]) -> str:
+    """The most common value; on a tie the first in sort order."""
+    return min(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
 def _unique_slugs(names: dict[str, str]) -> dict[str, tuple[str, str]]:

@@ -11,7 +11,7 @@ from pytest_httpserver import HTTPServer
 
 from digest.fetch.clip import clip
 from digest.fetch.run import add
-from digest.parse import split_front_matter
+from digest.read.frontmatter import split_front_matter
 
 from .helpers import FIXTURES, fast_client, files, fixture
 

@@ -14,7 +14,7 @@ from werkzeug import Request, Response
 
 from digest.fetch.run import fetch
 from digest.fetch.store import STATE_NAME
-from digest.parse import split_front_matter
+from digest.read.frontmatter import split_front_matter
 
 from .helpers import fast_client, files, fixture, write_config
 

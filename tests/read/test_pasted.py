@@ -302,7 +302,7 @@ SEED_PROMO = {
 
 
 def seed_lines(path: Path) -> list[str]:
-    from digest.parse import split_front_matter
+    from digest.read.frontmatter import split_front_matter
 
     body = split_front_matter(path.read_text(encoding="utf-8")).body
     return [line.strip() for line in body.split("\n") if line.strip()]
@@ -310,7 +310,8 @@ def seed_lines(path: Path) -> list[str]:
 
 def kept_texts(path: Path) -> list[str]:
     """What the current build keeps of a seed: its title, standfirst and block texts."""
-    from digest.parse import parse_plain, split_front_matter
+    from digest.read.frontmatter import split_front_matter
+    from digest.read.plaintext import parse_plain
 
     doc = parse_plain(split_front_matter(path.read_text(encoding="utf-8")).body,
                       DEFAULT_PROMO_PATTERNS)
