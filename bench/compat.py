@@ -44,9 +44,18 @@ WORK = REPO / "bench" / ".work"
 TOOLS = ("pelican", "hugo", "jekyll")
 TIMEOUT = 600  # seconds for one build by one tool
 EXPECTED = "expected.json"
-# What a copy of a site for a tool's build leaves out (never content).
-SKIP_COPY = shutil.ignore_patterns(".git", "public", "resources", "node_modules", "_site",
-                                   "output", ".jekyll-cache", ".digest-cache", "__pycache__")
+# What a copy of a site for a tool's build leaves out (never content): build outputs and
+# caches at the site's top (hugoDocs has content/en/functions/resources/), litter anywhere.
+SKIP_ANYWHERE = {".git", "node_modules", ".digest-cache", "__pycache__"}
+SKIP_AT_TOP = {"public", "resources", "_site", "output", ".jekyll-cache"}
+
+
+def skip_copy(site: Path) -> Any:
+    """The `ignore` of shutil.copytree for a copy of `site`."""
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        top = Path(folder) == site
+        return {n for n in names if n in SKIP_ANYWHERE or (top and n in SKIP_AT_TOP)}
+    return ignore
 
 
 @dataclass
@@ -364,7 +373,7 @@ def run_pelican(site: Path, work: Path, tools: Tools, drafts: bool = False) -> T
     pelican = tools.pelican()
     result.version = "pelican " + version_of([str(pelican), "--version"], work)
     copy = work / "site"
-    shutil.copytree(site, copy, ignore=SKIP_COPY, symlinks=True)
+    shutil.copytree(site, copy, ignore=skip_copy(site), symlinks=True)
     conf = pelican_conf(copy)
     content = pelican_content(copy, conf)
     plugins = work / "plugins"
@@ -491,7 +500,7 @@ def run_hugo(site: Path, work: Path, tools: Tools, drafts: bool = False) -> Tool
     hugo = tools.hugo()
     result.version = version_of([str(hugo), "version"], work).split("+")[0]
     copy = work / "site"
-    shutil.copytree(site, copy, ignore=SKIP_COPY, symlinks=True)
+    shutil.copytree(site, copy, ignore=skip_copy(site), symlinks=True)
     # Layouts and themes are the site's code: ours replace them (no page is rendered in full).
     for folder in ("layouts", "themes"):
         shutil.rmtree(copy / folder, ignore_errors=True)
@@ -588,7 +597,7 @@ def run_jekyll(site: Path, work: Path, tools: Tools, drafts: bool = False) -> To
     jekyll = tools.jekyll()
     result.version = version_of([str(jekyll), "--version"], work)
     copy = work / "site"
-    shutil.copytree(site, copy, ignore=SKIP_COPY, symlinks=True)
+    shutil.copytree(site, copy, ignore=skip_copy(site), symlinks=True)
     shutil.rmtree(copy / "_plugins", ignore_errors=True)
     dump = work / "jekyll.json"
     code, log = build_jekyll(jekyll, copy, work, dump, [])

@@ -31,7 +31,8 @@ from .output.images import find_local_images
 from .output.lock import LOCK_TIMEOUT, hold, lock_file
 from .output.write import disk_error
 from .parallel import chunked, cores
-from .read.files import decode_source, prefetch, read_file
+from .read.conventions import apply_site, not_articles_line
+from .read.files import decode_source, find_site, prefetch, read_file
 from .read.normalise import future_problem, normalise
 from .read.slugs import assign_slugs, duplicate_urls
 from .results import BuildResult
@@ -98,6 +99,7 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
     now = now or datetime.now(UTC)
     jobs = jobs or cores()
     result = BuildResult()
+    config, site_problems = with_site(config)  # before the cache: the site keys the parse
     with BuildCache.open(config, cache) as known:
         scan = known.scan(changed)
         if (done := known.already_built(scan, changed, now)) is not None:
@@ -105,7 +107,7 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
             return done
         articles, problems, result.articles_read, keys = load_articles(
             scan, config, now, known, jobs, progress, result)
-        result.problems.extend(problems)
+        result.problems.extend(site_problems + problems)
 
         # Drafts and future articles leave before slugs are assigned, so a published
         # article never changes its URL because a draft with the same title exists.
@@ -151,6 +153,7 @@ def read_articles(config: SiteConfig, now: datetime, cache: BuildCache | None = 
     Every file is read and hashed; only files the cache does not know are decoded, parsed
     and rendered from Markdown, in several processes when there are many.
     """
+    config = with_site(config)[0]
     known = cache or BuildCache(config, None)
     return load_articles(known.scan(None), config, now, known, jobs, progress, result)
 
@@ -184,19 +187,23 @@ def load_articles(scan: Scan, config: SiteConfig, now: datetime, known: BuildCac
         if progress is not None:
             progress("parsing", done, len(todo))
 
-    articles: list[Article] = []
+    parsed: list[Article] = []
     keys: dict[str, str] = {}
     for rel in rels:
         key, (article, article_problems) = entries[rel]
         problems.extend(article_problems)
-        if article is None:
-            continue
+        if article is not None:
+            parsed.append(article)
+            if key is not None:
+                keys[article.path] = key
+    site = apply_site(parsed, config, now)  # Hugo's, Jekyll's, Pelican's rules, if theirs
+    problems = [p for p in problems if site.keep(p)] + site.problems
+    if result is not None:
+        result.not_articles = not_articles_line(site, config.site.tool)
+    for article in site.articles:
         if (future := future_problem(article, config, now)) is not None:
             problems.append(future)
-        articles.append(article)
-        if key is not None:
-            keys[article.path] = key
-    return articles, problems, len(paths), keys
+    return site.articles, problems, len(paths), keys
 
 
 def _parse_files(root: Path, config: SiteConfig,
@@ -218,6 +225,12 @@ def _parse_files(root: Path, config: SiteConfig,
         article, article_problems = normalise(source, config)  # no `now`: cacheable
         out.append((rel, key, (article, problems + article_problems)))
     return out
+
+
+def with_site(config: SiteConfig) -> tuple[SiteConfig, list[Problem]]:
+    """The config with the Hugo/Jekyll/Pelican site its content folder is in, if any."""
+    site, prefix, problems = find_site(config.resolve(config.content_dir))
+    return replace(config, site=site, site_prefix=prefix), problems
 
 
 def with_drafts(config: SiteConfig, drafts: bool) -> SiteConfig:

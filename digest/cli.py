@@ -90,12 +90,8 @@ def print_summary(result: BuildResult, config: SiteConfig, quiet: bool) -> None:
     if result.undated:
         parts.append(f"{result.undated} undated")
     click.echo("digest: " + ", ".join(parts))
-    if result.drafts_skipped:
-        noun = "draft" if result.drafts_skipped == 1 else "drafts"
-        click.echo(f"  {result.drafts_skipped} {noun} left out (use --drafts to include "
-                   f"{'it' if result.drafts_skipped == 1 else 'them'})")
-    if result.future_skipped:
-        click.echo(f"  {result.future_skipped} future-dated left out (--future includes them)")
+    for line in result.left_out():
+        click.echo(f"  {line}")
     if result.problems:
         files = len({p.path for p in result.problems})
         click.echo(f"  {len(result.problems)} problem{'s' * (len(result.problems) != 1)} in "

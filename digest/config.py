@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields, replace
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,6 +14,7 @@ import yaml
 
 from .errors import ConfigError
 from .fetch.sources import Source, parse_sources
+from .read.sites import Site
 
 CONFIG_NAME = "digest.yaml"
 MARKDOWN_ENGINES = ("commonmark", "python-markdown")
@@ -53,7 +55,7 @@ class SiteConfig:
     description: str = "A digest of the news on one topic."
     base_url: str = ""
     language: str = "en"
-    timezone: str = "UTC"
+    timezone: str = ""  # "" (not set): the site's (hugo.toml, …), else UTC
     author: str = ""
     content_dir: Path = Path("seeds")
     output_dir: Path = Path("site")
@@ -81,10 +83,15 @@ class SiteConfig:
     sources: tuple[Source, ...] = ()  # the feeds `digest fetch` pulls
     root: Path = Path(".")
     config_path: Path | None = None
+    # The Hugo, Jekyll or Pelican site the content folder is in (read.files.find_site), and
+    # the content folder's path from that site's folder ('content/', or '').
+    site: Site = field(default_factory=Site)
+    site_prefix: str = ""
 
     @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+    def zone(self) -> tzinfo:
+        """digest.yaml's timezone; without one, the site's (Hugo timeZone, …), else UTC."""
+        return ZoneInfo(self.timezone) if self.timezone else self.site.zone
 
     @property
     def base_path(self) -> str:
@@ -166,7 +173,7 @@ def _coerce(raw: dict[str, Any], path: Path | None) -> dict[str, Any]:
     if out.get("markdown", "commonmark") not in MARKDOWN_ENGINES:
         raise ConfigError(f"{where}: markdown must be one of {', '.join(MARKDOWN_ENGINES)}, "
                           f"not {out['markdown']!r}")
-    if "timezone" in out:
+    if out.get("timezone"):  # '' is "not set": the site's zone, else UTC
         try:
             ZoneInfo(out["timezone"])
         except (ZoneInfoNotFoundError, ValueError) as err:
@@ -188,9 +195,9 @@ _DOCUMENTED = frozenset(
     {"content", "output", "templates", "static", "topics"}
     | {f.name for f in fields(SiteConfig)}
     - {"content_dir", "output_dir", "templates_dir", "static_dir", "topic_aliases",
-       "topic_rules", "default_topic", "root", "config_path"})
+       "topic_rules", "default_topic", "root", "config_path", "site", "site_prefix"})
 _ACCEPTED = frozenset({f.name for f in fields(SiteConfig)} | {"topics"}) - {
-    "topic_aliases", "topic_rules", "root", "config_path"}
+    "topic_aliases", "topic_rules", "root", "config_path", "site", "site_prefix"}
 
 
 _HOSTNAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")

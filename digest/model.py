@@ -94,6 +94,8 @@ class Article:
     draft: bool = False
     author: str = ""
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
+    front: dict[str, Any] | None = field(default=None, compare=False, repr=False)  # as read
+    old_paths: tuple[str, ...] = ()  # where the site's old tool put it: redirected here
 
     @property
     def url(self) -> str:

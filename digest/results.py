@@ -30,3 +30,17 @@ class BuildResult:
     link_problems: list[LinkProblem] = field(default_factory=list)
     parsed: int = 0  # files decoded and parsed (not found in the cache)
     rendered: int = 0  # pages rendered (not carried over unchanged)
+    not_articles: str = ""  # files the site's tool would not publish (read/conventions.py)
+
+    def left_out(self) -> list[str]:
+        """The summary's lines for what was read but not built: drafts, future, non-articles."""
+        lines = []
+        if self.drafts_skipped:
+            noun = "draft" if self.drafts_skipped == 1 else "drafts"
+            lines.append(f"{self.drafts_skipped} {noun} left out (use --drafts to include "
+                         f"{'it' if self.drafts_skipped == 1 else 'them'})")
+        if self.future_skipped:
+            lines.append(f"{self.future_skipped} future-dated left out (--future includes them)")
+        if self.not_articles:
+            lines.append(self.not_articles)
+        return lines

@@ -144,7 +144,6 @@ def test_the_harness_reads_expected_json(tool: str, tmp_path: Path) -> None:
     assert "score:" in compat.format_report(report)
 
 
-@pytest.mark.xfail(strict=False, reason="readers land in issue 18")
 @pytest.mark.parametrize("tool", TOOLS)
 def test_digest_publishes_what_the_tool_publishes(tool: str, tmp_path: Path) -> None:
     report, _ = compat.compat(FORMATS / tool, tool, now=NOW, expected=True, keep=tmp_path)

@@ -142,7 +142,7 @@ class _LastBuild:
 
 _SUMMARY_FIELDS = ("articles_read", "articles_built", "drafts_skipped", "future_skipped",
                    "undated", "problems", "pages", "feeds", "feed_undated", "sitemap_urls",
-                   "link_problems", "warnings")
+                   "link_problems", "warnings", "not_articles")
 
 
 def _summary(result: BuildResult) -> dict[str, Any]:

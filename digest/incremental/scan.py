@@ -17,7 +17,7 @@ from ..config import SiteConfig
 from ..model import Problem
 from ..output.assemble import BuildError
 from ..output.images import ImageStat, image_files, listed
-from ..read.files import find_sources, prefetch, read_file, relative_name, walked
+from ..read.files import find_sources, not_content, prefetch, read_file, relative_name, walked
 from .cache import Cache, Entry, entry_key
 
 # More changed files than this (a git checkout) and walking the folder costs no more.
@@ -60,7 +60,7 @@ def scan_sources(config: SiteConfig, cache: Cache | None,
     if again is not None:
         scan, todo = again
     else:
-        paths, problems = find_sources(content, exclude=(output,))
+        paths, problems = find_sources(content, exclude=not_content(config))
         scan = Scan(root, paths, [_rel(path, root) for path in paths], problems,
                     image_files(root))
         todo = list(zip(paths, scan.rels, strict=True))

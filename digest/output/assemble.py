@@ -43,6 +43,7 @@ from ..site.render import pages as site_pages
 from .check import LinkProblem, check_site
 from .manifest import WriteResult, file_hash, read_manifest
 from .records import intact
+from .redirects import redirect_pages
 from .search import BUNDLE, SearchUnavailable, search_index, searchable
 from .staging import Staging
 from .static import static_files
@@ -93,6 +94,12 @@ def write_output(digest: Digest, config: SiteConfig, publication: Publication,
     static, files, (env, templates), site = _render_inputs(digest, config, publication, images)
     files |= publication.files  # written every build: small, and cheap to make
     pages = [*site_pages(digest, config), Page(NOT_FOUND, NOT_FOUND, {})]
+    # the old tool's URLs, where no page of ours is (redirects.py)
+    moved, moved_problems = redirect_pages(digest.articles, config,
+                                           {page.file for page in pages} | set(files))
+    files |= moved
+    if result is not None:
+        result.problems.extend(moved_problems)
     job = _RenderJob(env, site, config, pages)
     if ready is not None:
         ready(job.renderer())

@@ -15,8 +15,12 @@ from ..config import SiteConfig
 from ..model import Article, Problem, Sidecar, SourceFile
 from .normalise import normalise
 from .sidecar import sidecar_names
+from .sites import CONFIG_FILES, Site, detect_site
 
-ARTICLE_SUFFIXES = {".md", ".markdown", ".txt"}
+# Markdown in its many spellings, reStructuredText, HTML article bodies and plain text.
+ARTICLE_SUFFIXES = {".md", ".markdown", ".txt", ".rst", ".html", ".htm", ".mdx", ".mkd",
+                    ".mdown", ".mkdn", ".text", ".rmd"}
+MAX_SITE_CONFIG_BYTES = 1024 * 1024
 LITTER_PATTERNS = ("*~", ".#*", "#*#", "*.swp", "*.swo", "*.tmp", "*.bak")
 IGNORED_DIRS = {".digest-cache", "node_modules", "__pycache__"}
 MAX_FILE_BYTES = 50 * 1024 * 1024  # larger files are skipped, never read
@@ -76,6 +80,43 @@ def _walk(folder: Path, root: Path, excluded: set[Path], seen: set[Path],
             yield from _walk(path, root, excluded, seen, problems)
         elif path.suffix.lower() in ARTICLE_SUFFIXES:
             yield path
+
+
+def not_content(config: SiteConfig) -> tuple[Path, ...]:
+    """The folders never read for articles: the output, the static files and the templates."""
+    static = config.resolve(config.static_dir) if config.static_dir else config.root / "static"
+    templates = config.resolve(config.templates_dir) if config.templates_dir \
+        else config.root / "templates"
+    return (config.resolve(config.output_dir), static, templates)
+
+
+def find_site(content: Path) -> tuple[Site, str, list[Problem]]:
+    """Content folder -> the Hugo/Jekyll/Pelican site it is in (its own folder or, with a
+    config file there, its parent: `--content content/` inside a Hugo site), the content
+    folder's path from the site's folder ('' or 'content/'), and the config's problems."""
+    for folder, prefix in ((content, ""), (content.parent, content.name + "/")):
+        texts: dict[str, str] = {}
+        for name in CONFIG_FILES:
+            path = folder / name
+            try:
+                if path.is_file() and path.stat().st_size <= MAX_SITE_CONFIG_BYTES:
+                    texts[name] = path.read_text("utf-8", errors="replace")
+            except OSError:
+                continue
+        if not texts and prefix:
+            continue  # a parent without a config file is no site (only the folder's own _posts/)
+        try:
+            subfolders = sorted(e.name for e in os.scandir(folder) if e.is_dir())
+        except OSError:
+            subfolders = []
+        site = detect_site(texts, subfolders)
+        if site.tool == "none" and not site.problems:
+            continue
+        up = "../" if prefix else ""
+        problems = [Problem(up + name if name else up or "./", message, line)
+                    for name, line, message in site.problems]
+        return site, prefix if site.tool != "none" else "", problems
+    return Site(), "", []
 
 
 def walked(rel: str) -> bool:

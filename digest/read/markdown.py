@@ -98,7 +98,12 @@ def _to_html(text: str, engine: str) -> str:
 
 def render_markdown(text: str, engine: str = "commonmark") -> tuple[str, list[str]]:
     """Markdown (with raw HTML) -> sanitised HTML; headings shift down so h1 stays the title."""
-    raw = _to_html(strip_controls(text), engine)
+    return sanitise_html(_to_html(strip_controls(text), engine))
+
+
+def sanitise_html(raw: str) -> tuple[str, list[str]]:
+    """HTML (rendered Markdown, an .html or .rst body) -> sanitised HTML and what was removed;
+    headings shift down so h1 stays the title."""
     # Browsers decode entities in attributes: "java&#x09;script:" is javascript: too.
     text = html.unescape(raw) if "&" in raw else raw
     found = (_UNSAFE_ATTRIBUTE.match(text, start)

@@ -10,10 +10,10 @@ from pathlib import PurePosixPath
 from ..config import SiteConfig
 from ..model import Article, Problem, Source, SourceFile, Topic
 from .fields import FIELDS, KNOWN_KEYS, domain_of, read_fields
-from .frontmatter import split_front_matter
-from .markdown import html_text, render_blocks, render_markdown
+from .formats import read_document, title_from_heading
+from .markdown import html_text, render_blocks, render_markdown, sanitise_html
 from .pasted import FURNITURE_PATTERNS
-from .plaintext import parse_plain, strip_promo_markdown
+from .plaintext import parse_plain, strip_controls, strip_promo_markdown
 from .sidecar import read_sidecar, with_sidecar
 from .slugs import slugify
 from .text import clean_text, first_words, shorten
@@ -34,10 +34,10 @@ def normalise(source: SourceFile, config: SiteConfig,
     text = source.text
     if not text.strip():
         return None, [Problem(source.rel, "empty file; skipped", severity="error")]
-    front = split_front_matter(text)
-    for line, message in front.problems:
+    read = read_document(text, source.rel)
+    for line, message in read.problems:
         problem(message, line)
-    meta = front.meta or {}
+    meta = read.meta or {}
     side: dict[str, object] = {}
     if source.sidecar is not None:
         side, side_problems = read_sidecar(source.sidecar)
@@ -50,9 +50,9 @@ def normalise(source: SourceFile, config: SiteConfig,
             problems.append(Problem(source.sidecar.rel, message,
                                     _key_line(source.sidecar.text, key)))
         else:
-            problem(message, _key_line(text, key) if front.meta else None)
+            problem(message, _key_line(text, key) if read.meta else None)
 
-    body = front.body
+    body = read.body
     if len(body) > MAX_BODY_CHARS:
         body = body[:MAX_BODY_CHARS]
         problem(f"body is over {MAX_BODY_CHARS:,} characters; the rest was cut")
@@ -63,7 +63,21 @@ def normalise(source: SourceFile, config: SiteConfig,
     pasted_author = ""
     # the user's promo patterns first, then the page furniture (unless `furniture: false`)
     patterns = config.promo_patterns + (FURNITURE_PATTERNS if config.furniture else ())
-    if source.suffix in {".md", ".markdown"} and front.meta is not None:
+    # Markdown without a header is read as pasted text, as it always was, unless the site
+    # (Hugo, Jekyll, Pelican) would render it; its leading "# Heading" is its title.
+    markdown = read.body_format == "markdown"
+    if markdown and not title and read.meta is None:
+        heading, rest = title_from_heading(body)
+        if heading:
+            title, body = clean_text(heading), rest
+    if read.body_format == "html":
+        body_html, body_problems = sanitise_html(strip_controls(body))
+        for message in body_problems:
+            problem(message)
+        plain = html_text(body_html)
+        words = len(plain.split())
+        first_paragraph = _first_paragraph(body_html)
+    elif markdown and (read.meta is not None or config.site.tool != "none"):
         body, _ = strip_promo_markdown(body, patterns)
         body_html, body_problems = render_markdown(body, config.markdown)
         for message in body_problems:
@@ -141,6 +155,7 @@ def normalise(source: SourceFile, config: SiteConfig,
         draft=draft,
         author=values.get("author") or pasted_author,
         meta={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
+        front=meta if read.meta is not None or side else None,  # for the site's rules
     )
     if now is not None and (future := future_problem(article, config, now)):
         problems.append(future)
@@ -162,7 +177,7 @@ def _first_paragraph(fragment: str) -> str:
 
 
 def _key_line(text: str, key: str) -> int | None:
-    match = re.search(rf"^\s*{re.escape(key)}\s*:", text, re.MULTILINE)
+    match = re.search(rf"^\s*\"?{re.escape(key)}\"?\s*[:=]", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 

@@ -111,7 +111,7 @@ def shared_environment(config: SiteConfig, compiled: Callable[[], BytecodeCache 
     """
     fresh = make_environment(config)
     key = templates_key(fresh)
-    slot = (str(config.root.resolve()), repr(config.templates_dir), config.timezone)
+    slot = (str(config.root.resolve()), repr(config.templates_dir), str(config.zone))
     known = _ENVIRONMENTS.get(slot)
     if known is not None and known[0] == key:
         return known[1], key
