@@ -38,8 +38,8 @@ from zoneinfo import ZoneInfo
 
 from text_unidecode import unidecode
 
-from .formats.toml_fm import error_place
-from .frontmatter import YamlProblem, load_yaml
+from ..formats.toml_fm import error_place
+from ..frontmatter import YamlProblem, load_yaml
 
 HUGO_FILES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
 HUGO_LEGACY_FILES = ("config.toml", "config.yaml", "config.yml", "config.json")
