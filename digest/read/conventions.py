@@ -4,7 +4,7 @@
 
 Runs after every file is parsed (Hugo's bundles and cascades need all of them) and outside
 the parse cache (publishDate, expiryDate and Jekyll's future posts depend on `now`). The
-tool's rules (read/sites.py) decide which files are articles, drafts or nothing, and give
+tool's rules (read/sites/) decide which files are articles, drafts or nothing, and give
 the title, date, tags and slug the tool would; digest's own rules stay the fallbacks. For a
 plain digest folder (tool "none") the articles come back as they went in.
 """
