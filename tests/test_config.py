@@ -126,3 +126,16 @@ def test_good_values_are_read_as_before(tmp_path: Path) -> None:
                                   TopicRule("Llama", ("Llama", "2"), 3))
     assert config.default_topic == "Other"
     assert load_config(None) == SiteConfig()
+
+
+def test_sources_are_not_part_of_the_parse_cache_key(tmp_path: Path) -> None:
+    """Adding a feed to `sources` must not throw away every parsed article."""
+    from dataclasses import replace
+
+    from digest.fetch.sources import Source
+    from digest.incremental.cache import parse_fingerprint
+
+    config = SiteConfig(root=tmp_path)
+    fed = replace(config, sources=(Source("Wire", "http://127.0.0.1:9/feed.xml"),))
+    assert parse_fingerprint(fed) == parse_fingerprint(config)
+    assert parse_fingerprint(replace(config, excerpt_words=7)) != parse_fingerprint(config)

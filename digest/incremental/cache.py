@@ -43,6 +43,7 @@ _NOT_READ_BY_PARSING = frozenset({
     "title", "description", "base_url", "language", "author", "content_dir", "output_dir",
     "templates_dir", "static_dir", "page_size", "front_page_days", "feed_size", "drafts",
     "clean_links", "remote_images", "cname", "topic_aliases", "root", "config_path",
+    "sources",  # what `digest fetch` pulls; a build never reads it
 })
 
 
