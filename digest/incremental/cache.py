@@ -16,6 +16,7 @@ in memory lets a long-running process (the live-preview server) skip even the di
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
@@ -47,6 +48,7 @@ _NOT_READ_BY_PARSING = frozenset({
 })
 
 
+@functools.cache  # the code cannot change under a running process: read it once, not per build
 def code_fingerprint() -> str:
     """The package's version and the bytes of its modules: a changed parser empties the cache."""
     digest = hashlib.sha256(f"{FORMAT}:{__version__}".encode())
