@@ -38,6 +38,7 @@ from .read.slugs import assign_slugs, duplicate_urls
 from .results import BuildResult
 from .site.group import group
 from .site.publish import publish
+from .stories.duplicates import collapse_duplicates
 
 Waiting = Callable[[Path, int | None], None]  # (folder another build holds, its pid)
 
@@ -119,6 +120,8 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
                 result.future_skipped += 1
             else:
                 published.append(article)
+        published, duplicate_problems = collapse_duplicates(published)  # before slugs, too
+        result.problems.extend(duplicate_problems)
         published, slug_problems = assign_slugs(published)
         result.problems.extend(slug_problems)
 

@@ -64,6 +64,7 @@ class SiteConfig:
     page_size: int = 20
     front_page_days: int = 7
     feed_size: int = 20
+    story_window_days: int = 3  # articles this many days apart at most form one story
     excerpt_words: int = 40
     words_per_minute: int = 230
     max_title_length: int = 200

@@ -73,6 +73,17 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Fingerprint:
+    """What story clustering needs of an article's text (digest.stories.fingerprint)."""
+
+    shingles: bytes  # MinHash of the text's word 3-grams (uint32 values)
+    terms: tuple[str, ...]  # names, numbers and title words, sorted
+    term_sketch: bytes  # MinHash of `terms`
+    text_hash: str  # the normalised text; '' when there is none
+    words: int = 0
+
+
+@dataclass(frozen=True)
 class Article:
     """One normalised article; `path` (relative to the content folder) is its identity."""
 
@@ -96,6 +107,7 @@ class Article:
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
     front: dict[str, Any] | None = field(default=None, compare=False, repr=False)  # as read
     old_paths: tuple[str, ...] = ()  # where the site's old tool put it: redirected here
+    fingerprint: Fingerprint | None = field(default=None, compare=False, repr=False)
 
     @property
     def url(self) -> str:
@@ -134,6 +146,26 @@ def month_path(year: int, month: int) -> str:
 
 def year_path(year: int) -> str:
     return f"{year:04d}/"
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles about one event from one or more sources; the lead first.
+
+    `id` is the lead's slug: the same story keeps it from build to build while its lead
+    does (the lead is chosen by a rule, digest.stories.cluster.lead_order).
+    """
+
+    id: str
+    articles: tuple[Article, ...]
+
+    @property
+    def lead(self) -> Article:
+        return self.articles[0]
+
+    @property
+    def others(self) -> tuple[Article, ...]:
+        return self.articles[1:]
 
 
 @dataclass(frozen=True)
@@ -192,3 +224,10 @@ class Digest:
     topics: tuple[TopicGroup, ...]  # by name
     sources: tuple[SourceGroup, ...]  # by name
     neighbours: dict[str, tuple[Article | None, Article | None]]  # path -> (newer, older)
+    stories: dict[str, Story] = field(default_factory=dict)  # article path -> its story
+    related: dict[str, tuple[Article, ...]] = field(default_factory=dict)  # path -> leads
+
+    def story(self, article: Article) -> Story:
+        """The article's story (an article in no story is one of its own)."""
+        found = self.stories.get(article.path)
+        return found if found is not None else Story(article.slug, (article,))

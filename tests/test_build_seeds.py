@@ -73,7 +73,7 @@ def test_drafts_build_with_the_flag(seeds: Path, build_site: BuildSite) -> None:
     assert "Draft" in draft
     assert "In other words, Meta was already behind" in draft  # the excerpt stands in for a body
     assert 'href="https://futurism.com/the-byte/facebook-execs-panicking-ai-race"' in draft
-    assert "Futurism" in draft and "Related coverage" in draft
+    assert "Futurism" in draft and "Related reading" in draft
     assert (site / "sources" / "futurism" / "index.html").is_file()
     assert (site / "topics" / "meta-ai" / "index.html").is_file()  # Facebook AI alias
     assert (site / "topics" / "ai-chips" / "index.html").is_file()  # AI Hardware alias

@@ -60,6 +60,8 @@ BAD = [  # (digest.yaml, what the message says after the file name)
     ("page_size: 2.5\n", "page_size must be a whole number, not 2.5"),
     ("page_size: 0\n", "page_size must be at least 1, not 0"),
     ("max_topics: -3\n", "max_topics must be at least 1, not -3"),
+    ("story_window_days: 0\n", "story_window_days must be at least 1, not 0"),
+    ("story_window_days: soon\n", "story_window_days must be a whole number, not 'soon'"),
     ("max_topics: many\n", "max_topics must be a whole number"),
     ("drafts: maybe\n", "drafts must be true or false, not 'maybe'"),
     ("search: 1\n", "search must be true or false, not 1"),

@@ -21,7 +21,7 @@ from typing import Any
 
 from jinja2 import Environment, TemplateError, meta
 
-from ..model import Article, Digest, Image, Source, Topic
+from ..model import Article, Digest, Image, Source, Story, Topic
 from ..site.render import Page, Paginated
 
 
@@ -51,15 +51,26 @@ class KeyMemo:
 
 
 def article_keys(articles: Iterable[Article], entry_keys: Mapping[str, str],
-                 memo: KeyMemo | None = None) -> dict[str, str]:
-    """Final articles -> {path: key}, from the parsed file's key and what grouping set."""
+                 memo: KeyMemo | None = None,
+                 stories: Mapping[str, Story] | None = None) -> dict[str, str]:
+    """Final articles -> {path: key}, from the parsed file's key and what grouping set.
+
+    An article in a story of several also takes what its card says of the others ("Also
+    covered by": their pages and sources), so every page showing it changes with them.
+    """
     known = memo.articles if memo is not None else {}
+    stories = stories or {}
     keys: dict[str, str] = {}
     kept: dict[str, tuple[Article, str, str]] = {}
     for a in articles:
         entry = entry_keys.get(a.path)
         if entry is None:
             continue
+        story = stories.get(a.path)
+        if story is not None:
+            entry += "|" + story.id + "".join(
+                f"|{m.path}\0{entry_keys.get(m.path)}\0{m.slug}\0{m.source!r}"
+                for m in story.articles)
         old = known.get(a.path)
         if old is not None and old[0] is a and old[1] == entry:
             key = old[2]
@@ -144,10 +155,9 @@ def page_key(page: Page, base: str, articles: Mapping[str, str], digest: str | N
     of then; `kept` collects what the next build needs for that.
     """
     inputs: tuple[Any, ...] | None = None
-    if keys is not None and all(v is None or type(v) is Article for v in page.context.values()):
+    if keys is not None and all(_articles_only(v) for v in page.context.values()):
         inputs = (base, page.template, digest,
-                  *[(name, None if v is None else articles.get(v.path))
-                    for name, v in page.context.items()])
+                  *[(name, _article_inputs(v, articles)) for name, v in page.context.items()])
         old = keys.pages.get(page.file)
         if old is not None and old[0] == inputs:
             if kept is not None:
@@ -157,6 +167,20 @@ def page_key(page: Page, base: str, articles: Mapping[str, str], digest: str | N
     if inputs is not None and kept is not None:
         kept[page.file] = (inputs, key)
     return key
+
+
+def _articles_only(value: Any) -> bool:
+    """None, an article, or a tuple of articles (an article page's context)."""
+    return value is None or type(value) is Article or (
+        type(value) is tuple and all(type(item) is Article for item in value))
+
+
+def _article_inputs(value: Any, articles: Mapping[str, str]) -> Any:
+    if value is None:
+        return None
+    if type(value) is tuple:
+        return tuple(articles.get(item.path) for item in value)
+    return articles.get(value.path)
 
 
 def _page_key(page: Page, base: str, articles: Mapping[str, str], digest: str | None,

@@ -292,7 +292,7 @@ def _page_keys(digest: Digest, env: Environment, templates: str, site: dict[str,
     """Each page's input key, or None where it must be rendered (no cache, unknown input)."""
     if entry_keys is None:
         return [None] * len(pages)
-    articles = article_keys(digest.articles, entry_keys, known)
+    articles = article_keys(digest.articles, entry_keys, known, digest.stories)
     try:
         shared = value_key({k: v for k, v in site.items() if k != "digest"}, articles)
     except Uncacheable:

@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 
 from ..config import SiteConfig
 from ..model import Article, Problem, Source, SourceFile, Topic
+from ..stories.fingerprint import fingerprint
 from .fields import FIELDS, KNOWN_KEYS, domain_of, read_fields
 from .formats import read_document, title_from_heading
 from .markdown import html_text, render_blocks, render_markdown, sanitise_html
@@ -156,6 +157,7 @@ def normalise(source: SourceFile, config: SiteConfig,
         author=values.get("author") or pasted_author,
         meta={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
         front=meta if read.meta is not None or side else None,  # for the site's rules
+        fingerprint=fingerprint(title, f"{standfirst}\n{plain}"),
     )
     if now is not None and (future := future_problem(article, config, now)):
         problems.append(future)

@@ -11,6 +11,8 @@ from typing import TypeVar
 from ..config import SiteConfig
 from ..model import Article, Day, Digest, Month, Source, SourceGroup, Topic, TopicGroup, Year
 from ..read.slugs import slugify
+from ..stories.cluster import cluster
+from ..stories.related import related
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -20,8 +22,13 @@ def group(articles: Iterable[Article], config: SiteConfig) -> Digest:
     """Articles -> Digest with canonical topics and sources, newest first."""
     articles = _canonical_sources(_canonical_topics(list(articles), config))
     ordered = tuple(sorted(articles, key=lambda a: a.sort_key))
-    dated = [a for a in ordered if a.published is not None]
-    undated = tuple(a for a in ordered if a.published is None)
+    stories = cluster(ordered, config.story_window_days)
+    # A story is shown once on the front page, the day's, the topics' and the undated
+    # pages, by its lead's card (the others are "Also covered by" on it); each source's
+    # page lists every article of its own.
+    leads = [a for a in ordered if a.path not in stories or stories[a.path].lead is a]
+    dated = [a for a in leads if a.published is not None]
+    undated = tuple(a for a in leads if a.published is None)
 
     by_day = _bucket(dated, lambda a: local_day(a, config))
     days = tuple(_day(day, arts) for day, arts in sorted(by_day.items(), reverse=True))
@@ -34,9 +41,14 @@ def group(articles: Iterable[Article], config: SiteConfig) -> Digest:
     # string hashes faster than a dataclass.
     topics: dict[str, tuple[Topic, list[Article]]] = {}
     sources: dict[str, tuple[Source, list[Article]]] = {}
+    listed: set[tuple[str, str]] = set()
     for article in ordered:
-        for topic in article.topics:
-            topics.setdefault(topic.slug, (topic, []))[1].append(article)
+        story = stories.get(article.path)
+        lead = story.lead if story is not None else article
+        for topic in article.topics:  # a story is on the pages of every topic it has
+            if (topic.slug, lead.path) not in listed:
+                listed.add((topic.slug, lead.path))
+                topics.setdefault(topic.slug, (topic, []))[1].append(lead)
         if (source := article.source) is not None:
             sources.setdefault(source.slug, (source, []))[1].append(article)
     neighbours = {
@@ -49,12 +61,18 @@ def group(articles: Iterable[Article], config: SiteConfig) -> Digest:
         days=days,
         years=years,
         undated=undated,
-        topics=tuple(TopicGroup(t, tuple(a)) for t, a in
+        topics=tuple(TopicGroup(t, tuple(sorted(a, key=_sort_key))) for t, a in
                      sorted(topics.values(), key=lambda ta: (ta[0].name.casefold(), ta[0].slug))),
         sources=tuple(SourceGroup(s, tuple(a)) for s, a in
                       sorted(sources.values(), key=lambda sa: (sa[0].name.casefold(), sa[0].slug))),
         neighbours=neighbours,
+        stories=stories,
+        related=related(ordered, stories, config.story_window_days),
     )
+
+
+def _sort_key(article: Article) -> tuple[float, str]:
+    return article.sort_key
 
 
 def local_day(article: Article, config: SiteConfig) -> date:

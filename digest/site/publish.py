@@ -9,10 +9,11 @@ XML is built with ElementTree, never by pasting strings, and every text goes thr
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -61,6 +62,8 @@ class Feed:
     title: str
     description: str
     articles: tuple[Article, ...]  # newest first, dated, published
+    # a story's lead -> its other articles, linked in the lead's entry (one entry a story)
+    others: Mapping[str, tuple[Article, ...]] = field(default_factory=dict, compare=False)
 
     def url(self, config: SiteConfig, kind: str = "") -> str:
         return config.base_url + self.folder + (FEED_FILES[kind] if kind else "")
@@ -102,15 +105,18 @@ def site_feeds(digest: Digest, config: SiteConfig) -> list[Feed]:
     A feed with nothing in it is not written.
     """
     def latest(articles: Iterable[Article]) -> tuple[Article, ...]:
-        dated = [a for a in articles if a.published is not None and not a.draft]
+        dated = [a for a in articles if a.published is not None and not a.draft
+                 and digest.story(a).lead is a]  # one entry a story: its lead's
         dated.sort(key=lambda a: a.sort_key)
         return tuple(dated[: config.feed_size])
 
-    feeds = [Feed("", config.title, config.description, latest(digest.articles))]
+    others = {s.lead.path: tuple(a for a in s.others if not a.draft)
+              for s in digest.stories.values()}
+    feeds = [Feed("", config.title, config.description, latest(digest.articles), others)]
     for group in digest.topics:
         feeds.append(Feed(topic_path(group.topic.slug), f"{group.topic.name} · {config.title}",
                           f"The latest stories on {group.topic.name} in {config.title}.",
-                          latest(group.articles)))
+                          latest(group.articles), others))
     return [feed for feed in feeds if feed.articles]
 
 
@@ -145,6 +151,18 @@ def absolute_body(article: Article, config: SiteConfig) -> str:
     away from the site, where a relative URL would point nowhere."""
     return _absolute_html(article.body_html, permalink(article, config)) if \
         article.body_html else ""
+
+
+def entry_body(feed: Feed, article: Article, config: SiteConfig) -> str:
+    """A feed entry's HTML: the body, then links to the story's other coverage."""
+    body = absolute_body(article, config)
+    others = feed.others.get(article.path, ())
+    if not others:
+        return body
+    links = ", ".join(
+        f'<a href="{html.escape(permalink(a, config))}">'
+        f"{html.escape(a.source.name if a.source else a.title)}</a>" for a in others)
+    return body + xml_text(f"<p>Also covered by {links}</p>")
 
 
 @lru_cache(maxsize=4096)  # a story is in the site's feed and its topics', in three formats
@@ -220,7 +238,7 @@ def atom(feed: Feed, config: SiteConfig) -> bytes:
                      scheme=config.base_url + "topics/")
         if summary(article):
             _element(entry, "summary", summary(article), type="text")
-        body = absolute_body(article, config)
+        body = entry_body(feed, article, config)
         if body:
             _element(entry, "content", body, type="html")
     return _serialise(root)
@@ -258,7 +276,7 @@ def rss(feed: Feed, config: SiteConfig) -> bytes:
         for topic in article.topics:
             _element(item, "category", topic.name)
         _element(item, "description", summary(article) or article.title)
-        body = absolute_body(article, config)
+        body = entry_body(feed, article, config)
         if body:
             _element(item, f"{{{CONTENT}}}encoded", body)
     return _serialise(root)
@@ -285,7 +303,7 @@ def json_feed(feed: Feed, config: SiteConfig) -> bytes:
             item["external_url"] = article.original_url
         if summary(article):
             item["summary"] = summary(article)
-        body = absolute_body(article, config)
+        body = entry_body(feed, article, config)
         if body:
             item["content_html"] = body
         else:

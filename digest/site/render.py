@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..config import SiteConfig
+from ..stories.related import reading_list
 from .dates import long_date, month_name, short_date
 from .meta import page_meta
 from ..model import (
@@ -231,8 +232,11 @@ def pages(digest: Digest, config: SiteConfig) -> Iterator[Page]:
     })
     for article in digest.articles:
         newer, older = digest.neighbours[article.path]
+        story = digest.story(article)
         yield Page(article.url, "article.html",
-                   {"article": article, "newer": newer, "older": older})
+                   {"article": article, "newer": newer, "older": older,
+                    "coverage": tuple(a for a in story.articles if a is not article),
+                    "related": digest.related.get(article.path, ())})
     yield Page("topics/", "topics.html", {})
     for topic_group in digest.topics:
         yield from _listing(topic_group.articles, "topic", topic_group.topic,
@@ -273,6 +277,9 @@ def render_page(env: Environment, page: Page, site: dict[str, Any], config: Site
                      links.absolute, feeds)
     context = site | page.context | {"url": links.url, "absolute": links.absolute,
                                      "page_path": page.path, "meta": meta,
+                                     # (cards say a story's other sources: article
+                                     # keys take them, see incremental.keys.article_keys)
+                                     "story_of": site["digest"].story,
                                      "memo": partial(_memo, site["fragments"], links.to_root)}
     return env.get_template(page.template).render(context).encode("utf-8")
 
@@ -315,6 +322,8 @@ def site_context(digest: Digest, config: SiteConfig) -> dict[str, Any]:
             "year": year_path,
             "undated": undated_path,
         },
+        "reading": reading_list,
+        "day_pages": {day.day.isoformat(): True for day in digest.days},
         "assets": {},
         "images": {},  # article path -> ShownImage; see images.py
         "fragments": {},  # what memo() rendered for this build; see _memo

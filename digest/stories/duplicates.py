@@ -1,0 +1,65 @@
+"""Pure: exact duplicates (the same original URL, or the same text) -> one article.
+
+A story told twice in the content folder (a feed fetched into two files, a clipping
+saved again) is one article: the one the lead rule picks (cluster.lead_order) stays,
+and a problem line on it names the files merged into it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model import Article, Problem
+from .cluster import lead_order
+
+
+def url_key(url: str) -> str:
+    """An original URL as compared: scheme, 'www.', a trailing slash and the fragment
+    do not count."""
+    url = url.strip().split("#", 1)[0]
+    for prefix in ("https://", "http://"):
+        if url.startswith(prefix):
+            url = url[len(prefix):]
+    url = url.removeprefix("www.")
+    return url.rstrip("/").casefold()
+
+
+def collapse_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[Problem]]:
+    """Articles -> the articles with each set of exact duplicates as one, and a problem
+    naming what was merged. Order is kept."""
+    parent = list(range(len(articles)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[str, int] = {}
+    for i, article in enumerate(articles):
+        keys = []
+        if article.original_url.startswith(("http://", "https://")):
+            keys.append("u:" + url_key(article.original_url))
+        fp = article.fingerprint
+        if fp is not None and fp.text_hash and fp.words >= 20:  # a few words say too little
+            keys.append("t:" + fp.text_hash)
+        for key in keys:
+            if key in first:
+                a, b = root(first[key]), root(i)
+                parent[max(a, b)] = min(a, b)
+            else:
+                first[key] = i
+    groups: dict[int, list[int]] = {}
+    for i in range(len(articles)):
+        groups.setdefault(root(i), []).append(i)
+    dropped: set[int] = set()
+    problems = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        ordered = sorted(members, key=lambda m: lead_order(articles[m]))
+        kept, merged = articles[ordered[0]], [articles[m] for m in ordered[1:]]
+        dropped.update(ordered[1:])
+        problems.append(Problem(kept.path, "exact duplicates merged into this article: "
+                                + ", ".join(sorted(m.path for m in merged))))
+    return [a for i, a in enumerate(articles) if i not in dropped], problems

@@ -1,0 +1,139 @@
+"""Pure: an article's title and text -> Fingerprint (MinHash signatures and key terms).
+
+Computed once per file when it is parsed (read/normalise.py), so the build cache keeps
+it beside the parsed article: a rebuild after an edit computes one fingerprint, not all.
+
+- `shingles`: MinHash of the word 3-grams of the text: near-duplicates and syndicated
+  copies (whatever their headline) have most 3-grams in common.
+- `terms`: what a rewrite of the same report keeps: names (capitalised words inside a
+  sentence), numbers, and the title's words; with their MinHash, for candidates only.
+- `text_hash`: the normalised text (case and spacing ignored): an exact duplicate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from functools import lru_cache
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from ..model import Fingerprint
+
+NUM_PERM = 64  # 64 permutations: a Jaccard estimate within ~0.06, 256 bytes a signature
+SHINGLE = 3  # words per shingle
+MAX_WORDS = 300  # the start of a story says what it is about; longer texts cost more
+MAX_TERMS = 60
+
+_WORD = re.compile(r"\w+")
+
+_STOPWORDS_TEXT = """
+a about after again against all also an and any are as at be because been before being but
+by can could did do does during each for from had has have he her here hers him his how i
+if in into is it its itself just may me might more most much must my new no nor not now of
+off on once one only or other our out over own said same says she should so some such than
+that the their them then there these they this those through to too under until up very
+was we were what when where which while who whom why will with would you your yet amid
+says say year years week weeks day days today yesterday monday tuesday wednesday thursday
+friday saturday sunday mr mrs ms dr january february march april may june july august
+september october november december
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    return MinHash(num_perm=NUM_PERM, seed=1).permutations  # type: ignore[no-any-return]
+
+
+def minhash(values: np.ndarray | list[int]) -> MinHash:
+    """32-bit hash values -> their MinHash (the site-wide permutations)."""
+    sketch = MinHash(num_perm=NUM_PERM, hashfunc=int, permutations=_permutations(),
+                     scheme="affine32")
+    sketch.update_batch(values)
+    return sketch
+
+
+@lru_cache(maxsize=8)
+def _bands(threshold: float) -> tuple[int, int]:
+    """An LSH threshold -> (bands, rows) as datasketch chooses them (it integrates to
+    choose: milliseconds an index, so once a process)."""
+    made = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return made.b, made.r
+
+
+def index(threshold: float) -> MinHashLSH:
+    """An empty LSH index for this module's MinHashes, for Jaccard >= threshold."""
+    return MinHashLSH(threshold=threshold, num_perm=NUM_PERM, params=_bands(threshold))
+
+
+def from_bytes(data: bytes) -> MinHash:
+    """A Fingerprint's signature bytes -> the MinHash again."""
+    return MinHash(hashvalues=np.frombuffer(data, dtype=np.uint32),
+                   permutations=_permutations(), scheme="affine32")
+
+
+def words(text: str) -> list[str]:
+    """Text -> its words, lowercased."""
+    return _WORD.findall(text.casefold())
+
+
+def _hash32(word: str) -> int:
+    return zlib.crc32(word.encode("utf-8", "surrogatepass"))
+
+
+def _shingle_hashes(tokens: list[str]) -> np.ndarray:
+    """Words -> one 32-bit hash per word 3-gram (a short text: per word)."""
+    table = {w: _hash32(w) for w in set(tokens)}
+    hashed = np.array([table[w] for w in tokens], dtype=np.uint64)
+    if len(hashed) < SHINGLE:
+        return np.unique(hashed.astype(np.uint32))
+    mixed = hashed[:-2] * np.uint64(0x9E3779B1) + hashed[1:-1] * np.uint64(0x85EBCA77) \
+        + hashed[2:]
+    return np.unique((mixed ^ (mixed >> np.uint64(32))).astype(np.uint32))
+
+
+# A name or a number: a capitalised word that does not start a sentence, or a figure
+# ('GPT-4', '11.3%', 'Meta’s' stay whole).
+_TERM = re.compile(r"(?<![.!?]\s)\b(?:[A-Z][\w'’-]*|\d[\d.,]*%?)")
+
+
+def key_terms(title: str, text: str) -> tuple[str, ...]:
+    """Names, numbers and title words -> sorted, at most MAX_TERMS (the earliest)."""
+    found: dict[str, None] = {}
+    for word in words(title):
+        if word not in STOPWORDS and len(word) > 1:
+            found[word] = None
+    for match in _TERM.finditer(text, 0, 4000):
+        word = match.group().casefold().rstrip(".,")
+        if word not in STOPWORDS and len(word) > 1:
+            found[word] = None
+            if len(found) >= MAX_TERMS:
+                break
+    return tuple(sorted(found))
+
+
+def normalised_hash(text: str) -> str:
+    """Text with case and spacing ignored -> a hash ('' for no text)."""
+    tokens = text.casefold().split()
+    if not tokens:
+        return ""
+    return hashlib.blake2b(" ".join(tokens).encode("utf-8", "surrogatepass"),
+                           digest_size=12).hexdigest()
+
+
+def fingerprint(title: str, text: str) -> Fingerprint:
+    """An article's title and plain text -> its Fingerprint."""
+    tokens = words(text[:MAX_WORDS * 12])[:MAX_WORDS] or words(title)
+    terms = key_terms(title, text)
+    return Fingerprint(
+        shingles=minhash(_shingle_hashes(tokens)).hashvalues.astype(np.uint32).tobytes()
+        if tokens else b"",
+        terms=terms,
+        term_sketch=minhash([_hash32(t) for t in terms]).hashvalues.astype(np.uint32)
+        .tobytes() if terms else b"",
+        text_hash=normalised_hash(text),
+        words=len(text.split()),
+    )

@@ -1,0 +1,125 @@
+"""Pure: articles and their stories -> each article's related stories (up to five).
+
+Candidates: the stories whose key terms an LSH index (datasketch) puts near the
+article's, within PERIOD days either way, and the stories nearest in time on the
+article's first two topics. They are ranked by the weighted Jaccard of the key terms,
+the topics they share and how close in time they are; the article's own story is
+never one of them. Every article of a story gets the story's list.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from datasketch import MinHash, MinHashLSH
+
+from ..model import Article, Story
+from .cluster import term_score, term_weights, weight_of
+from .duplicates import url_key as _url_key
+from .fingerprint import from_bytes, index
+
+RELATED = 5
+CANDIDATE_THRESHOLD = 0.3  # the LSH index's; the ranking decides among candidates
+PERIOD = 14  # days: an index per fortnight, an article looks in its own and the two beside
+NEAREST = 4  # stories nearest in time taken from each of an article's first two topics
+DAY = 86400.0
+
+
+def related(articles: Sequence[Article], stories: Mapping[str, Story],
+            window_days: int = 3) -> dict[str, tuple[Article, ...]]:
+    """Articles, {path: story} (as cluster gives) -> {path: leads of related stories}."""
+    del window_days  # (the same for every site: related reading reaches further)
+    leads = [a for a in articles if a.path not in stories or stories[a.path].lead is a]
+    terms = [frozenset(a.fingerprint.terms) if a.fingerprint else frozenset() for a in leads]
+    weights = term_weights(terms)
+    totals = [weight_of(t, weights) for t in terms]
+    stamps = [a.published.timestamp() if a.published else None for a in leads]
+    topics = [frozenset(t.slug for t in a.topics) for a in leads]
+    periods: dict[int | None, MinHashLSH] = {}
+    sketches: dict[int, tuple[int | None, MinHash]] = {}
+    for i, a in enumerate(leads):
+        if a.fingerprint is not None and a.fingerprint.term_sketch:
+            stamp = stamps[i]
+            period = int(stamp // (PERIOD * DAY)) if stamp is not None else None
+            sketches[i] = (period, from_bytes(a.fingerprint.term_sketch))
+            if period not in periods:
+                periods[period] = index(CANDIDATE_THRESHOLD)
+            periods[period].insert(i, sketches[i][1], check_duplication=False)
+    by_topic: dict[str, list[tuple[float, int]]] = {}
+    for i, a in enumerate(leads):
+        for topic in a.topics[:2]:
+            by_topic.setdefault(topic.slug, []).append(
+                (stamps[i] if stamps[i] is not None else math.inf, i))
+    for entries in by_topic.values():
+        entries.sort()
+
+    out: dict[str, tuple[Article, ...]] = {}
+    for i, a in enumerate(leads):
+        found: set[int] = set()
+        if i in sketches:
+            period, sketch = sketches[i]
+            near = (period,) if period is None else (period - 1, period, period + 1)
+            for p in near:
+                if p in periods:
+                    found.update(periods[p].query(sketch))
+        for topic in a.topics[:2]:
+            entries = by_topic[topic.slug]
+            at = bisect.bisect_left(entries, (stamps[i] if stamps[i] is not None
+                                              else math.inf, i))
+            found.update(j for _, j in entries[max(0, at - NEAREST): at + NEAREST + 1])
+        found.discard(i)
+        ranked = sorted((-_score(i, j, terms, weights, totals, topics, stamps),
+                         leads[j].path, j) for j in found)
+        chosen = tuple(leads[j] for _, _, j in ranked[:RELATED])
+        story = stories.get(a.path)
+        for member in story.articles if story is not None else (a,):
+            out[member.path] = chosen
+    return out
+
+
+def _score(i: int, j: int, terms: Sequence[frozenset[str]], weights: dict[str, float],
+           totals: Sequence[float], topics: Sequence[frozenset[str]],
+           stamps: Sequence[float | None]) -> float:
+    """Text similarity first, then shared topics, then closeness in time."""
+    text = term_score(terms[i], terms[j], weights, totals[i], totals[j])
+    shared = len(topics[i] & topics[j]) / max(1, len(topics[i] | topics[j]))
+    si, sj = stamps[i], stamps[j]
+    recency = math.exp(-abs(si - sj) / (30 * DAY)) if si is not None and sj is not None \
+        else 0.0
+    return text + 0.3 * shared + 0.2 * recency
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One entry of an article page's related reading."""
+
+    title: str
+    url: str  # a site path for a story on this site, else the absolute link
+    here: bool
+    source: str = ""
+    published: datetime | None = None
+    excerpt: str = ""
+
+
+def reading_list(article: Article, leads: Sequence[Article],
+                 coverage: Sequence[Article] = ()) -> list[Reading]:
+    """An article, its related stories' leads and its story's other articles -> the
+    related reading: those stories, then the front matter's `related` links that are not
+    one of them (by original link or title) nor other coverage of this story."""
+    out = [Reading(a.title, a.url, True, a.source.name if a.source else "", a.published)
+           for a in leads]
+    urls = {_url_key(a.original_url) for a in (*leads, *coverage, article) if a.original_url}
+    titles = {a.title.casefold() for a in (*leads, *coverage, article)}
+    for link in article.related:
+        url, title = _url_key(link.url), link.title.casefold()
+        if url in urls or title in titles:
+            continue
+        urls.add(url)
+        titles.add(title)
+        out.append(Reading(link.title, link.url, False, link.source, link.published,
+                           link.excerpt))
+    return out
