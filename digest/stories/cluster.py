@@ -100,10 +100,10 @@ def _candidates(items: Sequence[_Item], window: float) -> set[tuple[int, int]]:
     """Pairs (i < j) that an LSH index puts in one bucket: the text's, over all articles,
     or the terms', over dated articles a window apart at most.
 
-    The terms' index is one per `window` of time (an article is looked up in its own and
-    the two beside it): common names make many weak matches, and a pair further apart
-    than the window is no story anyway, so the candidates grow with the site, not with
-    its square.
+    The terms' index is one per `window` of time, each article in its own and the next
+    (so two articles a window apart at most share one, where the later one looks):
+    common names make many weak matches, and a pair further apart than the window is no
+    story anyway, so the candidates grow with the site, not with its square.
     """
     near = index(NEAR_DUPLICATE)
     periods: dict[int, MinHashLSH] = {}
@@ -115,11 +115,12 @@ def _candidates(items: Sequence[_Item], window: float) -> set[tuple[int, int]]:
             fp = item.article.fingerprint
             if item.stamp is not None and fp is not None and fp.term_sketch:
                 period = int(item.stamp // window)
-                sketches[item.index] = (period, from_bytes(fp.term_sketch))
-                if period not in periods:
-                    periods[period] = index(TERM_CANDIDATES)
-                periods[period].insert(item.index, sketches[item.index][1],
-                                       check_duplication=False)
+                sketch = from_bytes(fp.term_sketch)
+                sketches[item.index] = (period, sketch)
+                for p in (period, period + 1):
+                    if p not in periods:
+                        periods[p] = index(TERM_CANDIDATES)
+                    periods[p].insert(item.index, sketch, check_duplication=False)
     pairs: set[tuple[int, int]] = set()
     for item in items:
         found: list[int] = []
@@ -127,10 +128,9 @@ def _candidates(items: Sequence[_Item], window: float) -> set[tuple[int, int]]:
             found.extend(near.query(item.shingles))
         if item.index in sketches:
             period, sketch = sketches[item.index]
-            for p in (period - 1, period, period + 1):
-                if p in periods:
-                    found.extend(periods[p].query(sketch))
-        pairs.update((item.index, other) for other in found if other > item.index)
+            found.extend(periods[period].query(sketch))
+        i = item.index
+        pairs.update((i, j) if i < j else (j, i) for j in found if j != i)
     return pairs
 
 

@@ -24,8 +24,9 @@ from ..model import Fingerprint
 
 NUM_PERM = 64  # 64 permutations: a Jaccard estimate within ~0.06, 256 bytes a signature
 SHINGLE = 3  # words per shingle
-MAX_WORDS = 300  # the start of a story says what it is about; longer texts cost more
+MAX_WORDS = 250  # the start of a story says what it is about; longer texts cost more
 MAX_TERMS = 60
+TERMS_FROM = 3000  # characters: the names and figures of a report are in its first lines
 
 _WORD = re.compile(r"\w+")
 
@@ -97,7 +98,8 @@ def _shingle_hashes(tokens: list[str]) -> np.ndarray:
 
 # A name or a number: a capitalised word that does not start a sentence, or a figure
 # ('GPT-4', '11.3%', 'Meta’s' stay whole).
-_TERM = re.compile(r"(?<![.!?]\s)\b(?:[A-Z][\w'’-]*|\d[\d.,]*%?)")
+_TERM = re.compile(r"(?<![.!?]\s)\b(?:[A-Z][\w'’-]*(?:\.\d+)?|\d[\d.,]*%?)")
+_POSSESSIVE = re.compile(r"['’]s?$")
 
 
 def key_terms(title: str, text: str) -> tuple[str, ...]:
@@ -106,8 +108,10 @@ def key_terms(title: str, text: str) -> tuple[str, ...]:
     for word in words(title):
         if word not in STOPWORDS and len(word) > 1:
             found[word] = None
-    for match in _TERM.finditer(text, 0, 4000):
-        word = match.group().casefold().rstrip(".,")
+    for match in _TERM.finditer(text, 0, TERMS_FROM):
+        if match.start() == 0 or text[match.start() - 1] == "\n":  # a sentence's start
+            continue
+        word = _POSSESSIVE.sub("", match.group().casefold().rstrip(".,"))
         if word not in STOPWORDS and len(word) > 1:
             found[word] = None
             if len(found) >= MAX_TERMS:
@@ -117,16 +121,16 @@ def key_terms(title: str, text: str) -> tuple[str, ...]:
 
 def normalised_hash(text: str) -> str:
     """Text with case and spacing ignored -> a hash ('' for no text)."""
-    tokens = text.casefold().split()
+    tokens = text.split()
     if not tokens:
         return ""
-    return hashlib.blake2b(" ".join(tokens).encode("utf-8", "surrogatepass"),
+    return hashlib.blake2b(" ".join(tokens).casefold().encode("utf-8", "surrogatepass"),
                            digest_size=12).hexdigest()
 
 
 def fingerprint(title: str, text: str) -> Fingerprint:
     """An article's title and plain text -> its Fingerprint."""
-    tokens = words(text[:MAX_WORDS * 12])[:MAX_WORDS] or words(title)
+    tokens = words(text[:MAX_WORDS * 8])[:MAX_WORDS] or words(title)
     terms = key_terms(title, text)
     return Fingerprint(
         shingles=minhash(_shingle_hashes(tokens)).hashvalues.astype(np.uint32).tobytes()

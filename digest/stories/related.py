@@ -1,7 +1,7 @@
 """Pure: articles and their stories -> each article's related stories (up to five).
 
 Candidates: the stories whose key terms an LSH index (datasketch) puts near the
-article's, within PERIOD days either way, and the stories nearest in time on the
+article's, within PERIOD days either way (at least), and the stories nearest in time on the
 article's first two topics. They are ranked by the weighted Jaccard of the key terms,
 the topics they share and how close in time they are; the article's own story is
 never one of them. Every article of a story gets the story's list.
@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHashLSH
 
 from ..model import Article, Story
 from .cluster import term_score, term_weights, weight_of
@@ -39,16 +39,24 @@ def related(articles: Sequence[Article], stories: Mapping[str, Story],
     totals = [weight_of(t, weights) for t in terms]
     stamps = [a.published.timestamp() if a.published else None for a in leads]
     topics = [frozenset(t.slug for t in a.topics) for a in leads]
+    # an index per PERIOD days, each story in its own and the next, looked up by the
+    # later of two (see cluster._candidates): candidates within PERIOD days at least
     periods: dict[int | None, MinHashLSH] = {}
-    sketches: dict[int, tuple[int | None, MinHash]] = {}
+    found: list[set[int]] = [set() for _ in leads]
     for i, a in enumerate(leads):
-        if a.fingerprint is not None and a.fingerprint.term_sketch:
-            stamp = stamps[i]
-            period = int(stamp // (PERIOD * DAY)) if stamp is not None else None
-            sketches[i] = (period, from_bytes(a.fingerprint.term_sketch))
-            if period not in periods:
-                periods[period] = index(CANDIDATE_THRESHOLD)
-            periods[period].insert(i, sketches[i][1], check_duplication=False)
+        if a.fingerprint is None or not a.fingerprint.term_sketch:
+            continue
+        stamp = stamps[i]
+        period = int(stamp // (PERIOD * DAY)) if stamp is not None else None
+        sketch = from_bytes(a.fingerprint.term_sketch)
+        for p in (period,) if period is None else (period, period + 1):
+            if p not in periods:
+                periods[p] = index(CANDIDATE_THRESHOLD)
+            periods[p].insert(i, sketch, check_duplication=False)
+        for j in periods[period].query(sketch):
+            if j != i:
+                found[i].add(j)
+                found[j].add(i)
     by_topic: dict[str, list[tuple[float, int]]] = {}
     for i, a in enumerate(leads):
         for topic in a.topics[:2]:
@@ -59,21 +67,15 @@ def related(articles: Sequence[Article], stories: Mapping[str, Story],
 
     out: dict[str, tuple[Article, ...]] = {}
     for i, a in enumerate(leads):
-        found: set[int] = set()
-        if i in sketches:
-            period, sketch = sketches[i]
-            near = (period,) if period is None else (period - 1, period, period + 1)
-            for p in near:
-                if p in periods:
-                    found.update(periods[p].query(sketch))
+        near = found[i]
         for topic in a.topics[:2]:
             entries = by_topic[topic.slug]
             at = bisect.bisect_left(entries, (stamps[i] if stamps[i] is not None
                                               else math.inf, i))
-            found.update(j for _, j in entries[max(0, at - NEAREST): at + NEAREST + 1])
-        found.discard(i)
+            near.update(j for _, j in entries[max(0, at - NEAREST): at + NEAREST + 1])
+        near.discard(i)
         ranked = sorted((-_score(i, j, terms, weights, totals, topics, stamps),
-                         leads[j].path, j) for j in found)
+                         leads[j].path, j) for j in near)
         chosen = tuple(leads[j] for _, _, j in ranked[:RELATED])
         story = stories.get(a.path)
         for member in story.articles if story is not None else (a,):
