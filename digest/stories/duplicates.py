@@ -2,7 +2,9 @@
 
 A story told twice in the content folder (a feed fetched into two files, a clipping
 saved again) is one article: the one the lead rule picks (cluster.lead_order) stays,
-and a problem line on it names the files merged into it.
+and a problem line on it names the files merged into it. The same text counts with
+its headline and source: a wire story another outlet ran verbatim under its own name
+or headline is that outlet's coverage, one more source of the story (cluster.py).
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ def collapse_duplicates(articles: Sequence[Article]) -> tuple[list[Article], lis
             keys.append("u:" + url_key(article.original_url))
         fp = article.fingerprint
         if fp is not None and fp.text_hash and fp.words >= 20:  # a few words say too little
-            keys.append("t:" + fp.text_hash)
+            source = article.source.name.casefold() if article.source else ""
+            keys.append(f"t:{fp.text_hash}\0{article.title.casefold()}\0{source}")
         for key in keys:
             if key in first:
                 a, b = root(first[key]), root(i)
