@@ -78,7 +78,6 @@ class Fingerprint:
 
     shingles: bytes  # MinHash of the text's word 3-grams (uint32 values)
     terms: tuple[str, ...]  # names, numbers and title words, sorted
-    term_sketch: bytes  # MinHash of `terms`
     text_hash: str  # the normalised text; '' when there is none
     words: int = 0
 

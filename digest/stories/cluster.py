@@ -1,12 +1,15 @@
 """Pure: articles -> stories: the same event told by several sources, within a window.
 
-Candidates come from MinHash LSH (datasketch), never from comparing every pair:
-one index over the text's word 3-grams (near-duplicates, syndicated copies under
-another headline) and one over the key terms (names, numbers, title words: what a
-rewrite of the same report keeps). Each candidate pair is then checked exactly:
+Candidates never come from comparing every pair: an inverted index of the rarer key
+terms (names, numbers, title words: what a rewrite of the same report keeps, and a
+copy keeps them all) finds dated articles a window apart at most that share some
+(terms.py), and MinHash LSH (datasketch) over the texts' word 3-grams finds the
+near-duplicates of undated articles, which no time narrows down. Each candidate pair
+is then checked exactly, with the MinHash Jaccard estimate of the 3-grams:
 
 - both dated: within `window` days of each other, and either near-duplicate text
-  (3-gram Jaccard >= NEAR_DUPLICATE, texts of MIN_WORDS at least) or enough key terms
+  (3-gram Jaccard >= NEAR_DUPLICATE, or the shorter text's 3-grams CONTAINED in the
+  longer's; texts of MIN_WORDS at least) or enough key terms
   in common (MIN_SHARED_TERMS, and a weighted Jaccard of the term sets >= SAME_EVENT,
   the rarer terms counting more, see term_score);
 - one undated: only a near-duplicate text joins (UNDATED_DUPLICATE).
@@ -18,32 +21,38 @@ chain of similar reports (a model release in April, another in July) is not one 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash
 
 from ..model import Article, Story
-from .fingerprint import from_bytes, index
+from .fingerprint import MAX_WORDS, from_bytes, index
+from .terms import term_pairs, term_score, term_weights, weight_of
 
 NEAR_DUPLICATE = 0.5  # 3-gram Jaccard: a copy, however it is headlined
 UNDATED_DUPLICATE = 0.7  # stricter when there is no date to agree on
 SAME_EVENT = 0.3  # weighted Jaccard of the key terms
-TERM_CANDIDATES = 0.2  # the term index's LSH threshold: generous, the check is exact
 MIN_WORDS = 20  # a shorter text says too little to be anyone's copy
 MIN_SHARED_TERMS = 4  # nor do fewer names and numbers in common make one event
+CONTAINED = 0.8  # of the shorter text's 3-grams in the longer: a brief cut from a report
 
 
 @dataclass
 class _Item:
     index: int
     article: Article
-    shingles: MinHash | None
+    signature: bytes  # of the 3-grams; b'' for a text too short to compare
     terms: frozenset[str]
     stamp: float | None  # seconds since the epoch; None: undated
     weight: float = 0.0  # of its terms (weight_of)
+
+    @cached_property
+    def shingles(self) -> LeanMinHash | None:
+        """The 3-grams' MinHash, made when a candidate pair needs it."""
+        return from_bytes(self.signature) if self.signature else None
 
 
 def lead_order(article: Article) -> tuple[int, float, float, str]:
@@ -90,70 +99,30 @@ def cluster(articles: Sequence[Article], window_days: int) -> dict[str, Story]:
 def _item(index: int, article: Article) -> _Item:
     print_ = article.fingerprint
     return _Item(index, article,
-                 from_bytes(print_.shingles) if print_ and print_.shingles
-                 and print_.words >= MIN_WORDS else None,
+                 print_.shingles if print_ and print_.words >= MIN_WORDS else b"",
                  frozenset(print_.terms) if print_ else frozenset(),
                  article.published.timestamp() if article.published else None)
 
 
 def _candidates(items: Sequence[_Item], window: float) -> set[tuple[int, int]]:
-    """Pairs (i < j) that an LSH index puts in one bucket: the text's, over all articles,
-    or the terms', over dated articles a window apart at most.
-
-    The terms' index is one per `window` of time, each article in its own and the next
-    (so two articles a window apart at most share one, where the later one looks):
-    common names make many weak matches, and a pair further apart than the window is no
-    story anyway, so the candidates grow with the site, not with its square.
-    """
+    """Pairs (i < j): dated ones a window apart or less that share rare key terms
+    (terms.term_pairs: a copy shares them all), and those with an undated article that
+    the text's LSH index puts in one bucket (no time to narrow them down by)."""
+    pairs = term_pairs([item.terms for item in items], [item.stamp for item in items],
+                       window)
+    undated = [item for item in items if item.stamp is None and item.signature]
+    if not undated:
+        return pairs
     near = index(NEAR_DUPLICATE)
-    periods: dict[int, MinHashLSH] = {}
-    sketches: dict[int, tuple[int, MinHash]] = {}
     with near.insertion_session() as session:
-        for item in items:
-            if item.shingles is not None:
-                session.insert(item.index, item.shingles, check_duplication=False)
-            fp = item.article.fingerprint
-            if item.stamp is not None and fp is not None and fp.term_sketch:
-                period = int(item.stamp // window)
-                sketch = from_bytes(fp.term_sketch)
-                sketches[item.index] = (period, sketch)
-                for p in (period, period + 1):
-                    if p not in periods:
-                        periods[p] = index(TERM_CANDIDATES)
-                    periods[p].insert(item.index, sketch, check_duplication=False)
-    pairs: set[tuple[int, int]] = set()
+        for item in undated:
+            session.insert(item.index, item.shingles, check_duplication=False)
     for item in items:
-        found: list[int] = []
         if item.shingles is not None:
-            found.extend(near.query(item.shingles))
-        if item.index in sketches:
-            period, sketch = sketches[item.index]
-            found.extend(periods[period].query(sketch))
-        i = item.index
-        pairs.update((i, j) if i < j else (j, i) for j in found if j != i)
+            i = item.index
+            pairs.update((i, j) if i < j else (j, i) for j in near.query(item.shingles)
+                         if j != i)
     return pairs
-
-
-def term_weights(sets: Sequence[frozenset[str]]) -> dict[str, float]:
-    """Term sets -> term -> its weight: log inverse document frequency (a name in every
-    story of the site says little about which event one is)."""
-    counts = Counter(term for terms in sets for term in terms)
-    size = len(sets)
-    return {term: math.log(1 + size / count) for term, count in counts.items()}
-
-
-def term_score(a: frozenset[str], b: frozenset[str], weights: dict[str, float],
-               total_a: float, total_b: float) -> float:
-    """Weighted Jaccard of two term sets (`total_*`: each set's weight, see weight_of)."""
-    if not a or not b:
-        return 0.0
-    shared = sum([weights[t] for t in a & b])
-    union = total_a + total_b - shared
-    return shared / union if union > 0 else 0.0
-
-
-def weight_of(terms: frozenset[str], weights: dict[str, float]) -> float:
-    return sum([weights[t] for t in terms])
 
 
 def _pair_score(a: _Item, b: _Item, window: float, weights: dict[str, float]) -> float:
@@ -164,12 +133,27 @@ def _pair_score(a: _Item, b: _Item, window: float, weights: dict[str, float]) ->
         return near if near >= UNDATED_DUPLICATE else 0.0
     if abs(a.stamp - b.stamp) > window:
         return 0.0
-    if near >= NEAR_DUPLICATE:
+    if near >= NEAR_DUPLICATE or _contained(near, a, b) >= CONTAINED:
         return 1.0 + near
     if len(a.terms & b.terms) < MIN_SHARED_TERMS:
         return 0.0
     terms = term_score(a.terms, b.terms, weights, a.weight, b.weight)
     return terms if terms >= SAME_EVENT else 0.0
+
+
+def _contained(near: float, a: _Item, b: _Item) -> float:
+    """The share of the shorter text's 3-grams in the longer's, from their Jaccard: a
+    brief that is the start of a longer report is a copy of it."""
+    if near <= 0:
+        return 0.0
+    size_a, size_b = _shingle_count(a), _shingle_count(b)
+    shared = near / (1 + near) * (size_a + size_b)
+    return shared / max(1, min(size_a, size_b))
+
+
+def _shingle_count(item: _Item) -> int:
+    words = item.article.fingerprint.words if item.article.fingerprint else 0
+    return max(1, min(words, MAX_WORDS) - 2)
 
 
 def _join(items: Sequence[_Item], pairs: list[tuple[float, int, int]],

@@ -6,7 +6,7 @@ it beside the parsed article: a rebuild after an edit computes one fingerprint, 
 - `shingles`: MinHash of the word 3-grams of the text: near-duplicates and syndicated
   copies (whatever their headline) have most 3-grams in common.
 - `terms`: what a rewrite of the same report keeps: names (capitalised words inside a
-  sentence), numbers, and the title's words; with their MinHash, for candidates only.
+  sentence), numbers, and the title's words.
 - `text_hash`: the normalised text (case and spacing ignored): an exact duplicate.
 """
 
@@ -18,7 +18,7 @@ import zlib
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from ..model import Fingerprint
 
@@ -70,10 +70,11 @@ def index(threshold: float) -> MinHashLSH:
     return MinHashLSH(threshold=threshold, num_perm=NUM_PERM, params=_bands(threshold))
 
 
-def from_bytes(data: bytes) -> MinHash:
-    """A Fingerprint's signature bytes -> the MinHash again."""
-    return MinHash(hashvalues=np.frombuffer(data, dtype=np.uint32),
-                   permutations=_permutations(), scheme="affine32")
+def from_bytes(data: bytes) -> LeanMinHash:
+    """A Fingerprint's signature bytes -> a MinHash to compare and index (a lean one:
+    it is never updated, and a full one parses its permutations, 50 µs each)."""
+    return LeanMinHash(seed=1, hashvalues=np.frombuffer(data, dtype=np.uint32),
+                       scheme="affine32")
 
 
 def words(text: str) -> list[str]:
@@ -136,8 +137,6 @@ def fingerprint(title: str, text: str) -> Fingerprint:
         shingles=minhash(_shingle_hashes(tokens)).hashvalues.astype(np.uint32).tobytes()
         if tokens else b"",
         terms=terms,
-        term_sketch=minhash([_hash32(t) for t in terms]).hashvalues.astype(np.uint32)
-        .tobytes() if terms else b"",
         text_hash=normalised_hash(text),
         words=len(text.split()),
     )

@@ -1,7 +1,7 @@
 """Pure: articles and their stories -> each article's related stories (up to five).
 
-Candidates: the stories whose key terms an LSH index (datasketch) puts near the
-article's, within PERIOD days either way (at least), and the stories nearest in time on the
+Candidates: the stories that share rare key terms with the article within PERIOD days
+or so (terms.term_pairs), and the stories nearest in time on the
 article's first two topics. They are ranked by the weighted Jaccard of the key terms,
 the topics they share and how close in time they are; the article's own story is
 never one of them. Every article of a story gets the story's list.
@@ -15,17 +15,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from datasketch import MinHashLSH
-
 from ..model import Article, Story
-from .cluster import term_score, term_weights, weight_of
 from .duplicates import url_key as _url_key
-from .fingerprint import from_bytes, index
+from .terms import term_pairs, term_score, term_weights, weight_of
 
 RELATED = 5
-CANDIDATE_THRESHOLD = 0.3  # the LSH index's; the ranking decides among candidates
-PERIOD = 14  # days: an index per fortnight, an article looks in its own and the two beside
-NEAREST = 4  # stories nearest in time taken from each of an article's first two topics
+PERIOD = 7  # days: candidates share rare key terms within a week or two
+NEAREST = 2  # stories nearest in time taken from each of an article's first two topics
 DAY = 86400.0
 
 
@@ -39,24 +35,10 @@ def related(articles: Sequence[Article], stories: Mapping[str, Story],
     totals = [weight_of(t, weights) for t in terms]
     stamps = [a.published.timestamp() if a.published else None for a in leads]
     topics = [frozenset(t.slug for t in a.topics) for a in leads]
-    # an index per PERIOD days, each story in its own and the next, looked up by the
-    # later of two (see cluster._candidates): candidates within PERIOD days at least
-    periods: dict[int | None, MinHashLSH] = {}
     found: list[set[int]] = [set() for _ in leads]
-    for i, a in enumerate(leads):
-        if a.fingerprint is None or not a.fingerprint.term_sketch:
-            continue
-        stamp = stamps[i]
-        period = int(stamp // (PERIOD * DAY)) if stamp is not None else None
-        sketch = from_bytes(a.fingerprint.term_sketch)
-        for p in (period,) if period is None else (period, period + 1):
-            if p not in periods:
-                periods[p] = index(CANDIDATE_THRESHOLD)
-            periods[p].insert(i, sketch, check_duplication=False)
-        for j in periods[period].query(sketch):
-            if j != i:
-                found[i].add(j)
-                found[j].add(i)
+    for i, j in term_pairs(terms, stamps, PERIOD * DAY):
+        found[i].add(j)
+        found[j].add(i)
     by_topic: dict[str, list[tuple[float, int]]] = {}
     for i, a in enumerate(leads):
         for topic in a.topics[:2]:

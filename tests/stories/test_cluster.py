@@ -136,3 +136,11 @@ def test_the_story_id_does_not_depend_on_the_order_articles_come_in() -> None:
     first, second = cluster([a, b, c], 3), cluster([c, a, b], 3)
     assert {p: s.id for p, s in first.items()} == {p: s.id for p, s in second.items()}
     assert first["c.md"].id == "a"
+
+
+def test_a_brief_cut_from_the_start_of_a_report_is_one_story() -> None:
+    report = " ".join([LLAMA_APRIL, LLAMA_APRIL_REWRITE, STRIKE.replace("Germany", "Spain")])
+    brief = LLAMA_APRIL[:400]
+    got = groups([article("report.md", "Meta releases Llama 2", report),
+                  article("brief.md", "In brief: Llama", brief, DAY + timedelta(hours=1))])
+    assert got == [["brief.md", "report.md"]]

@@ -1,0 +1,73 @@
+"""Pure: key-term sets -> weights, weighted Jaccard, and candidate pairs near in time.
+
+Candidates come from an inverted index of (term, period of time): two articles are a
+candidate pair when they share MIN_SHARED terms in periods next to each other. A term
+that many articles of those periods have (CAP) is left out of the index, as is a term
+of more than one in COMMON of all articles: it tells no event from another, and it
+would make the pairs grow with the square of the site.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+CAP = 12  # articles a term may be in within one period and still be looked up
+COMMON = 20  # a term in more than 1/COMMON of all articles is not looked up
+MIN_SHARED = 2
+
+
+def term_weights(sets: Sequence[frozenset[str]]) -> dict[str, float]:
+    """Term sets -> term -> its weight: log inverse document frequency (a name in every
+    story of the site says little about which event one is)."""
+    counts = Counter(term for terms in sets for term in terms)
+    size = len(sets)
+    return {term: math.log(1 + size / count) for term, count in counts.items()}
+
+
+def weight_of(terms: frozenset[str], weights: dict[str, float]) -> float:
+    return sum([weights[t] for t in terms])
+
+
+def term_score(a: frozenset[str], b: frozenset[str], weights: dict[str, float],
+               total_a: float, total_b: float) -> float:
+    """Weighted Jaccard of two term sets (`total_*`: each set's weight, see weight_of)."""
+    if not a or not b:
+        return 0.0
+    shared = sum([weights[t] for t in a & b])
+    union = total_a + total_b - shared
+    return shared / union if union > 0 else 0.0
+
+
+def term_pairs(sets: Sequence[frozenset[str]], stamps: Sequence[float | None],
+               period: float) -> set[tuple[int, int]]:
+    """Term sets and times (None: undated, left out) -> pairs (i < j) sharing MIN_SHARED
+    looked-up terms, at most two periods apart; so any pair `period` apart or less."""
+    counts = Counter(term for terms in sets for term in terms)
+    common = max(CAP, len(sets) // COMMON)
+    postings: dict[tuple[str, int], list[int]] = {}
+    periods: list[int | None] = []
+    for i, (terms, stamp) in enumerate(zip(sets, stamps, strict=True)):
+        if stamp is None:
+            periods.append(None)
+            continue
+        p = int(stamp // period)
+        periods.append(p)
+        for term in terms:
+            if counts[term] <= common:
+                postings.setdefault((term, p), []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for i, terms in enumerate(sets):
+        p = periods[i]
+        if p is None:
+            continue
+        seen: Counter[int] = Counter()
+        for term in terms:
+            for key in ((term, p), (term, p - 1)):
+                found = postings.get(key)
+                if found is not None and len(found) <= CAP:
+                    seen.update(found)
+        pairs.update((j, i) if j < i else (i, j) for j, n in seen.items()
+                     if n >= MIN_SHARED and j != i and (periods[j] != p or j < i))
+    return pairs
