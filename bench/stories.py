@@ -189,7 +189,7 @@ def pairwise(predicted: dict[str, str], truth: dict[str, str]) -> tuple[float, f
 def measure(count: int, folder: Path) -> dict[str, Any]:
     from digest.config import SiteConfig, with_overrides
     from digest.read.markdown import html_text
-    from digest.stories.cluster import cluster
+    from digest.stories.cluster import candidates, cluster
     from digest.stories.fingerprint import fingerprint
     from digest.stories.related import related
 
@@ -207,10 +207,11 @@ def measure(count: int, folder: Path) -> dict[str, Any]:
         fingerprint(title, text)
     fingerprints = time.process_time() - started
     started = time.process_time()
-    stories = cluster(articles, config.story_window_days)
+    pairs = candidates(articles, config.story_window_days)
+    stories = cluster(articles, config.story_window_days, pairs)
     clustering = time.process_time() - started
     started = time.process_time()
-    related(articles, stories, config.story_window_days)
+    related(articles, stories, pairs)
     relating = time.process_time() - started
     gc.enable()
     predicted = {a.path: stories[a.path].id if a.path in stories else a.path for a in articles}

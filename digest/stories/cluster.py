@@ -70,16 +70,27 @@ def quality_of(article: Article) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def cluster(articles: Sequence[Article], window_days: int) -> dict[str, Story]:
+def candidates(articles: Sequence[Article], window_days: int) -> set[tuple[int, int]]:
+    """Articles -> the pairs of their indexes (i < j) worth checking (see _candidates);
+    related reading ranks among them too."""
+    window = timedelta(days=window_days).total_seconds()
+    return _candidates([_item(i, a) for i, a in enumerate(articles)], window)
+
+
+def cluster(articles: Sequence[Article], window_days: int,
+            pairs_to_check: set[tuple[int, int]] | None = None) -> dict[str, Story]:
     """Articles (slugs assigned) -> {path: its story}, for the articles in a story of two
-    or more; every other article is a story of its own (Digest.story)."""
+    or more; every other article is a story of its own (Digest.story). `pairs_to_check`:
+    what candidates() gave for these articles, if the caller has it."""
     items = [_item(i, a) for i, a in enumerate(articles)]
     window = timedelta(days=window_days).total_seconds()
     weights = term_weights([item.terms for item in items])
     for item in items:
         item.weight = weight_of(item.terms, weights)
+    if pairs_to_check is None:
+        pairs_to_check = _candidates(items, window)
     pairs = []
-    for i, j in sorted(_candidates(items, window)):
+    for i, j in sorted(pairs_to_check):
         score = _pair_score(items[i], items[j], window, weights)
         if score > 0:
             pairs.append((-score, i, j))

@@ -1,10 +1,10 @@
 """Pure: articles and their stories -> each article's related stories (up to five).
 
-Candidates: the stories that share rare key terms with the article within PERIOD days
-or so (terms.term_pairs), and the stories nearest in time on the
-article's first two topics. They are ranked by the weighted Jaccard of the key terms,
-the topics they share and how close in time they are; the article's own story is
-never one of them. Every article of a story gets the story's list.
+Candidates: the stories that share rare key terms with the article within a few days
+(the pairs story clustering checked, or terms.term_pairs within PERIOD days), and the
+stories nearest in time on the article's first two topics. They are ranked by the
+weighted Jaccard of the key terms, the topics they share and how close in time they
+are; the article's own story is never one of them. Every article of a story gets the story's list.
 """
 
 from __future__ import annotations
@@ -26,9 +26,12 @@ DAY = 86400.0
 
 
 def related(articles: Sequence[Article], stories: Mapping[str, Story],
-            window_days: int = 3) -> dict[str, tuple[Article, ...]]:
-    """Articles, {path: story} (as cluster gives) -> {path: leads of related stories}."""
-    del window_days  # (the same for every site: related reading reaches further)
+            pairs: set[tuple[int, int]] | None = None) -> dict[str, tuple[Article, ...]]:
+    """Articles, {path: story} (as cluster gives) -> {path: leads of related stories}.
+
+    `pairs`: cluster.candidates() for these articles (pairs of indexes into them), when
+    the caller has them; else candidates within PERIOD days are looked up here.
+    """
     leads = [a for a in articles if a.path not in stories or stories[a.path].lead is a]
     terms = [frozenset(a.fingerprint.terms) if a.fingerprint else frozenset() for a in leads]
     weights = term_weights(terms)
@@ -36,7 +39,14 @@ def related(articles: Sequence[Article], stories: Mapping[str, Story],
     stamps = [a.published.timestamp() if a.published else None for a in leads]
     topics = [frozenset(t.slug for t in a.topics) for a in leads]
     found: list[set[int]] = [set() for _ in leads]
-    for i, j in term_pairs(terms, stamps, PERIOD * DAY):
+    if pairs is None:
+        lead_pairs = term_pairs(terms, stamps, PERIOD * DAY)
+    else:  # article indexes -> their stories' leads' indexes
+        at = {a.path: i for i, a in enumerate(leads)}
+        lead_of = [at[stories[a.path].lead.path] if a.path in stories else at[a.path]
+                   for a in articles]
+        lead_pairs = {(lead_of[i], lead_of[j]) for i, j in pairs if lead_of[i] != lead_of[j]}
+    for i, j in lead_pairs:
         found[i].add(j)
         found[j].add(i)
     by_topic: dict[str, list[tuple[float, int]]] = {}

@@ -13,7 +13,8 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
-CAP = 12  # articles a term may be in within one period and still be looked up
+CAP = 50  # articles a term may be in within one period and still be looked up: a big
+# event told by dozens of outlets in a few days keeps its own terms usable
 COMMON = 20  # a term in more than 1/COMMON of all articles is not looked up
 MIN_SHARED = 2
 
