@@ -1,18 +1,19 @@
-"""Measure story clustering: pairwise precision and recall against known stories, and
-what it adds to a build.
+"""Measure story clustering: pairwise precision and recall against known stories, and what
+it adds to a build.
 
     .venv/bin/python bench/stories.py                    # 1,000 and 10,000 articles
     .venv/bin/python bench/stories.py --sizes 1000 --keep /tmp/corpus
 
-The corpus starts from ../shared/bench/make_corpus.py's output (`--format digest`):
-its Markdown articles are the first reports of events. About 40 % of them are then
-covered by one to three other providers, each within two days: a third syndicated
-verbatim under another headline, the rest rewritten (almost half the sentences dropped,
-adjectives and adverbs changed, paragraphs reordered, three short paragraphs of other
-reporting added, a new headline). A few events get a follow-up one to four weeks
-later, rewritten from the first report: the same subject, names and numbers, but
-another story. Every file's story is known, so each pair of articles is a true or
-false "same story".
+The corpus starts from ../shared/bench/make_corpus.py's output (`--format digest`): its
+Markdown articles are the first reports of events. About 40 % of them are then covered
+by one to three other providers, each within two days: a third syndicated verbatim under
+another headline, the rest rewritten (almost half the sentences dropped, adjectives and
+adverbs changed, paragraphs reordered, three short paragraphs of other reporting added,
+a new headline). A few events get a follow-up one to four weeks later, rewritten from
+the first report: the same subject, names and numbers, but another story; a few get
+another event the same day, told of the same people, firms and places (another report's
+text with their names put in): another story too. Every file's story is known, so each
+pair of articles is a true or false "same story".
 
 Times (CPU seconds: the machine is shared): the fingerprints (per article, at parse
 time; the cache keeps them), the clustering and the related reading (every build),
@@ -48,6 +49,7 @@ from run import find_make_corpus  # noqa: E402
 SEED = 42
 COVERED = 0.4  # share of first reports other providers cover
 FOLLOW_UP = 0.05  # share of first reports with a follow-up weeks later
+SAME_SUBJECT = 0.05  # share with another event of the same people and places that day
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 
 
@@ -114,6 +116,22 @@ def _headline(title: str, rng: random.Random, mc: Any) -> str:
     return rng.choice(["", "Explainer: ", "Analysis: ", "Update: ", "Live: "]) + new
 
 
+def _names(text: str, mc: Any) -> list[str]:
+    """The people, firms and places a text names, in order, once each."""
+    known = [f"{f} {la}" for f in mc.FIRST_NAMES for la in mc.LAST_NAMES if f"{f} {la}" in text]
+    known += [n for n in (*mc.FIRMS, *mc.PLACES) if n in text]
+    return sorted(known, key=text.index)
+
+
+def _same_subject(body: str, other: str, rng: random.Random, mc: Any) -> str:
+    """Another event's text (`other`) told of the people, firms and places of `body`."""
+    ours, theirs = _names(body, mc), _names(other, mc)
+    for n, name in enumerate(theirs):
+        if ours:
+            other = other.replace(name, ours[n % len(ours)])
+    return _rewrite_body(other, rng, mc, other)
+
+
 def _front(meta: dict[str, Any]) -> str:
     import yaml
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
@@ -122,7 +140,7 @@ def _front(meta: dict[str, Any]) -> str:
 def make(count: int, out: Path) -> dict[str, str]:
     """A corpus of `count` articles in `out` -> {file name: its story}."""
     mc = _corpus_module()
-    base = max(1, round(count / (1 + COVERED * 2 * 0.6 + FOLLOW_UP * 0.6)))
+    base = max(1, round(count / (1 + COVERED * 2 * 0.6 + (FOLLOW_UP + SAME_SUBJECT) * 0.6)))
     out.mkdir(parents=True, exist_ok=True)
     subprocess.run([sys.executable, str(find_make_corpus()), "--seed", str(SEED), "--count",
                     str(base), "--format", "digest", "--out", str(out)], check=True,
@@ -156,6 +174,24 @@ def make(count: int, out: Path) -> dict[str, str]:
             new = f"{name[:-3]}-cover{n}.md"
             (out / new).write_text(_front(copy) + text, encoding="utf-8")
             truth[new] = name
+            made += 1
+        if made < count and rng.random() < SAME_SUBJECT:
+            when = published + timedelta(hours=rng.uniform(1, 24))
+            other_name = rng.choice(markdown)
+            other_meta, other_body = _split((out / other_name).read_text(encoding="utf-8"))
+            place = next((p for p in mc.PLACES if p in meta["title"]), None)
+            title = other_meta["title"]
+            if place is not None:
+                title = re.sub("|".join(map(re.escape, mc.PLACES)), place, title)
+            twin = dict(meta, title=_headline(title, rng, mc),
+                        publishedDateTime=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        originalUrl=meta["originalUrl"] + "-other")
+            twin.pop("excerpt", None)
+            twin.pop("related", None)
+            new = f"{name[:-3]}-other.md"
+            (out / new).write_text(_front(twin) + _same_subject(body, other_body, rng, mc),
+                                   encoding="utf-8")
+            truth[new] = new  # the same people, another event
             made += 1
         if made < count and rng.random() < FOLLOW_UP:
             later = published + timedelta(days=rng.uniform(7, 28))
