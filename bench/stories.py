@@ -225,7 +225,7 @@ def pairwise(predicted: dict[str, str], truth: dict[str, str]) -> tuple[float, f
 def measure(count: int, folder: Path) -> dict[str, Any]:
     from digest.config import SiteConfig, with_overrides
     from digest.read.markdown import html_text
-    from digest.stories.cluster import candidates, cluster
+    from digest.stories.cluster import cluster_pairs
     from digest.stories.fingerprint import fingerprint
     from digest.stories.related import related
 
@@ -243,8 +243,7 @@ def measure(count: int, folder: Path) -> dict[str, Any]:
         fingerprint(title, text)
     fingerprints = time.process_time() - started
     started = time.process_time()
-    pairs = candidates(articles, config.story_window_days)
-    stories = cluster(articles, config.story_window_days, pairs)
+    stories, pairs = cluster_pairs(articles, config.story_window_days)
     clustering = time.process_time() - started
     started = time.process_time()
     related(articles, stories, pairs)

@@ -11,7 +11,7 @@ from typing import TypeVar
 from ..config import SiteConfig
 from ..model import Article, Day, Digest, Month, Source, SourceGroup, Topic, TopicGroup, Year
 from ..read.slugs import slugify
-from ..stories.cluster import candidates, cluster
+from ..stories.cluster import cluster_pairs
 from ..stories.related import related
 
 K = TypeVar("K")
@@ -22,8 +22,7 @@ def group(articles: Iterable[Article], config: SiteConfig) -> Digest:
     """Articles -> Digest with canonical topics and sources, newest first."""
     articles = _canonical_sources(_canonical_topics(list(articles), config))
     ordered = tuple(sorted(articles, key=lambda a: a.sort_key))
-    pairs = candidates(ordered, config.story_window_days)
-    stories = cluster(ordered, config.story_window_days, pairs)
+    stories, pairs = cluster_pairs(ordered, config.story_window_days)
     # A story is shown once on the front page, the day's, the topics' and the undated
     # pages, by its lead's card (the others are "Also covered by" on it); each source's
     # page lists every article of its own.

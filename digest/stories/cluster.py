@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
 
+import numpy as np
 from datasketch import LeanMinHash
 
 from ..model import Article, Story
@@ -70,25 +71,22 @@ def quality_of(article: Article) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def candidates(articles: Sequence[Article], window_days: int) -> set[tuple[int, int]]:
-    """Articles -> the pairs of their indexes (i < j) worth checking (see _candidates);
-    related reading ranks among them too."""
-    window = timedelta(days=window_days).total_seconds()
-    return _candidates([_item(i, a) for i, a in enumerate(articles)], window)
-
-
-def cluster(articles: Sequence[Article], window_days: int,
-            pairs_to_check: set[tuple[int, int]] | None = None) -> dict[str, Story]:
+def cluster(articles: Sequence[Article], window_days: int) -> dict[str, Story]:
     """Articles (slugs assigned) -> {path: its story}, for the articles in a story of two
-    or more; every other article is a story of its own (Digest.story). `pairs_to_check`:
-    what candidates() gave for these articles, if the caller has it."""
+    or more; every other article is a story of its own (Digest.story)."""
+    return cluster_pairs(articles, window_days)[0]
+
+
+def cluster_pairs(articles: Sequence[Article], window_days: int,
+                  ) -> tuple[dict[str, Story], set[tuple[int, int]]]:
+    """What cluster() gives, and the candidate pairs of article indexes (i < j) it
+    checked: related reading ranks among them too."""
     items = [_item(i, a) for i, a in enumerate(articles)]
     window = timedelta(days=window_days).total_seconds()
     weights = term_weights([item.terms for item in items])
     for item in items:
         item.weight = weight_of(item.terms, weights)
-    if pairs_to_check is None:
-        pairs_to_check = _candidates(items, window)
+    pairs_to_check = _candidates(items, window)
     pairs = []
     for i, j in sorted(pairs_to_check):
         score = _pair_score(items[i], items[j], window, weights)
@@ -104,7 +102,7 @@ def cluster(articles: Sequence[Article], window_days: int,
         story = Story(ordered[0].slug, ordered)
         for article in ordered:
             stories[article.path] = story
-    return stories
+    return stories, pairs_to_check
 
 
 def _item(index: int, article: Article) -> _Item:
@@ -138,8 +136,7 @@ def _candidates(items: Sequence[_Item], window: float) -> set[tuple[int, int]]:
 
 def _pair_score(a: _Item, b: _Item, window: float, weights: dict[str, float]) -> float:
     """How surely two articles tell one event; 0 when they do not."""
-    near = a.shingles.jaccard(b.shingles) if a.shingles is not None and \
-        b.shingles is not None else 0.0
+    near = _jaccard(a.signature, b.signature)
     if a.stamp is None or b.stamp is None:
         return near if near >= UNDATED_DUPLICATE else 0.0
     if abs(a.stamp - b.stamp) > window:
@@ -150,6 +147,15 @@ def _pair_score(a: _Item, b: _Item, window: float, weights: dict[str, float]) ->
         return 0.0
     terms = term_score(a.terms, b.terms, weights, a.weight, b.weight)
     return terms if terms >= SAME_EVENT else 0.0
+
+
+def _jaccard(a: bytes, b: bytes) -> float:
+    """Two signatures -> the MinHash estimate of their sets' Jaccard (the share of equal
+    values, as datasketch's MinHash.jaccard, without making MinHash objects)."""
+    if not a or not b:
+        return 0.0
+    return float(np.count_nonzero(np.frombuffer(a, np.uint32) == np.frombuffer(b, np.uint32))
+                 ) / (len(a) // 4)
 
 
 def _contained(near: float, a: _Item, b: _Item) -> float:

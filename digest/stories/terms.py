@@ -56,7 +56,7 @@ def term_pairs(sets: Sequence[frozenset[str]], stamps: Sequence[float | None],
         p = int(stamp // period)
         periods.append(p)
         for term in terms:
-            if counts[term] <= common:
+            if 1 < counts[term] <= common:  # (a term of one article pairs it with none)
                 postings.setdefault((term, p), []).append(i)
     pairs: set[tuple[int, int]] = set()
     for i, terms in enumerate(sets):
@@ -65,6 +65,8 @@ def term_pairs(sets: Sequence[frozenset[str]], stamps: Sequence[float | None],
             continue
         seen: Counter[int] = Counter()
         for term in terms:
+            if not 1 < counts[term] <= common:
+                continue
             for key in ((term, p), (term, p - 1)):
                 found = postings.get(key)
                 if found is not None and len(found) <= CAP:
