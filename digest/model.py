@@ -77,7 +77,7 @@ class Fingerprint:
     """What story clustering needs of an article's text (digest.stories.fingerprint)."""
 
     shingles: bytes  # MinHash of the text's word 3-grams (uint32 values)
-    terms: tuple[str, ...]  # names, numbers and title words, sorted
+    terms: str  # names, numbers and title words, sorted, space-separated (one object)
     text_hash: str  # the normalised text; '' when there is none
     words: int = 0
 

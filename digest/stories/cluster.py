@@ -24,13 +24,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cached_property
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
-from datasketch import LeanMinHash
 
 from ..model import Article, Story
-from .fingerprint import MAX_WORDS, from_bytes, index
+from .fingerprint import MAX_WORDS, NUM_PERM
 from .terms import term_pairs, term_score, term_weights, weight_of
 
 NEAR_DUPLICATE = 0.5  # 3-gram Jaccard: a copy, however it is headlined
@@ -50,10 +50,6 @@ class _Item:
     stamp: float | None  # seconds since the epoch; None: undated
     weight: float = 0.0  # of its terms (weight_of)
 
-    @cached_property
-    def shingles(self) -> LeanMinHash | None:
-        """The 3-grams' MinHash, made when a candidate pair needs it."""
-        return from_bytes(self.signature) if self.signature else None
 
 
 def lead_order(article: Article) -> tuple[int, float, float, str]:
@@ -109,7 +105,7 @@ def _item(index: int, article: Article) -> _Item:
     print_ = article.fingerprint
     return _Item(index, article,
                  print_.shingles if print_ and print_.words >= MIN_WORDS else b"",
-                 frozenset(print_.terms) if print_ else frozenset(),
+                 frozenset(print_.terms.split()) if print_ else frozenset(),
                  article.published.timestamp() if article.published else None)
 
 
@@ -125,11 +121,11 @@ def _candidates(items: Sequence[_Item], window: float) -> set[tuple[int, int]]:
     near = index(NEAR_DUPLICATE)
     with near.insertion_session() as session:
         for item in undated:
-            session.insert(item.index, item.shingles, check_duplication=False)
+            session.insert(item.index, lean(item.signature), check_duplication=False)
     for item in items:
-        if item.shingles is not None:
+        if item.signature:
             i = item.index
-            pairs.update((i, j) if i < j else (j, i) for j in near.query(item.shingles)
+            pairs.update((i, j) if i < j else (j, i) for j in near.query(lean(item.signature))
                          if j != i)
     return pairs
 
@@ -147,6 +143,31 @@ def _pair_score(a: _Item, b: _Item, window: float, weights: dict[str, float]) ->
         return 0.0
     terms = term_score(a.terms, b.terms, weights, a.weight, b.weight)
     return terms if terms >= SAME_EVENT else 0.0
+
+
+@lru_cache(maxsize=8)
+def _bands(threshold: float) -> tuple[int, int]:
+    """An LSH threshold -> (bands, rows) as datasketch chooses them (it integrates to
+    choose: milliseconds an index, so once a process)."""
+    from datasketch import MinHashLSH
+    made = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return made.b, made.r
+
+
+def index(threshold: float) -> Any:
+    """An empty datasketch MinHashLSH for these signatures, for Jaccard >= threshold.
+
+    (Imported here, when a site has undated articles: datasketch imports scipy.)"""
+    from datasketch import MinHashLSH
+    return MinHashLSH(threshold=threshold, num_perm=NUM_PERM, params=_bands(threshold))
+
+
+def lean(data: bytes) -> Any:
+    """A signature -> a datasketch LeanMinHash of it, for the LSH index (a lean one: a
+    full MinHash parses its permutations, 50 µs each)."""
+    from datasketch import LeanMinHash
+    return LeanMinHash(seed=1, hashvalues=np.frombuffer(data, dtype=np.uint32),
+                       scheme="affine32")
 
 
 def _jaccard(a: bytes, b: bytes) -> float:

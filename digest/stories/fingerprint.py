@@ -18,7 +18,6 @@ import zlib
 from functools import lru_cache
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from ..model import Fingerprint
 
@@ -46,35 +45,33 @@ STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 @lru_cache(maxsize=1)
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    return MinHash(num_perm=NUM_PERM, seed=1).permutations  # type: ignore[no-any-return]
+    """NUM_PERM affine permutations h -> a * h + b (mod 2^32, `a` odd), fixed for good:
+    signatures made by another build must compare with these."""
+    gen = np.random.RandomState(1)
+    a = gen.randint(1, 1 << 32, size=NUM_PERM, dtype=np.uint64) | np.uint64(1)
+    b = gen.randint(0, 1 << 32, size=NUM_PERM, dtype=np.uint64)
+    return a.astype(np.uint32), b.astype(np.uint32)
 
 
-def minhash(values: np.ndarray | list[int]) -> MinHash:
-    """32-bit hash values -> their MinHash (the site-wide permutations)."""
-    sketch = MinHash(num_perm=NUM_PERM, hashfunc=int, permutations=_permutations(),
-                     scheme="affine32")
-    sketch.update_batch(values)
-    return sketch
+def signature(values: np.ndarray) -> bytes:
+    """32-bit hash values -> their MinHash signature, NUM_PERM uint32 values as bytes.
 
-
-@lru_cache(maxsize=8)
-def _bands(threshold: float) -> tuple[int, int]:
-    """An LSH threshold -> (bands, rows) as datasketch chooses them (it integrates to
-    choose: milliseconds an index, so once a process)."""
-    made = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    return made.b, made.r
-
-
-def index(threshold: float) -> MinHashLSH:
-    """An empty LSH index for this module's MinHashes, for Jaccard >= threshold."""
-    return MinHashLSH(threshold=threshold, num_perm=NUM_PERM, params=_bands(threshold))
-
-
-def from_bytes(data: bytes) -> LeanMinHash:
-    """A Fingerprint's signature bytes -> a MinHash to compare and index (a lean one:
-    it is never updated, and a full one parses its permutations, 50 µs each)."""
-    return LeanMinHash(seed=1, hashvalues=np.frombuffer(data, dtype=np.uint32),
-                       scheme="affine32")
+    The scheme is datasketch's "affine32" (MurmurHash3's finaliser, then the affine
+    permutations, then the minimum of each), so datasketch's LSH and LeanMinHash take the
+    signatures as they are; it is computed here with numpy because importing datasketch
+    imports scipy (50 MB and 0.3 s in every process of every build), while only LSH for
+    undated articles needs it (cluster.py imports it then).
+    """
+    if len(values) == 0:
+        return b""
+    h = np.asarray(values, dtype=np.uint32)
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    h = h ^ (h >> np.uint32(16))
+    a, b = _permutations()
+    return (h[:, None] * a[None, :] + b[None, :]).min(axis=0).astype(np.uint32).tobytes()
 
 
 def words(text: str) -> list[str]:
@@ -134,9 +131,8 @@ def fingerprint(title: str, text: str) -> Fingerprint:
     tokens = words(text[:MAX_WORDS * 8])[:MAX_WORDS] or words(title)
     terms = key_terms(title, text)
     return Fingerprint(
-        shingles=minhash(_shingle_hashes(tokens)).hashvalues.astype(np.uint32).tobytes()
-        if tokens else b"",
-        terms=terms,
+        shingles=signature(_shingle_hashes(tokens)) if tokens else b"",
+        terms=" ".join(terms),
         text_hash=normalised_hash(text),
         words=len(text.split()),
     )

@@ -33,7 +33,7 @@ def related(articles: Sequence[Article], stories: Mapping[str, Story],
     the caller has them; else candidates within PERIOD days are looked up here.
     """
     leads = [a for a in articles if a.path not in stories or stories[a.path].lead is a]
-    terms = [frozenset(a.fingerprint.terms) if a.fingerprint else frozenset() for a in leads]
+    terms = [frozenset(a.fingerprint.terms.split() if a.fingerprint else ()) for a in leads]
     weights = term_weights(terms)
     totals = [weight_of(t, weights) for t in terms]
     stamps = [a.published.timestamp() if a.published else None for a in leads]
