@@ -51,7 +51,6 @@ class _Item:
     weight: float = 0.0  # of its terms (weight_of)
 
 
-
 def lead_order(article: Article) -> tuple[int, float, float, str]:
     """The lead of a story sorts first: highest `quality` (front matter) where present,
     else the earliest date, else the file path."""
