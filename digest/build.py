@@ -128,7 +128,7 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
         digest = group(published, config)
         result.digest = digest
         result.articles_built = len(digest.articles)
-        result.undated = len(digest.undated)
+        result.undated = sum(1 for a in digest.articles if a.published is None)
 
         publication = publish(digest, config)
         images, image_problems = find_local_images(digest.articles, scan.root, scan.images)
