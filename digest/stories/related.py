@@ -21,7 +21,7 @@ from .terms import term_pairs, term_score, term_weights, weight_of
 
 RELATED = 5
 PERIOD = 7  # days: candidates share rare key terms within a week or two
-NEAREST = 2  # stories nearest in time taken from each of an article's first two topics
+NEAREST = 3  # stories nearest in time taken from each of an article's first two topics
 DAY = 86400.0
 
 
