@@ -31,7 +31,7 @@ import numpy as np
 
 from ..model import Article, Story
 from .fingerprint import MAX_WORDS, NUM_PERM
-from .terms import term_pairs, term_score, term_weights, weight_of
+from .terms import term_pairs, term_score, term_set, term_weights, weight_of
 
 NEAR_DUPLICATE = 0.5  # 3-gram Jaccard: a copy, however it is headlined
 UNDATED_DUPLICATE = 0.7  # stricter when there is no date to agree on
@@ -76,7 +76,8 @@ def cluster_pairs(articles: Sequence[Article], window_days: int,
                   ) -> tuple[dict[str, Story], set[tuple[int, int]]]:
     """What cluster() gives, and the candidate pairs of article indexes (i < j) it
     checked: related reading ranks among them too."""
-    items = [_item(i, a) for i, a in enumerate(articles)]
+    shared: dict[str, str] = {}  # one string object a term, not one an article
+    items = [_item(i, a, shared) for i, a in enumerate(articles)]
     window = timedelta(days=window_days).total_seconds()
     weights = term_weights([item.terms for item in items])
     for item in items:
@@ -100,11 +101,11 @@ def cluster_pairs(articles: Sequence[Article], window_days: int,
     return stories, pairs_to_check
 
 
-def _item(index: int, article: Article) -> _Item:
+def _item(index: int, article: Article, shared: dict[str, str]) -> _Item:
     print_ = article.fingerprint
     return _Item(index, article,
                  print_.shingles if print_ and print_.words >= MIN_WORDS else b"",
-                 frozenset(print_.terms.split()) if print_ else frozenset(),
+                 frozenset(term_set(print_.terms, shared) if print_ else ()),
                  article.published.timestamp() if article.published else None)
 
 

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from ..model import Article, Story
 from .duplicates import url_key as _url_key
-from .terms import term_pairs, term_score, term_weights, weight_of
+from .terms import term_pairs, term_score, term_set, term_weights, weight_of
 
 RELATED = 5
 PERIOD = 7  # days: candidates share rare key terms within a week or two
@@ -33,7 +33,9 @@ def related(articles: Sequence[Article], stories: Mapping[str, Story],
     the caller has them; else candidates within PERIOD days are looked up here.
     """
     leads = [a for a in articles if a.path not in stories or stories[a.path].lead is a]
-    terms = [frozenset(a.fingerprint.terms.split() if a.fingerprint else ()) for a in leads]
+    shared: dict[str, str] = {}
+    terms = [frozenset(term_set(a.fingerprint.terms, shared) if a.fingerprint else ())
+             for a in leads]
     weights = term_weights(terms)
     totals = [weight_of(t, weights) for t in terms]
     stamps = [a.published.timestamp() if a.published else None for a in leads]

@@ -19,6 +19,11 @@ COMMON = 20  # a term in more than 1/COMMON of all articles is not looked up
 MIN_SHARED = 2
 
 
+def term_set(terms: str, shared: dict[str, str]) -> list[str]:
+    """A Fingerprint's terms -> the terms, each the one string `shared` keeps for it."""
+    return [shared.setdefault(t, t) for t in terms.split()]
+
+
 def term_weights(sets: Sequence[frozenset[str]]) -> dict[str, float]:
     """Term sets -> term -> its weight: log inverse document frequency (a name in every
     story of the site says little about which event one is)."""
@@ -47,28 +52,31 @@ def term_pairs(sets: Sequence[frozenset[str]], stamps: Sequence[float | None],
     looked-up terms, at most two periods apart; so any pair `period` apart or less."""
     counts = Counter(term for terms in sets for term in terms)
     common = max(CAP, len(sets) // COMMON)
-    postings: dict[tuple[str, int], list[int]] = {}
+    # period -> term -> articles (one dict a period: no tuple key for every posting)
+    postings: dict[int, dict[str, list[int]]] = {}
     periods: list[int | None] = []
-    for i, (terms, stamp) in enumerate(zip(sets, stamps, strict=True)):
+    looked_up: list[list[str]] = []
+    for terms, stamp in zip(sets, stamps, strict=True):
+        kept = [t for t in terms if 1 < counts[t] <= common] if stamp is not None else []
+        looked_up.append(kept)  # (a term of one article pairs it with none)
         if stamp is None:
             periods.append(None)
             continue
         p = int(stamp // period)
         periods.append(p)
-        for term in terms:
-            if 1 < counts[term] <= common:  # (a term of one article pairs it with none)
-                postings.setdefault((term, p), []).append(i)
+        own = postings.setdefault(p, {})
+        for term in kept:
+            own.setdefault(term, []).append(len(periods) - 1)
     pairs: set[tuple[int, int]] = set()
-    for i, terms in enumerate(sets):
-        p = periods[i]
+    for i, p in enumerate(periods):
         if p is None:
             continue
         seen: Counter[int] = Counter()
-        for term in terms:
-            if not 1 < counts[term] <= common:
+        for near in (postings[p], postings.get(p - 1)):
+            if near is None:
                 continue
-            for key in ((term, p), (term, p - 1)):
-                found = postings.get(key)
+            for term in looked_up[i]:
+                found = near.get(term)
                 if found is not None and len(found) <= CAP:
                     seen.update(found)
         pairs.update((j, i) if j < i else (i, j) for j, n in seen.items()
