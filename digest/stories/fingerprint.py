@@ -23,9 +23,9 @@ from ..model import Fingerprint
 
 NUM_PERM = 64  # 64 permutations: a Jaccard estimate within ~0.06, 256 bytes a signature
 SHINGLE = 3  # words per shingle
-MAX_WORDS = 250  # the start of a story says what it is about; longer texts cost more
+MAX_WORDS = 150  # the start of a story says what it is about; longer texts cost more
 MAX_TERMS = 60
-TERMS_FROM = 3000  # characters: the names and figures of a report are in its first lines
+TERMS_FROM = 2000  # characters: the names and figures of a report are in its first lines
 
 _WORD = re.compile(r"\w+")
 
@@ -117,9 +117,10 @@ def key_terms(title: str, text: str) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def normalised_hash(text: str) -> str:
-    """Text with case and spacing ignored -> a hash ('' for no text)."""
-    tokens = text.split()
+def normalised_hash(text: str, tokens: list[str] | None = None) -> str:
+    """Text with case and spacing ignored -> a hash ('' for no text); `tokens`: its
+    split(), if the caller has it."""
+    tokens = text.split() if tokens is None else tokens
     if not tokens:
         return ""
     return hashlib.blake2b(" ".join(tokens).casefold().encode("utf-8", "surrogatepass"),
@@ -130,9 +131,10 @@ def fingerprint(title: str, text: str) -> Fingerprint:
     """An article's title and plain text -> its Fingerprint."""
     tokens = words(text[:MAX_WORDS * 8])[:MAX_WORDS] or words(title)
     terms = key_terms(title, text)
+    spaced = text.split()
     return Fingerprint(
         shingles=signature(_shingle_hashes(tokens)) if tokens else b"",
         terms=" ".join(terms),
-        text_hash=normalised_hash(text),
-        words=len(text.split()),
+        text_hash=normalised_hash(text, spaced),
+        words=len(spaced),
     )
