@@ -100,7 +100,8 @@ def classify(path: PurePath, targets: Targets, is_dir: bool = False) -> Kind:
     # A folder that goes away or moves takes its articles with it.
     if not _inside(path, targets.content):
         return Kind.IGNORED
-    if is_dir or path == targets.content or path.suffix.lower() in ARTICLE_SUFFIXES:
+    if is_dir or path == targets.content or path.suffix.lower() in ARTICLE_SUFFIXES \
+            or path.suffix == ".yaml":  # a sidecar (digest.read.sidecar), or may become one
         return Kind.ARTICLE
     return Kind.IMAGE if path.suffix.lower() in IMAGE_SUFFIXES else Kind.IGNORED
 
