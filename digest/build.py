@@ -28,7 +28,7 @@ from .incremental.scan import Scan
 from .model import Article, Problem
 from .output.assemble import BuildError as BuildError  # re-exported: callers catch it here
 from .output.assemble import Progress, Ready, write_output
-from .output.images import find_local_images
+from .output.images import find_local_images, find_resources
 from .output.lock import LOCK_TIMEOUT, hold, lock_file
 from .output.write import disk_error
 from .parallel import chunked, cores
@@ -137,6 +137,9 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
         publication = publish(digest, config)
         images, image_problems = find_local_images(digest.articles, scan.root, scan.images)
         result.problems.extend(image_problems)
+        resources, resource_problems = find_resources(digest.articles, scan.root, scan.images)
+        result.problems.extend(resource_problems)
+        publication.files.update(resources)  # (written with the feeds, beside their articles)
         result.feeds, result.feed_undated = len(publication.feeds), publication.undated
         result.sitemap_urls = publication.sitemap_urls
         result.write, new_pages = write_output(
