@@ -119,3 +119,14 @@ def test_the_watcher_sees_a_sidecar(tmp_path: Path) -> None:
     assert classify(targets.content / "001.yaml", targets) is Kind.ARTICLE
     assert classify(targets.content / "a" / "001.meta.yaml", targets) is Kind.ARTICLE
     assert classify(targets.content / ".001.yaml", targets) is Kind.IGNORED
+
+
+def test_a_binary_sidecar_is_a_problem_and_the_article_builds(tmp_path: Path) -> None:
+    content = tmp_path / "news"
+    write(content, "001.txt", TEXT)
+    write(content, "001.yaml", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
+    for _ in range(2):  # and again from the cache: the same problem, the same article
+        result = built(tmp_path, content)
+        assert [p.path for p in result.problems] == ["001.yaml"]
+        assert "its fields were not used" in result.problems[0].message
+        assert result.articles_built == 1

@@ -84,7 +84,7 @@ def scan_sources(config: SiteConfig, cache: Cache | None,
     sidecars = {scan.sidecars[rel]: scan.yamls[scan.sidecars[rel]] for _, rel in todo
                 if rel in scan.sidecars}
     shas = _hashes(cache, root, todo + [(path, rel) for rel, path in sidecars.items()],
-                   scan.unreadable)
+                   scan.unreadable, sidecars)
     for _, rel in todo:
         if (sha := shas.get(rel)) is None:
             continue
@@ -97,9 +97,11 @@ def scan_sources(config: SiteConfig, cache: Cache | None,
 
 
 def _hashes(cache: Cache, root: Path, files: list[tuple[Path, str]],
-            unreadable: dict[str, tuple[str | None, Entry]]) -> dict[str, str]:
+            unreadable: dict[str, tuple[str | None, Entry]],
+            sidecars: Collection[str]) -> dict[str, str]:
     """Files -> the sha256 of each one read (by its unchanged stat when the cache hashed it
-    before); an article that cannot be read goes into `unreadable`, with why."""
+    before); an article that cannot be read goes into `unreadable`, with why (a sidecar
+    that cannot be read: its article says why when it is parsed)."""
     shas: dict[str, str] = {}
     unknown: list[tuple[Path, str, os.stat_result | None]] = []
     for path, rel in files:
@@ -118,7 +120,7 @@ def _hashes(cache: Cache, root: Path, files: list[tuple[Path, str]],
         for path, rel, stat in batch:
             found, data, read_problems = read_file(path, root)
             if data is None:
-                if walked(rel):  # (a sidecar that cannot be read: its article says why)
+                if rel not in sidecars:
                     unreadable[found] = (None, (None, read_problems))
                 continue
             sha = hashlib.sha256(data).hexdigest()
