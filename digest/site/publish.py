@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 
 import nh3
 
-from .. import __version__
+from .. import PROJECT_URL, __version__
 from ..config import SiteConfig
 from .meta import FeedLink, modified, newest, page_articles, rfc3339, shareable_image
 from ..model import Article, Digest, topic_path
@@ -42,7 +42,6 @@ FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml",
               "json": "application/feed+json"}
 FEED_NAMES = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org protocol)
-GENERATOR_URI = "https://pypi.org/project/digest/"
 
 # Characters XML 1.0 does not allow anywhere, not even escaped.
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -201,7 +200,7 @@ def atom(feed: Feed, config: SiteConfig) -> bytes:
     _element(root, "link", rel="self", type=FEED_TYPES["atom"],
              href=feed.url(config, "atom"))
     _element(_element(root, "author"), "name", config.author or config.title)
-    _element(root, "generator", "digest", uri=GENERATOR_URI, version=__version__)
+    _element(root, "generator", "digest", uri=PROJECT_URL, version=__version__)
     for article in feed.articles:
         assert article.published is not None
         entry = _element(root, "entry")
