@@ -9,7 +9,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
-from functools import partial
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,8 +43,8 @@ def build_options(func: Any) -> Any:
         click.option("--base-url", help="Where the site is published, e.g. "
                      "https://user.github.io/repo/ (used for feeds, sitemap, canonical URLs)."),
         click.option("--future/--no-future", default=None,
-                     help="Include articles dated in the future (default: include, with a "
-                     "warning)."),
+                     help="Include articles dated after the time of the build (default: "
+                     "leave them out until their date, as Hugo and Jekyll do)."),
         click.option("--strict", is_flag=True,
                      help="Exit with status 1 if any article had a problem."),
         click.option("--quiet", "-q", is_flag=True, help="Print only problems and errors."),
@@ -120,6 +120,16 @@ def print_summary(result: BuildResult, config: SiteConfig, quiet: bool) -> None:
                        f"write: {', '.join(write.kept[:5])}{' …' if len(write.kept) > 5 else ''}")
 
 
+def clock() -> datetime:
+    """The time of this build: the one place the clock is read (what is "in the future")."""
+    return datetime.now(UTC)
+
+
+def timed_build(config: SiteConfig, **options: Any) -> BuildResult:
+    """build() at the time it is called: each rebuild of serve and watch reads the clock."""
+    return build(config, now=clock(), waiting=waiting, **options)
+
+
 def waiting(folder: Path, pid: int | None) -> None:
     """Say that this build waits for another one (build.Waiting)."""
     who = f" (pid {pid})" if pid else ""
@@ -183,8 +193,8 @@ def build_command(config_file: Path | None, content: Path | None, output: Path |
         config = make_config(config_file, content, output, base_url, future=future,
                              drafts=drafts or None)
         with progress_bar(enabled=not quiet) as progress:
-            result = build(config, cache=not no_cache, jobs=jobs, progress=progress,
-                           waiting=waiting)
+            result = build(config, now=clock(), cache=not no_cache, jobs=jobs,
+                           progress=progress, waiting=waiting)
     except (ConfigError, BuildError, OutputError) as err:
         click.echo(shown_name(f"error: {err}"), err=True)
         sys.exit(2)
@@ -240,8 +250,7 @@ def _start(options: dict[str, Any], strict: bool, quiet: bool) -> tuple[Rebuild,
     """The rebuilder for serve and watch, and the config it starts with (exit 2 if bad)."""
     from .live.rebuild import Rebuild
 
-    rebuild = Rebuild(lambda: make_config(**options), partial(build, waiting=waiting),
-                      print_summary, strict, quiet)
+    rebuild = Rebuild(lambda: make_config(**options), timed_build, print_summary, strict, quiet)
     try:
         return rebuild, rebuild.config()
     except ConfigError as err:

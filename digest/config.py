@@ -69,7 +69,7 @@ class SiteConfig:
     max_title_length: int = 200
     max_topics: int = 20
     drafts: bool = False
-    future: bool = True
+    future: bool = False  # as Hugo and Jekyll: a story dated ahead waits for its day
     clean_links: bool = False
     remote_images: bool = False
     search: bool = True

@@ -40,7 +40,10 @@ class BuildResult:
             lines.append(f"{self.drafts_skipped} {noun} left out (use --drafts to include "
                          f"{'it' if self.drafts_skipped == 1 else 'them'})")
         if self.future_skipped:
-            lines.append(f"{self.future_skipped} future-dated left out (--future includes them)")
+            noun = "story" if self.future_skipped == 1 else "stories"
+            lines.append(f"{self.future_skipped} {noun} dated in the future left out "
+                         "(use --future to include "
+                         f"{'it' if self.future_skipped == 1 else 'them'})")
         if self.not_articles:
             lines.append(self.not_articles)
         return lines
