@@ -23,6 +23,7 @@ from .incremental.cache import (
     cache_folder,
     entry_key,
 )
+from .incremental.history import read_history
 from .incremental.scan import Scan
 from .model import Article, Problem
 from .output.assemble import BuildError as BuildError  # re-exported: callers catch it here
@@ -100,7 +101,12 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
     jobs = jobs or cores()
     result = BuildResult()
     config, site_problems = with_site(config)  # before the cache: the site keys the parse
+    # When each file entered the digest (its first commit), for undated stories in Atom:
+    # read from git at this edge, once per commit, and handed to publish() as data.
+    history = read_history(config.resolve(config.content_dir),
+                           cache_folder(config) if cache else None)
     with BuildCache.open(config, cache) as known:
+        known.also_read(history.commit)
         scan = known.scan(changed)
         if (done := known.already_built(scan, changed, now)) is not None:
             done.seconds = time.perf_counter() - started
@@ -127,10 +133,13 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
         result.articles_built = len(digest.articles)
         result.undated = len(digest.undated)
 
-        publication = publish(digest, config)
+        publication = publish(digest, config, history.entered)
+        if history.warning and publication.undated:
+            result.warnings.append(history.warning)
         images, image_problems = find_local_images(digest.articles, scan.root, scan.images)
         result.problems.extend(image_problems)
         result.feeds, result.feed_undated = len(publication.feeds), publication.undated
+        result.atom_feeds = sum(1 for feed in publication.feeds if feed.atom_times)
         result.sitemap_urls = publication.sitemap_urls
         result.write, new_pages = write_output(
             digest, config, publication, images, known.page_keys(keys), known.old_pages(),

@@ -24,8 +24,9 @@ class BuildResult:
     write: WriteResult | None = None
     seconds: float = 0.0
     digest: Digest | None = None  # None when nothing had changed and nothing was done
-    feeds: int = 0  # feeds written (each in Atom, RSS and JSON Feed); 0 without base_url
-    feed_undated: int = 0  # undated articles no feed carries
+    feeds: int = 0  # feeds written (each in RSS and JSON Feed); 0 without base_url
+    atom_feeds: int = 0  # of which also in Atom (those with an entry Atom can date)
+    feed_undated: int = 0  # undated stories Atom leaves out (no first commit to date them)
     sitemap_urls: int = 0
     link_problems: list[LinkProblem] = field(default_factory=list)
     parsed: int = 0  # files decoded and parsed (not found in the cache)
