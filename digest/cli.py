@@ -96,20 +96,8 @@ def print_summary(result: BuildResult, config: SiteConfig, quiet: bool) -> None:
         files = len({p.path for p in result.problems})
         click.echo(f"  {len(result.problems)} problem{'s' * (len(result.problems) != 1)} in "
                    f"{files} file{'s' * (files != 1)} (listed above)")
-    if not config.base_url:
-        click.echo("  feeds and sitemap not written: they need absolute URLs (set base_url "
-                   "in digest.yaml or pass --base-url)")
-    elif result.feeds:
-        kinds = ("Atom, RSS, JSON Feed" if result.atom_feeds == result.feeds else
-                 f"RSS, JSON Feed; {result.atom_feeds} in Atom too")
-        click.echo(f"  {result.feeds} feed{'s' * (result.feeds != 1)} ({kinds}), "
-                   f"sitemap of {result.sitemap_urls} URLs")
-    else:
-        click.echo(f"  no feeds: no published articles; sitemap of {result.sitemap_urls} URLs")
-    if result.feed_undated and config.base_url:
-        many = result.feed_undated != 1
-        click.echo(f"  {result.feed_undated} undated stor{'ies' if many else 'y'} in RSS and "
-                   "JSON Feed only: Atom needs a time, and no git commit gives one")
+    for line in result.feed_lines(bool(config.base_url)):
+        click.echo(f"  {line}")
     if result.link_problems:
         click.echo(f"  {len(result.link_problems)} broken or root-absolute "
                    f"link{'s' * (len(result.link_problems) != 1)} in the output (listed above)")

@@ -48,3 +48,20 @@ class BuildResult:
         if self.not_articles:
             lines.append(self.not_articles)
         return lines
+
+    def feed_lines(self, has_base_url: bool) -> list[str]:
+        """The summary's lines for the feeds and the sitemap."""
+        if not has_base_url:
+            return ["feeds and sitemap not written: they need absolute URLs (set base_url "
+                    "in digest.yaml or pass --base-url)"]
+        if not self.feeds:
+            return [f"no feeds: no published articles; sitemap of {self.sitemap_urls} URLs"]
+        kinds = ("Atom, RSS, JSON Feed" if self.atom_feeds == self.feeds else
+                 f"RSS, JSON Feed; {self.atom_feeds} in Atom too")
+        lines = [f"{self.feeds} feed{'s' * (self.feeds != 1)} ({kinds}), "
+                 f"sitemap of {self.sitemap_urls} URLs"]
+        if self.feed_undated:
+            lines.append(f"{self.feed_undated} undated stor"
+                         f"{'ies' if self.feed_undated != 1 else 'y'} in RSS and JSON Feed "
+                         "only: Atom needs a time, and no git commit gives one")
+        return lines
