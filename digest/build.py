@@ -23,7 +23,7 @@ from .incremental.cache import (
     cache_folder,
     entry_key,
 )
-from .incremental.history import read_history
+from .incremental.history import History, read_history
 from .incremental.scan import Scan
 from .model import Article, Problem
 from .output.assemble import BuildError as BuildError  # re-exported: callers catch it here
@@ -102,9 +102,11 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
     result = BuildResult()
     config, site_problems = with_site(config)  # before the cache: the site keys the parse
     # When each file entered the digest (its first commit), for undated stories in Atom:
-    # read from git at this edge, once per commit, and handed to publish() as data.
+    # read from git at this edge, once per commit, and handed to publish() as data. Only
+    # feeds need it, and only a build with a base_url writes them.
     history = read_history(config.resolve(config.content_dir),
-                           cache_folder(config) if cache else None)
+                           cache_folder(config) if cache else None) if config.base_url \
+        else History()
     with BuildCache.open(config, cache) as known:
         known.also_read(history.commit)
         scan = known.scan(changed)
