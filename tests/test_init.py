@@ -17,11 +17,12 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from packaging.requirements import Requirement
 
 from digest import PROJECT_URL
 from digest.cli import main
 from digest.config import load_config
-from digest.scaffold import DEFAULT_REF, FILES
+from digest.scaffold import DEFAULT_REF, FILES, requirement
 from tests.test_workflow import actionlint_command, tool
 
 PAGES_URL = "https://someone.github.io/chips-weekly"  # what configure-pages would give
@@ -97,6 +98,9 @@ def test_the_workflow_installs_a_pinned_digest_not_the_folder(tmp_path: Path) ->
     assert install["run"] == ('python -m pip install '
                               '"topic-digest @ git+${DIGEST_REPO}@${DIGEST_REF}"')
     assert "pip install ." not in (tmp_path / "d" / WORKFLOW).read_text()
+    pinned = Requirement(requirement("0123456789abcdef0123456789abcdef01234567"))
+    assert pinned.name == "topic-digest" and pinned.url == (
+        f"git+{PROJECT_URL}@0123456789abcdef0123456789abcdef01234567")
     checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": False}
     bad = init(tmp_path / "e", "--digest-ref", "main; rm -rf /")
