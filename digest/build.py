@@ -123,7 +123,7 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
         for article in articles:
             if article.draft and not config.drafts:
                 result.drafts_skipped += 1
-            elif not config.future and article.published and article.published > now:
+            elif not config.shows_future and article.published and article.published > now:
                 result.future_skipped += 1
             else:
                 published.append(article)

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from digest import cli
-from tests.conftest import write
+from tests.conftest import NOW, BuildSite, write
 
 BASE = "https://example.org/news/"
 
@@ -92,3 +92,26 @@ def test_the_cli_passes_its_clock_in(tmp_path: Path, monkeypatch: pytest.MonkeyP
     done = CliRunner().invoke(cli.main, ["build", "--content", "news", "--output", "site",
                                          "--no-cache"])
     assert "built 2 articles" in done.output and "in the future" not in done.output
+
+
+@pytest.mark.parametrize(("site_files", "future", "shown"), [
+    ({"pelicanconf.py": "AUTHOR = 'x'\nPATH = 'content'\n"}, None, True),  # Pelican shows them
+    ({"pelicanconf.py": "PATH = 'content'\nWITH_FUTURE_DATES = False\n"}, None, False),
+    ({"pelicanconf.py": "AUTHOR = 'x'\nPATH = 'content'\n"}, False, False),  # digest.yaml wins
+    ({"hugo.toml": 'title = "x"\n'}, None, False),  # Hugo: not without buildFuture
+    ({"hugo.toml": 'title = "x"\nbuildFuture = true\n'}, None, True),
+    ({}, None, False),  # no site's tool: as Hugo and Jekyll
+    ({}, True, True),
+])
+def test_unset_future_follows_the_site_tool(tmp_path: Path, build_site: BuildSite,
+                                             site_files: dict[str, str], future: bool | None,
+                                             shown: bool) -> None:
+    """Without `future` in digest.yaml or on the command line, a Hugo, Jekyll or Pelican
+    site's own setting decides, as its tool would have; else future stories wait."""
+    for name, text in site_files.items():
+        write(tmp_path / "site-src", name, text)
+    content = tmp_path / "site-src" / "content"
+    write(content, "a.md", story("Old", datetime(2020, 5, 1, tzinfo=UTC)))
+    write(content, "b.md", story("Ahead", NOW + timedelta(days=30)))
+    result, _ = build_site(content, **({} if future is None else {"future": future}))
+    assert (result.articles_built, result.future_skipped) == ((2, 0) if shown else (1, 1))

@@ -168,7 +168,7 @@ def future_problem(article: Article, config: SiteConfig, now: datetime) -> Probl
     Only with `future` on, where a date far ahead (a typo for a past year?) is shown: left
     out, an article dated ahead waits for its day, and the summary counts it.
     """
-    if not config.future or article.published is None or \
+    if not config.shows_future or article.published is None or \
             article.published <= now + timedelta(days=1):
         return None
     return Problem(article.path, f"date {article.published.date().isoformat()} is in the "
