@@ -24,6 +24,7 @@ from .incremental.cache import (
     entry_key,
     paired_sha,
 )
+from .incremental.history import History, read_history
 from .incremental.scan import Scan
 from .model import Article, Problem
 from .output.assemble import BuildError as BuildError  # re-exported: callers catch it here
@@ -107,7 +108,14 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
     jobs = jobs or cores()
     result = BuildResult()
     config, site_problems = with_site(config)  # before the cache: the site keys the parse
+    # When each file entered the digest (its first commit), for undated stories in Atom:
+    # read from git at this edge, once per commit, and handed to publish() as data. Only
+    # feeds need it, and only a build with a base_url writes them.
+    history = read_history(config.resolve(config.content_dir),
+                           cache_folder(config) if cache else None) if config.base_url \
+        else History()
     with BuildCache.open(config, cache) as known:
+        known.also_read(history.commit)
         scan = known.scan(changed)
         if (done := known.already_built(scan, changed, now)) is not None:
             done.seconds = time.perf_counter() - started
@@ -122,7 +130,7 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
         for article in articles:
             if article.draft and not config.drafts:
                 result.drafts_skipped += 1
-            elif not config.future and article.published and article.published > now:
+            elif not config.shows_future and article.published and article.published > now:
                 result.future_skipped += 1
             else:
                 published.append(article)
@@ -134,13 +142,16 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
         result.articles_built = len(digest.articles)
         result.undated = len(digest.undated)
 
-        publication = publish(digest, config)
+        publication = publish(digest, config, history.entered)
+        if history.warning and publication.undated:
+            result.warnings.append(history.warning)
         images, image_problems = find_local_images(digest.articles, scan.root, scan.images)
         result.problems.extend(image_problems)
         resources, resource_problems = find_resources(digest.articles, scan.root, scan.images)
         result.problems.extend(resource_problems)
         publication.files.update(resources)  # (written with the feeds, beside their articles)
         result.feeds, result.feed_undated = len(publication.feeds), publication.undated
+        result.atom_feeds = sum(1 for feed in publication.feeds if feed.atom_times)
         result.sitemap_urls = publication.sitemap_urls
         result.write, new_pages = write_output(
             digest, config, publication, images, known.page_keys(keys), known.old_pages(),

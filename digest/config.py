@@ -69,7 +69,7 @@ class SiteConfig:
     max_title_length: int = 200
     max_topics: int = 20
     drafts: bool = False
-    future: bool = True
+    future: bool | None = None  # None (not set): the site's (Hugo buildFuture, …), else false
     clean_links: bool = False
     remote_images: bool = False
     search: bool = True
@@ -92,6 +92,15 @@ class SiteConfig:
     def zone(self) -> tzinfo:
         """digest.yaml's timezone; without one, the site's (Hugo timeZone, …), else UTC."""
         return ZoneInfo(self.timezone) if self.timezone else self.site.zone
+
+    @property
+    def shows_future(self) -> bool:
+        """Whether stories dated after the build are shown: digest.yaml's `future` or
+        --future; without one, what the site's tool does (Hugo buildFuture, Jekyll future,
+        Pelican WITH_FUTURE_DATES), else not, as Hugo and Jekyll: they wait for their day."""
+        if self.future is not None:
+            return self.future
+        return self.site.future if self.site.tool != "none" else False
 
     @property
     def base_path(self) -> str:
@@ -160,6 +169,10 @@ def _coerce(raw: dict[str, Any], path: Path | None) -> dict[str, Any]:
             out[key] = _patterns(value, name, where)
         elif key == "default_topic":
             out[key] = _text(value, name, where).strip()
+        elif key == "future":  # (unset is None: the site's policy)
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: {name} must be true or false, not {value!r}")
+            out[key] = value
         else:
             kind = type(getattr(SiteConfig(), key))
             if kind is int:

@@ -69,7 +69,7 @@ def problem_lines(result) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_every_case_has_its_problem_line(hostile: Path, build_site: BuildSite) -> None:
-    result, site = build_site(hostile)
+    result, site = build_site(hostile, future=True)  # (by default 2999 is left out, unsaid)
     lines = problem_lines(result)
     for where, message in EXPECTED.items():
         assert any(line.startswith(where + ":") and message in line for line in lines), (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -108,9 +109,16 @@ def test_impossible_date_is_a_problem_with_its_line_and_the_rest_is_kept() -> No
     assert problems(text) == ["a.md:3: date: impossible date '2023-02-30'"]
 
 
-def test_future_dates_warn() -> None:
+def test_future_dates_warn_only_when_shown() -> None:
+    """Left out (the default), a story dated ahead waits for its day: the summary counts it,
+    no warning. Shown with --future, a date far ahead may be a typo, and is named."""
     future = (NOW + timedelta(days=30)).date().isoformat()
-    assert any("in the future" in p for p in problems(f"---\ndate: {future}\n---\nx"))
+    text = f"---\ntitle: T\ndate: {future}\n---\nx"
+    assert not any("in the future" in p for p in problems(text))
+    shown = replace(CONFIG, future=True)
+    _, found = normalise(SourceFile("a.md", text, "0", ".md"), shown, NOW)
+    assert [str(p) for p in found] == [
+        f"a.md: date {future} is in the future; shown anyway (--no-future to leave it out)"]
 
 
 def test_drafts() -> None:

@@ -163,12 +163,16 @@ def normalise(source: SourceFile, config: SiteConfig,
 
 
 def future_problem(article: Article, config: SiteConfig, now: datetime) -> Problem | None:
-    """The one problem that depends on the clock, kept apart so parsed articles can be cached."""
-    if article.published is None or article.published <= now + timedelta(days=1):
+    """The one problem that depends on the clock, kept apart so parsed articles can be cached.
+
+    Only with `future` on, where a date far ahead (a typo for a past year?) is shown: left
+    out, an article dated ahead waits for its day, and the summary counts it.
+    """
+    if not config.shows_future or article.published is None or \
+            article.published <= now + timedelta(days=1):
         return None
-    action = "shown anyway (--no-future to leave it out)" if config.future else "left out"
     return Problem(article.path, f"date {article.published.date().isoformat()} is in the "
-                   f"future; {action}")
+                   "future; shown anyway (--no-future to leave it out)")
 
 
 def _first_paragraph(fragment: str) -> str:

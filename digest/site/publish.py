@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 
 import nh3
 
-from .. import __version__
+from .. import PROJECT_URL, __version__
 from ..config import SiteConfig
 from .meta import FeedLink, modified, newest, page_articles, rfc3339, shareable_image
 from ..model import Article, Digest, topic_path
@@ -42,7 +42,6 @@ FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml",
               "json": "application/feed+json"}
 FEED_NAMES = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org protocol)
-GENERATOR_URI = "https://pypi.org/project/digest/"
 
 # Characters XML 1.0 does not allow anywhere, not even escaped.
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -53,39 +52,53 @@ def xml_text(value: str) -> str:
     return _XML_ILLEGAL.sub("", value)
 
 
+Entered = Mapping[str, datetime]  # article path -> when its file entered the digest (git)
+
+
 @dataclass(frozen=True)
 class Feed:
-    """One feed (in three formats): the site's, or one topic's."""
+    """One feed: the site's, or one topic's; in RSS and JSON Feed, and in Atom when it has
+    an entry Atom can date."""
 
     folder: str  # '' for the site, 'topics/<slug>/' for a topic; the feed files live here
     title: str
     description: str
-    articles: tuple[Article, ...]  # newest first, dated, published
+    articles: tuple[Article, ...]  # published; the dated newest first, then the undated
+    atom_times: tuple[tuple[Article, datetime], ...] = ()  # Atom's entries, with <updated>
 
     def url(self, config: SiteConfig, kind: str = "") -> str:
         return config.base_url + self.folder + (FEED_FILES[kind] if kind else "")
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The formats this feed is written in."""
+        return tuple(kind for kind in FEED_FILES if kind != "atom" or self.atom_times)
 
 
 @dataclass
 class Publication:
     files: dict[str, bytes] = field(default_factory=dict)
     feeds: list[Feed] = field(default_factory=list)
-    undated: int = 0  # dated-only feeds leave these out
+    undated: int = 0  # undated stories Atom leaves out (no time they entered the digest)
     sitemap_urls: int = 0
 
 
-def publish(digest: Digest, config: SiteConfig) -> Publication:
-    """Digest -> the publishing files (feeds and sitemap only with a base_url)."""
-    out = Publication(undated=sum(1 for a in digest.undated if not a.draft))
+def publish(digest: Digest, config: SiteConfig, entered: Entered | None = None) -> Publication:
+    """Digest (and when each file entered it, if known) -> the publishing files (feeds and
+    sitemap only with a base_url)."""
+    entered = entered or {}
+    out = Publication(undated=sum(1 for a in digest.undated
+                                  if not a.draft and a.path not in entered))
     out.files[".nojekyll"] = b""  # GitHub Pages: serve the folder as is, no Jekyll
     if config.cname:
         out.files["CNAME"] = (config.cname + "\n").encode("ascii")
     out.files["robots.txt"] = robots(config).encode("utf-8")
     if not config.base_url:
         return out
-    out.feeds = site_feeds(digest, config)
+    out.feeds = site_feeds(digest, config, entered)
     for feed in out.feeds:
-        out.files[feed.folder + FEED_FILES["atom"]] = atom(feed, config)
+        if feed.atom_times:
+            out.files[feed.folder + FEED_FILES["atom"]] = atom(feed, config)
         out.files[feed.folder + FEED_FILES["rss"]] = rss(feed, config)
         out.files[feed.folder + FEED_FILES["json"]] = json_feed(feed, config)
     urls = sitemap_entries(digest, config)
@@ -94,23 +107,30 @@ def publish(digest: Digest, config: SiteConfig) -> Publication:
     return out
 
 
-def site_feeds(digest: Digest, config: SiteConfig) -> list[Feed]:
-    """The site's feed and one per topic: the latest `feed_size` dated, published articles.
+def site_feeds(digest: Digest, config: SiteConfig, entered: Entered | None = None,
+               ) -> list[Feed]:
+    """The site's feed and one per topic: `feed_size` published stories, the dated newest
+    first, then the undated (RSS and JSON Feed let an item go without a date).
 
-    An undated article has no place in a feed (readers sort and expire by date, and a
-    made-up date would lie), and drafts never go out: a feed entry cannot be recalled.
-    A feed with nothing in it is not written.
+    Atom requires an entry time: an undated story is in it only with the time its file
+    entered the digest (`entered`, its first commit), never a made-up one. Drafts never go
+    out: a feed entry cannot be recalled. A feed with nothing in it is not written.
     """
-    def latest(articles: Iterable[Article]) -> tuple[Article, ...]:
-        dated = [a for a in articles if a.published is not None and not a.draft]
-        dated.sort(key=lambda a: a.sort_key)
-        return tuple(dated[: config.feed_size])
+    entered = entered or {}
 
-    feeds = [Feed("", config.title, config.description, latest(digest.articles))]
+    def latest(folder: str, title: str, description: str,
+               articles: Iterable[Article]) -> Feed:
+        chosen = sorted((a for a in articles if not a.draft), key=lambda a: a.sort_key)
+        chosen = chosen[: config.feed_size]
+        times = tuple((a, a.published or entered[a.path]) for a in chosen
+                      if a.published is not None or a.path in entered)
+        return Feed(folder, title, description, tuple(chosen), times)
+
+    feeds = [latest("", config.title, config.description, digest.articles)]
     for group in digest.topics:
-        feeds.append(Feed(topic_path(group.topic.slug), f"{group.topic.name} · {config.title}",
-                          f"The latest stories on {group.topic.name} in {config.title}.",
-                          latest(group.articles)))
+        feeds.append(latest(topic_path(group.topic.slug), f"{group.topic.name} · {config.title}",
+                            f"The latest stories on {group.topic.name} in {config.title}.",
+                            group.articles))
     return [feed for feed in feeds if feed.articles]
 
 
@@ -119,7 +139,7 @@ def feed_links(feeds: Sequence[Feed], config: SiteConfig) -> Callable[[str], lis
     pages first, then the site's feeds (on every page, so any page can be subscribed from)."""
     def links(feed: Feed) -> list[FeedLink]:
         return [FeedLink(FEED_TYPES[kind], f"{feed.title} ({FEED_NAMES[kind]})",
-                         feed.url(config, kind)) for kind in FEED_FILES]
+                         feed.url(config, kind)) for kind in feed.kinds]
 
     site = [link for feed in feeds if feed.folder == "" for link in links(feed)]
     topics = {feed.folder: links(feed) for feed in feeds if feed.folder}
@@ -196,14 +216,13 @@ def atom(feed: Feed, config: SiteConfig) -> bytes:
     _element(root, "id", feed.url(config))
     _element(root, "title", feed.title)
     _element(root, "subtitle", feed.description)
-    _element(root, "updated", rfc3339(newest(feed.articles)))  # type: ignore[arg-type]
+    _element(root, "updated", rfc3339(max(modified(a) or when for a, when in feed.atom_times)))
     _element(root, "link", rel="alternate", type="text/html", href=feed.url(config))
     _element(root, "link", rel="self", type=FEED_TYPES["atom"],
              href=feed.url(config, "atom"))
     _element(_element(root, "author"), "name", config.author or config.title)
-    _element(root, "generator", "digest", uri=GENERATOR_URI, version=__version__)
-    for article in feed.articles:
-        assert article.published is not None
+    _element(root, "generator", "digest", uri=PROJECT_URL, version=__version__)
+    for article, when in feed.atom_times:
         entry = _element(root, "entry")
         _element(entry, "id", permalink(article, config))
         _element(entry, "title", article.title, type="text")
@@ -212,8 +231,10 @@ def atom(feed: Feed, config: SiteConfig) -> bytes:
         if article.original_url.startswith(("http://", "https://")):
             _element(entry, "link", rel="related", type="text/html",
                      href=article.original_url)
-        _element(entry, "published", rfc3339(article.published))
-        _element(entry, "updated", rfc3339(modified(article)))  # type: ignore[arg-type]
+        if article.published is not None:
+            _element(entry, "published", rfc3339(article.published))
+        # undated: the time the story entered the digest, its one honest time
+        _element(entry, "updated", rfc3339(modified(article) or when))
         _element(_element(entry, "author"), "name", author_name(article, config))
         for topic in article.topics:
             _element(entry, "category", term=topic.name,
@@ -242,18 +263,19 @@ def rss(feed: Feed, config: SiteConfig) -> bytes:
     _element(channel, "link", feed.url(config))
     _element(channel, "description", feed.description)
     _element(channel, "language", config.language)
-    _element(channel, "lastBuildDate", rfc822(newest(feed.articles)))  # type: ignore[arg-type]
+    if (latest := newest(feed.articles)) is not None:  # (none when every story is undated)
+        _element(channel, "lastBuildDate", rfc822(latest))
     _element(channel, "generator", f"digest {__version__}")
     _element(channel, "docs", "https://www.rssboard.org/rss-specification")
     _element(channel, f"{{{ATOM}}}link", rel="self", type=FEED_TYPES["rss"],
              href=feed.url(config, "rss"))
     for article in feed.articles:
-        assert article.published is not None
         item = _element(channel, "item")
         _element(item, "title", article.title)
         _element(item, "link", permalink(article, config))
         _element(item, "guid", permalink(article, config), isPermaLink="true")
-        _element(item, "pubDate", rfc822(article.published))
+        if article.published is not None:
+            _element(item, "pubDate", rfc822(article.published))
         _element(item, f"{{{DC}}}creator", author_name(article, config))
         for topic in article.topics:
             _element(item, "category", topic.name)
@@ -271,16 +293,17 @@ def json_feed(feed: Feed, config: SiteConfig) -> bytes:
     """Feed -> JSON Feed 1.1 document."""
     items = []
     for article in feed.articles:
-        assert article.published is not None
         item: dict[str, Any] = {
             "id": permalink(article, config),
             "url": permalink(article, config),
             "title": article.title,
-            "date_published": rfc3339(article.published),
-            "date_modified": rfc3339(modified(article)),  # type: ignore[arg-type]
-            "authors": [{"name": author_name(article, config)}],
-            "language": config.language,
         }
+        if article.published is not None:  # an undated item has no date (JSON Feed 1.1)
+            item["date_published"] = rfc3339(article.published)
+        if (changed := modified(article)) is not None:
+            item["date_modified"] = rfc3339(changed)
+        item["authors"] = [{"name": author_name(article, config)}]
+        item["language"] = config.language
         if article.original_url.startswith(("http://", "https://")):
             item["external_url"] = article.original_url
         if summary(article):

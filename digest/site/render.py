@@ -29,7 +29,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from .. import __version__
+from .. import PROJECT_URL, __version__
 from ..config import SiteConfig
 from .dates import long_date, month_name, short_date
 from .meta import page_meta
@@ -81,6 +81,7 @@ def make_environment(config: SiteConfig) -> Environment:
     env.filters["month_name"] = month_name
     env.filters["tojson_script"] = _json_script
     env.globals["version"] = __version__
+    env.globals["project_url"] = PROJECT_URL
     env.globals["by_day"] = lambda articles: by_day(articles, zone)
     return env
 
