@@ -127,8 +127,8 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
         result.articles_built = len(digest.articles)
         result.undated = len(digest.undated)
 
-        publication = publish(digest, config)
         images, image_problems = find_local_images(digest.articles, scan.root, scan.images)
+        publication = publish(digest, config, images)  # (feeds point at the copied images)
         result.problems.extend(image_problems)
         result.feeds, result.feed_undated = len(publication.feeds), publication.undated
         result.sitemap_urls = publication.sitemap_urls

@@ -270,7 +270,7 @@ def render_page(env: Environment, page: Page, site: dict[str, Any], config: Site
     links = Links(page.path, config, rooted=rooted)
     feeds = site["feeds_for"](page.path) if "feeds_for" in site else []
     meta = page_meta(page.path, page.template, page.context, site["digest"], config,
-                     links.absolute, feeds)
+                     links.absolute, feeds, site.get("images"))
     context = site | page.context | {"url": links.url, "absolute": links.absolute,
                                      "page_path": page.path, "meta": meta,
                                      "memo": partial(_memo, site["fragments"], links.to_root)}
