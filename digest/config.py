@@ -69,6 +69,7 @@ class SiteConfig:
     words_per_minute: int = 230
     max_title_length: int = 200
     max_topics: int = 20
+    max_rule_topics: int = 4  # topics.max_from_rules: the most the topic rules give
     drafts: bool = False
     future: bool = True
     clean_links: bool = False
@@ -250,7 +251,8 @@ DOCUMENTED_KEYS = (
     "remote_images", "search", "sources", "static", "templates", "timezone", "title",
     "topics", "words_per_minute")
 _ACCEPTED = frozenset({f.name for f in fields(SiteConfig)} | {"topics"}) - {
-    "topic_aliases", "topic_rules", "root", "config_path", "site", "site_prefix"}
+    "topic_aliases", "topic_rules", "max_rule_topics", "root", "config_path", "site",
+    "site_prefix"}
 
 
 _HOSTNAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
@@ -350,13 +352,16 @@ def _coerce_topics(value: Any, at: Callable[[str], str]) -> dict[str, Any]:
     rules = _expect(section.get("rules") or [], list, "topics.rules", at("topics.rules"))
     out["topic_rules"] = tuple(_rule(rule, f"topics.rules[{i}]", at)
                                for i, rule in enumerate(rules))
+    if "max_from_rules" in section:
+        out["max_rule_topics"] = _count(section["max_from_rules"], "topics.max_from_rules",
+                                        at("topics.max_from_rules"))
     if section.get("default") is not None:
         out["default_topic"] = _text(section["default"], "topics.default",
                                      at("topics.default")).strip()
     return out
 
 
-TOPICS_KEYS = ("aliases", "rules", "default")
+TOPICS_KEYS = ("aliases", "rules", "default", "max_from_rules")
 RULE_KEYS = ("name", "keywords", "min_mentions")
 
 

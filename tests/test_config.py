@@ -53,7 +53,12 @@ BAD = [  # (digest.yaml, what the message says after the file name)
     ("topics: [a]\n", "topics must be a mapping"),
     ("topics:\n  alias: {}\n", "unknown key `alias` in topics: did you mean `aliases`?"),
     ("topics:\n  colour: {}\n", "unknown key `colour` in topics (known keys: aliases, rules, "
-                                 "default)"),
+                                 "default, max_from_rules)"),
+    ("topics:\n  max_from_rules: 0\n", "topics.max_from_rules must be at least 1, not 0"),
+    ("topics:\n  max_from_rules: all\n", "topics.max_from_rules must be a whole number, "
+                                          "not 'all'"),
+    ("topics:\n  max_per_article: 3\n", "unknown key `max_per_article` in topics: did you mean "
+                                         "`max_from_rules`?"),
     ("promo_patterns: ['(unclosed']\n", "promo_patterns[0]: '(unclosed' is not a regular "
                                         "expression: missing ), unterminated subpattern"),
     ("promo_patterns: ['ok', {a: 1}]\n", "promo_patterns[1] must be text"),
@@ -181,7 +186,7 @@ def test_good_values_are_read_as_before(tmp_path: Path) -> None:
                     "topics:\n  aliases: {AI: Artificial Intelligence, 5g: 5G}\n"
                     "  rules:\n    - {name: Chips, keywords: Nvidia}\n"
                     "    - {name: Llama, keywords: [Llama, 2], min_mentions: 3}\n"
-                    "  default: Other\n", encoding="utf-8")
+                    "  default: Other\n  max_from_rules: 6\n", encoding="utf-8")
     config = load_config(path)
     assert (config.title, config.page_size, config.drafts) == ("2024", 5, True)
     assert config.content_dir == Path("news")
@@ -190,6 +195,7 @@ def test_good_values_are_read_as_before(tmp_path: Path) -> None:
     assert config.topic_rules == (TopicRule("Chips", ("Nvidia",)),
                                   TopicRule("Llama", ("Llama", "2"), 3))
     assert config.default_topic == "Other"
+    assert config.max_rule_topics == 6
     assert load_config(None) == SiteConfig()
 
 

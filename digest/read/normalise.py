@@ -134,7 +134,13 @@ def normalise(source: SourceFile, config: SiteConfig,
         topics = topics[:config.max_topics]
     if not topics:
         topics = _dedupe(topics_by_rules(title, f"{standfirst} {plain}", config.topic_rules,
-                                         config.default_topic))[:config.max_topics]
+                                         config.default_topic))
+        cap = min(config.max_rule_topics, config.max_topics)
+        if len(topics) > cap:
+            problem(f"topic rules matched {len(topics)} topics; only the best {cap} are kept "
+                    f"({', '.join(topics[cap:])} left out; topics.max_from_rules in "
+                    "digest.yaml)")
+            topics = topics[:cap]
     excerpt = values.get("excerpt") or first_words(first_paragraph, config.excerpt_words)
     article = Article(
         path=source.rel,
