@@ -339,6 +339,7 @@ def test_topic_rules_stop_at_a_cap_and_say_so(cap: int, kept: list[str],
     result, found = normalise(SourceFile("a.txt", MANY, "0", ".txt"), config, NOW)
     assert result is not None and [t.name for t in result.topics] == kept
     assert [str(p) for p in found] == ([problem] if problem else [])
+    assert all(p.severity == "note" and not p.counts for p in found)  # --strict passes
 
 
 def test_the_rules_cap_defaults_to_4() -> None:

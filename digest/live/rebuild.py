@@ -88,10 +88,11 @@ class Rebuild:
             if not self.quiet:
                 click.echo(line)
         self.known = set(result.problems)
-        if self.strict and result.problems:
-            first = result.problems[0]
+        problems = [p for p in result.problems if p.counts]
+        if self.strict and problems:
+            first = problems[0]
             where = f"{first.path}{f':{first.line}' if first.line else ''}"
-            raise BuildFailed(shown_name(f"--strict: {len(result.problems)} problem(s), the "
+            raise BuildFailed(shown_name(f"--strict: {len(problems)} problem(s), the "
                                          f"first: {where}: {first.message}"))
         return site
 

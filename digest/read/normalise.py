@@ -28,8 +28,8 @@ def normalise(source: SourceFile, config: SiteConfig,
     """SourceFile -> Article (None if nothing usable) and the problems found on the way."""
     problems: list[Problem] = []
 
-    def problem(message: str, line: int | None = None) -> None:
-        problems.append(Problem(source.rel, message, line))
+    def problem(message: str, line: int | None = None, severity: str = "warning") -> None:
+        problems.append(Problem(source.rel, message, line, severity))
 
     text = source.text
     if not text.strip():
@@ -139,7 +139,7 @@ def normalise(source: SourceFile, config: SiteConfig,
         if len(topics) > cap:
             problem(f"topic rules matched {len(topics)} topics; only the best {cap} are kept "
                     f"({', '.join(topics[cap:])} left out; topics.max_from_rules in "
-                    "digest.yaml)")
+                    "digest.yaml)", severity="note")
             topics = topics[:cap]
     excerpt = values.get("excerpt") or first_words(first_paragraph, config.excerpt_words)
     article = Article(
