@@ -16,6 +16,7 @@ import click
 from ..config import ConfigError, SiteConfig
 from ..model import Problem
 from ..output.assemble import BuildError
+from ..output.check import LinkProblem
 from ..output.manifest import OutputError, WriteResult
 from ..read.files import shown_name
 from ..results import BuildResult
@@ -41,7 +42,10 @@ class Rebuild:
         self.on_config: Callable[[SiteConfig], None] | None = None
         # handed the site and a renderer of its pages before they are written (serve)
         self.on_ready: Callable[[Site, Callable[[str], bytes | None]], None] | None = None
+        # what the last build found, so that a rebuild lists only what is new
         self.known: set[Problem] = set()
+        self.known_links: set[LinkProblem] = set()
+        self.known_warnings: set[str] = set()
         self.builds = 0
 
     def __call__(self, changes: Sequence[Change]) -> Site:
@@ -76,7 +80,10 @@ class Rebuild:
             self.report(result, config, self.quiet)
         else:
             new = [p for p in result.problems if p not in self.known]
-            self.report(replace(result, problems=new), config, True)
+            links = [p for p in result.link_problems if p not in self.known_links]
+            seen = len(result.link_problems) - len(links)
+            self.report(replace(result, problems=new, link_problems=links, warnings=[
+                w for w in result.warnings if w not in self.known_warnings]), config, True)
             write = result.write or WriteResult()
             line = (f"{stamp} {what}: rebuilt in {result.seconds:.2f} s "
                     f"({result.articles_built} articles, {result.pages} pages: "
@@ -85,9 +92,16 @@ class Rebuild:
                 line += f"; pages shown after {shown[0]:.2f} s"
             if new:
                 line += f", {len(new)} new problem{'s' * (len(new) != 1)} (above)"
+            if links:
+                line += f", {len(links)} new broken link{'s' * (len(links) != 1)} (above)"
+            before = f"{seen} broken link{'s' * (seen != 1)} seen before"
             if not self.quiet:
-                click.echo(line)
+                click.echo(line + (f", {before}" if seen else ""))
+            elif seen:
+                click.echo(f"warning: {before} (not listed again)", err=True)
         self.known = set(result.problems)
+        self.known_links = set(result.link_problems)
+        self.known_warnings = set(result.warnings)
         problems = [p for p in result.problems if p.counts]
         if self.strict and problems:
             first = problems[0]
