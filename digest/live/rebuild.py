@@ -20,7 +20,7 @@ from ..output.check import LinkProblem
 from ..output.manifest import OutputError, WriteResult
 from ..read.files import shown_name
 from ..results import BuildResult
-from .routes import BuildFailed, Site
+from .routes import BuildFailed, Site, moves
 from .watch import Change, Watcher, changed_files, describe, site_targets
 
 
@@ -46,6 +46,9 @@ class Rebuild:
         self.known: set[Problem] = set()
         self.known_links: set[LinkProblem] = set()
         self.known_warnings: set[str] = set()
+        # the preview follows an article whose URL changes (routes.moves)
+        self.urls: dict[str, str] = {}  # article path -> its URL, as of the last build
+        self.moved: dict[str, str] = {}  # old URL -> new URL, for the life of the process
         self.builds = 0
 
     def __call__(self, changes: Sequence[Change]) -> Site:
@@ -74,6 +77,12 @@ class Rebuild:
             click.echo(shown_name(f"{stamp} {what}: build failed: {err}"), err=True)
             raise BuildFailed(shown_name(str(err))) from err
         self.builds += 1
+        if result.digest is not None:
+            urls = {a.path: a.url for a in result.digest.articles}
+            if self.builds > 1:
+                self.moved = moves(self.urls, urls, self.moved)
+            self.urls = urls
+        site = replace(site, moved=tuple(sorted(self.moved.items())))
         if result.digest is None and not changes and self.builds > 1:
             return site  # nothing new
         if self.builds == 1:
