@@ -142,10 +142,11 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
         result.articles_built = len(digest.articles)
         result.undated = len(digest.undated)
 
-        publication = publish(digest, config, history.entered)
+        images, image_problems = find_local_images(digest.articles, scan.root, scan.images)
+        # (feeds point at the copied images)
+        publication = publish(digest, config, history.entered, images)
         if history.warning and publication.undated:
             result.warnings.append(history.warning)
-        images, image_problems = find_local_images(digest.articles, scan.root, scan.images)
         result.problems.extend(image_problems)
         resources, resource_problems = find_resources(digest.articles, scan.root, scan.images)
         result.problems.extend(resource_problems)

@@ -78,7 +78,7 @@ def print_summary(result: BuildResult, config: SiteConfig, quiet: bool) -> None:
     output = _shown(config.resolve(config.output_dir))
     for problem in result.problems:
         where = f"{content}/{problem.path}" + (f":{problem.line}" if problem.line else "")
-        label = "error" if problem.severity == "error" else "warning"
+        label = problem.severity if problem.severity in {"error", "note"} else "warning"
         click.echo(shown_name(f"{label}: {where}: {problem.message}"), err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -93,10 +93,14 @@ def print_summary(result: BuildResult, config: SiteConfig, quiet: bool) -> None:
     click.echo("digest: " + ", ".join(parts))
     for line in result.left_out():
         click.echo(f"  {line}")
-    if result.problems:
-        files = len({p.path for p in result.problems})
-        click.echo(f"  {len(result.problems)} problem{'s' * (len(result.problems) != 1)} in "
+    problems = [p for p in result.problems if p.counts]
+    if problems:
+        files = len({p.path for p in problems})
+        click.echo(f"  {len(problems)} problem{'s' * (len(problems) != 1)} in "
                    f"{files} file{'s' * (files != 1)} (listed above)")
+    notes = len(result.problems) - len(problems)
+    if notes:
+        click.echo(f"  {notes} note{'s' * (notes != 1)} (listed above; not problems)")
     for line in result.feed_lines(bool(config.base_url)):
         click.echo(f"  {line}")
     if result.link_problems:
@@ -196,8 +200,9 @@ def build_command(config_file: Path | None, content: Path | None, output: Path |
                    "replaced", err=True)
         sys.exit(2)
     print_summary(result, config, quiet)
-    if strict and (result.problems or result.link_problems):
-        count = len(result.problems) + len(result.link_problems)
+    problems = [p for p in result.problems if p.counts]
+    if strict and (problems or result.link_problems):
+        count = len(problems) + len(result.link_problems)
         click.echo(f"error: --strict: {count} problem(s)", err=True)
         sys.exit(1)
 

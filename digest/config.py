@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import tzinfo
 from pathlib import Path
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from .errors import ConfigError
+from .errors import ConfigError, unknown_key
 from .fetch.sources import Source, parse_sources
 from .read.sites import Site
 
@@ -68,6 +69,7 @@ class SiteConfig:
     words_per_minute: int = 230
     max_title_length: int = 200
     max_topics: int = 20
+    max_rule_topics: int = 4  # topics.max_from_rules: the most the topic rules give
     drafts: bool = False
     future: bool | None = None  # None (not set): the site's (Hugo buildFuture, …), else false
     clean_links: bool = False
@@ -121,6 +123,7 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
                 root: Path | None = None) -> SiteConfig:
     """digest.yaml (or no file at all) + CLI overrides -> a checked SiteConfig."""
     raw: dict[str, Any] = {}
+    lines: dict[str, int] = {}
     root = root if root is not None else (path.parent if path else Path("."))
     if path is not None:
         try:
@@ -143,24 +146,65 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
         if not isinstance(loaded, dict):
             raise ConfigError(f"{path}: the config must be a mapping of keys to values")
         raw = loaded
+        lines = _key_lines(text)
     values = _coerce({**raw, **{k: v for k, v in (overrides or {}).items() if v is not None}},
-                     path)
+                     path, lines)
     return SiteConfig(root=root, config_path=path, **values)
 
 
-def _coerce(raw: dict[str, Any], path: Path | None) -> dict[str, Any]:
+def _key_lines(text: str) -> dict[str, int]:
+    """YAML text -> {'topics.rules[0].min_mentions': its line, …} for every key, so that a
+    message can say where a bad key is (the nodes' marks; the text parsed already)."""
+    lines: dict[str, int] = {}
+
+    def walk(node: yaml.Node, prefix: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                name = f"{prefix}.{key.value}" if prefix else str(key.value)
+                lines.setdefault(name, key.start_mark.line + 1)
+                walk(value, name)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                lines.setdefault(f"{prefix}[{i}]", item.start_mark.line + 1)
+                walk(item, f"{prefix}[{i}]")
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return {}
+    if root is not None:
+        walk(root, "")
+    return lines
+
+
+def _where(path: Path | None, lines: dict[str, int]) -> Callable[[str], str]:
+    """The file -> a function: key ('topics.rules[0].name') -> 'digest.yaml:12', the line of
+    the key or of the nearest entry around it that has one."""
+    def at(key: str) -> str:
+        if path is None:
+            return "config"
+        while key:
+            if key in lines:
+                return f"{path}:{lines[key]}"
+            key = re.sub(r"(\.[^.[]*|\[\d+\])$", "", key) if re.search(r"[.[]", key) else ""
+        return str(path)
+    return at
+
+
+def _coerce(raw: dict[str, Any], path: Path | None,
+            lines: dict[str, int] | None = None) -> dict[str, Any]:
     """Raw YAML values -> typed SiteConfig fields; unknown keys and bad values are errors
-    that name the file and the key as it was written."""
-    where = str(path) if path else "config"
+    that name the file, the line and the key as it was written."""
+    at = _where(path, lines or {})
     out: dict[str, Any] = {}
     for written, value in raw.items():
         name = str(written)
         key = _KEY_ALIASES.get(name, name)
+        where = at(name)
         if key not in _ACCEPTED:
-            raise ConfigError(f"{where}: unknown key {name!r} (known keys: "
-                              f"{', '.join(sorted(_DOCUMENTED))})")
+            raise unknown_key(where, name, DOCUMENTED_KEYS)
         if key == "topics":
-            out.update(_coerce_topics(value, where))
+            out.update(_coerce_topics(value, at))
         elif key in _PATH_KEYS:
             out[key] = None if value is None else Path(_expect(value, str | Path, name, where))
         elif key == "sources":
@@ -183,34 +227,45 @@ def _coerce(raw: dict[str, Any], path: Path | None) -> dict[str, Any]:
                 out[key] = value
             else:
                 out[key] = _text(value, name, where, empty=True)
+    if out.get("language"):
+        out["language"] = check_language(out["language"], at(_written(raw, "language")))
     if out.get("markdown", "commonmark") not in MARKDOWN_ENGINES:
+        where = at(_written(raw, "markdown"))
         raise ConfigError(f"{where}: markdown must be one of {', '.join(MARKDOWN_ENGINES)}, "
                           f"not {out['markdown']!r}")
     if out.get("timezone"):  # '' is "not set": the site's zone, else UTC
+        where = at(_written(raw, "timezone"))
         try:
             ZoneInfo(out["timezone"])
         except (ZoneInfoNotFoundError, ValueError) as err:
             raise ConfigError(f"{where}: unknown timezone {out['timezone']!r} "
                               "(use an IANA name such as 'Europe/Paris' or 'UTC')") from err
     if out.get("cname"):
-        out["cname"] = check_cname(out["cname"], where)
+        out["cname"] = check_cname(out["cname"], at(_written(raw, "cname")))
         # A custom domain is where the site lives, unless base_url says otherwise.
         if not out.get("base_url"):
             out["base_url"] = f"https://{out['cname']}/"
     if out.get("base_url"):
-        out["base_url"] = normalise_base_url(out["base_url"], where)
+        out["base_url"] = normalise_base_url(out["base_url"], at(_written(raw, "base_url")))
     return out
 
 
-# The keys the README documents (what an unknown key's message lists); the field names
-# (content_dir, …) are read too, as they always were. Topics are set under `topics:`.
-_DOCUMENTED = frozenset(
-    {"content", "output", "templates", "static", "topics"}
-    | {f.name for f in fields(SiteConfig)}
-    - {"content_dir", "output_dir", "templates_dir", "static_dir", "topic_aliases",
-       "topic_rules", "default_topic", "root", "config_path", "site", "site_prefix"})
+def _written(raw: dict[str, Any], key: str) -> str:
+    """A field -> the name it was written as in digest.yaml ('lang' for language)."""
+    return next((str(k) for k in raw if _KEY_ALIASES.get(str(k), str(k)) == key), key)
+
+
+# The keys the README documents, what an unknown key's message lists and suggests; the
+# field names (content_dir, …) are read too, as they always were, but never suggested.
+DOCUMENTED_KEYS = (
+    "author", "base_url", "clean_links", "cname", "content", "description", "drafts",
+    "excerpt_words", "feed_size", "front_page_days", "furniture", "future", "language",
+    "markdown", "max_title_length", "max_topics", "output", "page_size", "promo_patterns",
+    "remote_images", "search", "sources", "static", "templates", "timezone", "title",
+    "topics", "words_per_minute")
 _ACCEPTED = frozenset({f.name for f in fields(SiteConfig)} | {"topics"}) - {
-    "topic_aliases", "topic_rules", "root", "config_path", "site", "site_prefix"}
+    "topic_aliases", "topic_rules", "max_rule_topics", "root", "config_path", "site",
+    "site_prefix"}
 
 
 _HOSTNAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
@@ -224,6 +279,18 @@ def check_cname(value: str, where: str = "config") -> str:
         raise ConfigError(f"{where}: cname must be a bare domain such as 'news.example.org', "
                           f"not {value!r}")
     return host
+
+
+def check_language(value: str, where: str = "config") -> str:
+    """'pt_BR' -> 'pt-BR'; anything that is not a valid BCP 47 language tag (well formed,
+    and its subtags in the IANA registry, as langcodes knows it) is an error."""
+    import langcodes  # (imported here: only a config with a language pays for it)
+
+    tag = value.strip().replace("_", "-")
+    if not langcodes.tag_is_valid(tag):
+        raise ConfigError(f"{where}: language must be a BCP 47 language tag such as 'en', "
+                          f"'pt-BR' or 'zh-Hant', not {value!r}")
+    return tag
 
 
 def normalise_base_url(url: str, where: str = "config") -> str:
@@ -282,48 +349,56 @@ def _patterns(value: Any, key: str, where: str) -> tuple[str, ...]:
     return tuple(patterns)
 
 
-def _coerce_topics(value: Any, where: str) -> dict[str, Any]:
+def _coerce_topics(value: Any, at: Callable[[str], str]) -> dict[str, Any]:
     """The `topics:` section: aliases, rules and the fallback topic."""
-    section = _expect(value or {}, dict, "topics", where)
-    unknown = ", ".join(sorted(str(k) for k in section if k not in {"aliases", "rules",
-                                                                      "default"}))
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) under topics: {unknown} "
-                          "(known: aliases, rules, default)")
+    section = _expect(value or {}, dict, "topics", at("topics"))
+    for key in section:
+        if key not in TOPICS_KEYS:
+            raise unknown_key(at(f"topics.{key}"), str(key), TOPICS_KEYS, "topics")
     out: dict[str, Any] = {}
+    where = at("topics.aliases")
     aliases = _expect(section.get("aliases") or {}, dict, "topics.aliases", where)
     out["topic_aliases"] = {
         _text(spelling, "topics.aliases: a spelling", where).strip().casefold():
-        _text(name, f"topics.aliases.{spelling}", where).strip()
+        _text(name, f"topics.aliases.{spelling}", at(f"topics.aliases.{spelling}")).strip()
         for spelling, name in aliases.items()}
-    rules = _expect(section.get("rules") or [], list, "topics.rules", where)
-    out["topic_rules"] = tuple(_rule(rule, f"topics.rules[{i}]", where)
+    rules = _expect(section.get("rules") or [], list, "topics.rules", at("topics.rules"))
+    out["topic_rules"] = tuple(_rule(rule, f"topics.rules[{i}]", at)
                                for i, rule in enumerate(rules))
+    if "max_from_rules" in section:
+        out["max_rule_topics"] = _count(section["max_from_rules"], "topics.max_from_rules",
+                                        at("topics.max_from_rules"))
     if section.get("default") is not None:
-        out["default_topic"] = _text(section["default"], "topics.default", where).strip()
+        out["default_topic"] = _text(section["default"], "topics.default",
+                                     at("topics.default")).strip()
     return out
 
 
-def _rule(rule: Any, key: str, where: str) -> TopicRule:
+TOPICS_KEYS = ("aliases", "rules", "default", "max_from_rules")
+RULE_KEYS = ("name", "keywords", "min_mentions")
+
+
+def _rule(rule: Any, key: str, at: Callable[[str], str]) -> TopicRule:
     """One entry of topics.rules: {name, keywords, min_mentions}."""
-    unknown = ", ".join(sorted(str(k) for k in rule if k not in {
-        "name", "keywords", "min_mentions"})) if isinstance(rule, dict) else ""
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) in {key}: {unknown} "
-                          "(known: name, keywords, min_mentions)")
+    for name in rule if isinstance(rule, dict) else ():
+        if name not in RULE_KEYS:
+            raise unknown_key(at(f"{key}.{name}"), str(name), RULE_KEYS, key)
     if not isinstance(rule, dict) or "name" not in rule or "keywords" not in rule:
-        raise ConfigError(f"{where}: {key} needs a name and a list of keywords, "
+        raise ConfigError(f"{at(key)}: {key} needs a name and a list of keywords, "
                           "such as {name: Chips, keywords: [Nvidia, GPU], min_mentions: 2}")
     keywords = rule["keywords"]
     if isinstance(keywords, str | int | float) and not isinstance(keywords, bool):
         keywords = [keywords]  # one keyword
-    keywords = _expect(keywords, list, f"{key}.keywords", where)
+    keywords = _expect(keywords, list, f"{key}.keywords", at(f"{key}.keywords"))
     if not keywords:
-        raise ConfigError(f"{where}: {key}.keywords must list at least one keyword")
+        raise ConfigError(f"{at(f'{key}.keywords')}: {key}.keywords must list at least one "
+                          "keyword")
     return TopicRule(
-        name=_text(rule["name"], f"{key}.name", where).strip(),
-        keywords=tuple(_text(k, f"{key}.keywords[{i}]", where) for i, k in enumerate(keywords)),
-        min_mentions=_count(rule.get("min_mentions", 2), f"{key}.min_mentions", where))
+        name=_text(rule["name"], f"{key}.name", at(f"{key}.name")).strip(),
+        keywords=tuple(_text(k, f"{key}.keywords[{i}]", at(f"{key}.keywords[{i}]"))
+                       for i, k in enumerate(keywords)),
+        min_mentions=_count(rule.get("min_mentions", 2), f"{key}.min_mentions",
+                            at(f"{key}.min_mentions")))
 
 
 def find_config(start: Path) -> Path | None:

@@ -328,6 +328,32 @@ def test_topic_rules() -> None:
     assert topics_by_rules("x", "a gpu, another GPU", config.topic_rules, "U") == ["Chips"]
 
 
+RULES = tuple(TopicRule(name, (name.lower(),), 1) for name in ("Rail", "Bus", "Tram", "Ferry",
+                                                                "Bike", "Walk"))
+MANY = "Transport\n\nRail rail rail rail rail, bus bus bus bus, tram tram tram, ferry ferry, " \
+       "bike and walk."
+
+
+@pytest.mark.parametrize(("cap", "kept", "problem"), [
+    (4, ["Rail", "Bus", "Tram", "Ferry"], "a.txt: topic rules matched 6 topics; only the best 4 "
+     "are kept (Bike, Walk left out; topics.max_from_rules in digest.yaml)"),
+    (5, ["Rail", "Bus", "Tram", "Ferry", "Bike"], "a.txt: topic rules matched 6 topics; only "
+     "the best 5 are kept (Walk left out; topics.max_from_rules in digest.yaml)"),
+    (6, ["Rail", "Bus", "Tram", "Ferry", "Bike", "Walk"], None),
+])
+def test_topic_rules_stop_at_a_cap_and_say_so(cap: int, kept: list[str],
+                                              problem: str | None) -> None:
+    config = SiteConfig(topic_rules=RULES, max_rule_topics=cap)
+    result, found = normalise(SourceFile("a.txt", MANY, "0", ".txt"), config, NOW)
+    assert result is not None and [t.name for t in result.topics] == kept
+    assert [str(p) for p in found] == ([problem] if problem else [])
+    assert all(p.severity == "note" and not p.counts for p in found)  # --strict passes
+
+
+def test_the_rules_cap_defaults_to_4() -> None:
+    assert len(article(MANY, "a.txt", SiteConfig(topic_rules=RULES)).topics) == 4
+
+
 def test_duplicate_original_urls_warn() -> None:
     first = article("---\ntitle: A\noriginalUrl: https://www.x.com/a/\n---\nx", "a.md")
     second = article("---\ntitle: B\noriginalUrl: https://x.com/a\n---\nx", "b.md")

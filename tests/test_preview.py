@@ -74,6 +74,30 @@ def test_edit_add_rename_delete_are_served(serve: Serve, root: Path) -> None:
     assert not (root / "site" / "articles" / "hello-preview").exists()
 
 
+def test_an_article_whose_url_changes_is_followed(serve: Serve, root: Path) -> None:
+    """A new headline is a new URL: the old one redirects to it for as long as the preview
+    runs, so an open tab's reload lands on the new page."""
+    path = root / "seeds" / "moving.md"
+    story = "---\ntitle: {}\npublishedDateTime: 2025-12-30T10:00:00Z\n---\n\nThe text.\n"
+    path.write_text(story.format("Trains run late"))
+    old, new, newest = (f"/articles/{slug}/" for slug in (
+        "trains-run-late", "trains-run-on-time", "trains-run-early"))
+    serve.until(old, lambda s, t: s == 200)
+    path.write_text(story.format("Trains run on time"))
+    serve.until(new, lambda s, t: s == 200 and "Trains run on time" in t)
+    for asked, lands in [(old, new), (old + "index.html", new + "index.html"),
+                         (old.rstrip("/"), new)]:
+        status, headers = serve.head(asked)  # (after the rebuild's writing is done)
+        assert (status, headers.get("Location")) == (302, lands), asked
+    path.write_text(story.format("Trains run early"))  # again: both old URLs follow
+    serve.until(newest, lambda s, t: s == 200)
+    assert serve.head(old)[1].get("Location") == newest
+    assert serve.head(new)[1].get("Location") == newest
+    path.unlink()  # gone: nothing to follow
+    serve.until(newest, lambda s, t: s == 404)
+    assert serve.head(old)[0] == 404
+
+
 def test_drafts_are_shown_and_marked(serve: Serve, root: Path) -> None:
     (root / "seeds" / "draft.md").write_text(
         article("Work in progress", "wip", "Not yet.", draft="true"))

@@ -64,6 +64,24 @@ def test_a_build_without_pagefind_succeeds_and_says_why(seeds: Path, tmp_path: P
     assert not (out / "pagefind").exists()
 
 
+def test_the_index_has_the_headline_as_title_not_as_the_start_of_the_text(
+        seeds: Path, build_site: BuildSite) -> None:
+    """A result shows the title above an excerpt of the text: the h1 is indexed as the
+    title (meta) and left out of the text, so the excerpt does not repeat it."""
+    import gzip
+
+    _, out = build_site(seeds)
+    fragments = []
+    for path in (out / "pagefind" / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes())  # a signature, then the page as JSON
+        fragments.append(json.loads(data[data.index(b"{"):]))
+    titles = sorted(f["meta"]["title"] for f in fragments)
+    assert len(titles) == 4 and "Meta Doubles down on Generative AI with Billion-Dollar " \
+        "Investment" in titles
+    for fragment in fragments:
+        assert fragment["meta"]["title"] not in fragment["content"], fragment["content"][:200]
+
+
 def test_search_can_be_switched_off(seeds: Path, build_site: BuildSite) -> None:
     result, out = build_site(seeds, search=False)
     assert not result.warnings

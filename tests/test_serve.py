@@ -27,6 +27,8 @@ from digest.live.routes import (
     hosts_for,
     inject,
     machine_names,
+    moved_to,
+    moves,
     route,
     split_host,
     without_folder,
@@ -62,6 +64,35 @@ from digest.live.serve import Preview
 ])
 def test_route(path: str, base: str, expected: Route) -> None:
     assert route(path, base) == expected
+
+
+A, B, C = "articles/a/", "articles/b/", "articles/c/"
+
+
+@pytest.mark.parametrize(("before", "after", "moved", "expected"), [
+    ({"x.md": A}, {"x.md": A}, {}, {}),                        # nothing moved
+    ({"x.md": A}, {"x.md": B}, {}, {A: B}),                    # a new headline
+    ({"x.md": B}, {"x.md": C}, {A: B}, {A: C, B: C}),          # twice: both follow to C
+    ({"x.md": B}, {"x.md": A}, {A: B}, {B: A}),                # and back: A is its again
+    ({"x.md": B}, {"x.md": B, "y.md": A}, {A: B}, {}),         # another article took A
+    ({"x.md": B}, {}, {A: B}, {}),                             # deleted: nowhere to go
+    ({"x.md": A, "y.md": B}, {"x.md": B, "y.md": A}, {}, {}),  # swapped: both are live
+    ({"x.md": A}, {"z.md": B}, {}, {}),                        # another file: not followed
+])
+def test_moves(before: dict[str, str], after: dict[str, str], moved: dict[str, str],
+               expected: dict[str, str]) -> None:
+    assert moves(before, after, moved) == expected
+
+
+@pytest.mark.parametrize(("file", "expected"), [
+    ("articles/a/", "articles/b/"),
+    ("articles/a", "articles/b/"),
+    ("articles/a/index.html", "articles/b/index.html"),
+    ("articles/c/", None),
+    ("articles/a/lead.png", None),
+])
+def test_moved_to(file: str, expected: str | None) -> None:
+    assert moved_to(file, ((A, B),)) == expected
 
 
 @pytest.mark.parametrize(("name", "expected"), [

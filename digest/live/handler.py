@@ -21,7 +21,18 @@ from typing import Any, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
 from .pages import _ERROR_PAGE, _NOT_FOUND_PAGE, _SCRIPT_JS, _shown
-from .routes import EVENTS, HEARTBEAT, SCRIPT, Hosts, Limits, Site, content_type, inject, route
+from .routes import (
+    EVENTS,
+    HEARTBEAT,
+    SCRIPT,
+    Hosts,
+    Limits,
+    Site,
+    content_type,
+    inject,
+    moved_to,
+    route,
+)
 
 
 class Answering(Protocol):
@@ -205,6 +216,10 @@ class _Handler(BaseHTTPRequestHandler):
             if kind.startswith("text/html"):
                 data = self._live(data)
             self._send(HTTPStatus.OK, data, kind, body)
+        elif target.file is not None and (moved := moved_to(target.file, site.moved)):
+            # an article whose URL changed (a new headline): follow it, so that an open
+            # tab's reload lands on the new page, not on a 404
+            self._redirect(site.base_path + quote(moved), body)
         else:
             self._not_found(site, body)
 

@@ -28,8 +28,8 @@ def normalise(source: SourceFile, config: SiteConfig,
     """SourceFile -> Article (None if nothing usable) and the problems found on the way."""
     problems: list[Problem] = []
 
-    def problem(message: str, line: int | None = None) -> None:
-        problems.append(Problem(source.rel, message, line))
+    def problem(message: str, line: int | None = None, severity: str = "warning") -> None:
+        problems.append(Problem(source.rel, message, line, severity))
 
     text = source.text
     if not text.strip():
@@ -134,7 +134,13 @@ def normalise(source: SourceFile, config: SiteConfig,
         topics = topics[:config.max_topics]
     if not topics:
         topics = _dedupe(topics_by_rules(title, f"{standfirst} {plain}", config.topic_rules,
-                                         config.default_topic))[:config.max_topics]
+                                         config.default_topic))
+        cap = min(config.max_rule_topics, config.max_topics)
+        if len(topics) > cap:
+            problem(f"topic rules matched {len(topics)} topics; only the best {cap} are kept "
+                    f"({', '.join(topics[cap:])} left out; topics.max_from_rules in "
+                    "digest.yaml)", severity="note")
+            topics = topics[:cap]
     excerpt = values.get("excerpt") or first_words(first_paragraph, config.excerpt_words)
     article = Article(
         path=source.rel,

@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from ..config import SiteConfig
 from .dates import long_date, month_name
+from .images import ShownImage
 from ..model import Article, Digest, Image
 
 NOT_FOUND = "404.html"
@@ -44,14 +45,22 @@ def modified(article: Article) -> datetime | None:
     return article.updated or article.published
 
 
-def shareable_image(article: Article, config: SiteConfig) -> Image | None:
+def shareable_image(article: Article, config: SiteConfig,
+                    shown: ShownImage | None = None) -> Image | None:
     """The lead image for social cards and feeds, with an absolute URL, or None.
 
-    A card image must be absolute, so a relative one needs base_url. An image on another
-    server is shared only when the site may show remote images at all (`remote_images`):
-    an owner who keeps third-party images off the site keeps them off its cards too.
+    `shown` is what the article's page shows (site/images.py): a local copy is published
+    next to the page under its own name ('lead.png'), so cards point there, whatever
+    path or remote URL the front matter named. Otherwise a card image must be absolute,
+    so a relative one needs base_url. An image on another server is shared only when the
+    site may show remote images at all (`remote_images`): an owner who keeps third-party
+    images off the site keeps them off its cards too.
     """
     image = article.image
+    if shown is not None and not urlsplit(shown.src).scheme:
+        if not config.base_url:
+            return None
+        return Image(config.base_url + shown.src, shown.width, shown.height, shown.alt)
     if image is None or not image.url or image.url.startswith("mailto:"):
         return None
     if image.url.startswith(("http://", "https://")):
@@ -94,8 +103,10 @@ def newest(articles: Iterable[Article]) -> datetime | None:
 
 def page_meta(path: str, template: str, context: Mapping[str, Any], digest: Digest,
               config: SiteConfig, absolute: Callable[[str], str],
-              feeds: Sequence[FeedLink] = ()) -> dict[str, Any]:
-    """One page -> what templates/_meta.html writes into its <head>."""
+              feeds: Sequence[FeedLink] = (),
+              images: Mapping[str, ShownImage] | None = None) -> dict[str, Any]:
+    """One page -> what templates/_meta.html writes into its <head> (`images`: what
+    each article's page shows, by article path)."""
     has_base = bool(config.base_url)
     url = absolute(path) if has_base else None
     article: Article | None = context.get("article")
@@ -107,7 +118,8 @@ def page_meta(path: str, template: str, context: Mapping[str, Any], digest: Dige
         "url": None if template == NOT_FOUND else url,
         "type": "article" if article else "website",
         "locale": _og_locale(config.language),
-        "image": shareable_image(article, config) if article else None,
+        "image": (shareable_image(article, config, (images or {}).get(article.path))
+                  if article else None),
         "published": rfc3339(article.published) if article and article.published else None,
         "modified": _maybe(rfc3339, modified(article)) if article else None,
         "tags": [t.name for t in article.topics] if article else [],

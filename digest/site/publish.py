@@ -24,6 +24,7 @@ import nh3
 
 from .. import PROJECT_URL, __version__
 from ..config import SiteConfig
+from .images import LocalImage, ShownImage, shown_images
 from .meta import FeedLink, modified, newest, page_articles, rfc3339, shareable_image
 from ..model import Article, Digest, topic_path
 from ..read.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
@@ -83,9 +84,10 @@ class Publication:
     sitemap_urls: int = 0
 
 
-def publish(digest: Digest, config: SiteConfig, entered: Entered | None = None) -> Publication:
-    """Digest (and when each file entered it, if known) -> the publishing files (feeds and
-    sitemap only with a base_url)."""
+def publish(digest: Digest, config: SiteConfig, entered: Entered | None = None,
+            images: Mapping[str, LocalImage] | None = None) -> Publication:
+    """Digest (when each file entered it, if known, and the local lead images, by article
+    path) -> the publishing files (feeds and sitemap only with a base_url)."""
     entered = entered or {}
     out = Publication(undated=sum(1 for a in digest.undated
                                   if not a.draft and a.path not in entered))
@@ -96,11 +98,12 @@ def publish(digest: Digest, config: SiteConfig, entered: Entered | None = None) 
     if not config.base_url:
         return out
     out.feeds = site_feeds(digest, config, entered)
+    shown = shown_images(digest.articles, images or {}, config)
     for feed in out.feeds:
         if feed.atom_times:
             out.files[feed.folder + FEED_FILES["atom"]] = atom(feed, config)
         out.files[feed.folder + FEED_FILES["rss"]] = rss(feed, config)
-        out.files[feed.folder + FEED_FILES["json"]] = json_feed(feed, config)
+        out.files[feed.folder + FEED_FILES["json"]] = json_feed(feed, config, shown)
     urls = sitemap_entries(digest, config)
     out.sitemap_urls = len(urls)
     out.files.update(sitemaps(urls, config))
@@ -289,8 +292,9 @@ def rss(feed: Feed, config: SiteConfig) -> bytes:
 # ------------------------------------------------------------------ JSON Feed 1.1
 
 
-def json_feed(feed: Feed, config: SiteConfig) -> bytes:
-    """Feed -> JSON Feed 1.1 document."""
+def json_feed(feed: Feed, config: SiteConfig,
+              shown: Mapping[str, ShownImage] | None = None) -> bytes:
+    """Feed (+ the lead image each article's page shows) -> JSON Feed 1.1 document."""
     items = []
     for article in feed.articles:
         item: dict[str, Any] = {
@@ -313,7 +317,7 @@ def json_feed(feed: Feed, config: SiteConfig) -> bytes:
             item["content_html"] = body
         else:
             item["content_text"] = summary(article) or article.title
-        image = shareable_image(article, config)
+        image = shareable_image(article, config, (shown or {}).get(article.path))
         if image:
             item["image"] = image.url
         if article.topics:
