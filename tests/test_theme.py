@@ -75,11 +75,13 @@ def test_a_local_copy_of_the_image_is_shown_and_measured(tmp_path: Path,
     image = parse(out / "articles" / "photo-story" / "index.html").xpath("//main//img")[0]
     assert (image.get("src"), image.get("width"), image.get("height")) == (
         "../../articles/photo-story/lead.png", "40", "30")
-    # the day's lead story (the only one) shows it large, above its headline
+    # the day's lead story (the only one) shows it large, under its headline
     lead = parse(out / "index.html").xpath("//article[contains(@class, 'card-lead')]")[0]
-    assert lead[0].tag == "img" and lead[0].get("class") == "lead-thumb"
-    assert lead[0].get("src") == "articles/photo-story/lead.png"
-    assert (lead[0].get("width"), lead[0].get("height")) == ("40", "30")  # no layout shift
+    pictures = lead.xpath(".//img")
+    assert [i.get("class") for i in pictures] == ["lead-thumb"]
+    assert pictures[0].getprevious().get("class") == "meta"
+    assert pictures[0].get("src") == "articles/photo-story/lead.png"
+    assert (pictures[0].get("width"), pictures[0].get("height")) == ("40", "30")  # no shift
 
 
 def test_a_remote_image_is_shown_only_when_the_site_opts_in(tmp_path: Path,
