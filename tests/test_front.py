@@ -3,6 +3,7 @@ and trends from the articles' own dates (never the build clock), honest prev/nex
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -101,6 +102,10 @@ def test_front_page_is_newest_first_with_a_lead_and_zoned_times(
     assert [c.xpath("string(.//h3)") for c in cards] == [
         "Late story", "Middle story", "Early story"]
     assert [c.get("class") for c in cards] == ["card card-lead", "card", "card"]
+    # the page's structured data lists them in the same order
+    data = json.loads(page.xpath("//script[@type='application/ld+json']/text()")[0])
+    assert [i["name"] for i in data["mainEntity"]["itemListElement"]][:3] == [
+        "Late story", "Middle story", "Early story"]
     assert cards[0].xpath("string(.//time)") == "1 Dec 2026, 14:05 CET"
     assert cards[0].xpath(".//time/@datetime") == ["2026-12-01T14:05:00+01:00"]
     # the day heading is the date itself, for a script to relabel in the reader's zone
