@@ -10,6 +10,9 @@ from __future__ import annotations
 import functools
 import http.server
 import io
+import json
+import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -22,7 +25,7 @@ from PIL import Image
 from digest.build import build
 from tests.browser import launch, need
 from tests.conftest import SEEDS, make_config, write
-from tests.test_browser import AXE, AXE_TAGS, Quiet, Watched
+from tests.test_browser import AXE, AXE_TAGS, VNU, Quiet, Watched
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +64,8 @@ def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, threading.Thre
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """{'busy': URL, 'seeds': URL} of two built sites served on 127.0.0.1."""
+    """{'busy': URL, 'seeds': URL, 'busy_folder': its output} of two built sites served
+    on 127.0.0.1."""
     root = tmp_path_factory.mktemp("front")
     busy = root / "busy"
     busy_site(busy)
@@ -75,6 +79,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         server, thread, url = serve(out)
         servers.append((server, thread))
         urls[name] = url + "index.html"
+        urls[f"{name}_folder"] = str(out)
     try:
         yield urls
     finally:
@@ -179,3 +184,13 @@ def test_axe_finds_nothing_on_a_busy_front_page(sites: dict[str, str], opened: A
     problems = [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
                 for v in result["violations"]]
     assert not problems, "\n".join(problems)
+
+
+def test_nu_html_checker_finds_no_errors_on_a_busy_site(sites: dict[str, str]) -> None:
+    need(VNU.is_file(), f"{VNU} is missing (npm ci)")
+    need(shutil.which("java") is not None, "java is not installed")
+    run = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json",
+                          "--skip-non-html", sites["busy_folder"]],
+                         capture_output=True, text=True, timeout=300)
+    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
+    assert not [f"{m.get('url')}:{m.get('lastLine')}: {m['message']}" for m in messages]
