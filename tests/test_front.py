@@ -50,6 +50,9 @@ def test_trending_ranks_by_new_stories_then_rise_then_name_and_is_capped() -> No
     assert [t.topic.name for t in trending(digest)] == ["AI", "Chips"]  # AI rose more
     assert [t.topic.name for t in trending(digest, limit=1)] == ["AI"]
     assert trending(group([art("u", None, AI)], SiteConfig())) == ()
+    lonely = Topic("Uncategorized", "uncategorized")
+    digest = group([art("a", T0, lonely), art("b", T0, lonely, AI)], SiteConfig())
+    assert [t.topic for t in trending(digest, ignore="uncategorized")] == [AI]
 
 
 def test_latest_and_newest_first_and_top_topics() -> None:

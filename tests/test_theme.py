@@ -152,3 +152,11 @@ def test_an_article_page_and_its_css_weigh_under_30_kb(seeds: Path,
 def test_css_that_is_not_utf8_is_copied_as_it_is() -> None:
     assert minify_css(b"a { color: red; }\n") == b"a{color:red}"
     assert minify_css(b"a { content: '\xe9'; }") == b"a { content: '\xe9'; }"
+
+
+def test_the_day_label_script_stays_tiny_and_needs_nothing_else() -> None:
+    from digest.output.static import BUILTIN_STATIC
+
+    script = (BUILTIN_STATIC / "days.js").read_text(encoding="utf-8")
+    assert len(script.encode()) < 1500
+    assert "import" not in script and "fetch(" not in script and "http" not in script

@@ -40,12 +40,12 @@ def newest_first(day: Day) -> tuple[Article, ...]:
     return tuple(sorted(day.articles, key=lambda a: a.sort_key))
 
 
-def trending(digest: Digest, days: int = TRENDING_DAYS,
+def trending(digest: Digest, ignore: str = "", days: int = TRENDING_DAYS,
              limit: int = TRENDING_MAX) -> tuple[Trend, ...]:
     """The topics with the most new stories in the `days` up to the newest story, with
     their count in the `days` before; most stories first, then the biggest rise, then
-    by name. The default topic counts like any other; a topic with no story in the
-    last window is not trending."""
+    by name. A topic with no story in the last window is not trending, nor the topic
+    named `ignore` (the site's default topic: "Uncategorized" is no trend)."""
     now = latest(digest)
     if now is None:
         return ()
@@ -58,7 +58,9 @@ def trending(digest: Digest, days: int = TRENDING_DAYS,
             continue
         window = recent if when > start else before
         window.update(set(article.topics))
-    trends = [Trend(topic, count, before[topic]) for topic, count in recent.items()]
+    skip = ignore.casefold()
+    trends = [Trend(topic, count, before[topic]) for topic, count in recent.items()
+              if not skip or topic.name.casefold() != skip]
     trends.sort(key=lambda t: (-t.recent, -t.change, t.topic.name.casefold(), t.topic.slug))
     return tuple(trends[:limit])
 
