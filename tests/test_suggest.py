@@ -64,6 +64,16 @@ def test_suggestions_split_the_untagged_articles_by_what_they_are_about() -> Non
     assert suggest(corpus(), (), "Uncategorized") == found  # deterministic
 
 
+def test_a_word_every_untagged_article_uses_is_no_themes_keyword() -> None:
+    common = " Analysts watched the markets closely, and analysts expect markets to move."
+    articles = [art(a.path, a.title, a.body_html[3:-4] + common) if a.path[0] in "qr" else a
+                for a in corpus()]
+    found = suggest(articles, (), "Uncategorized")
+    assert len(found) == 2
+    offered = {k.casefold() for s in found for k in s.keywords}
+    assert not offered & {"analysts", "markets", "analysts expect", "markets closely"}
+
+
 def test_what_a_rule_already_says_is_not_offered_again() -> None:
     rules = (TopicRule("Quantum", ("qubits",)),)
     found = suggest(corpus(), rules, "Uncategorized")

@@ -11,6 +11,7 @@ its heaviest term. Every keyword offered is checked the way topics.rules reads i
 from __future__ import annotations
 
 import re
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +25,9 @@ from .topics import mentions, topics_by_rules
 
 KEYWORDS = 6
 MIN_MENTIONS = 2
+OTHERS = 3000
+LEARN = 1500
+SHARE = 0.15  # of a theme's articles that use a keyword, at least
 # Reporting words that every news story uses, on top of scikit-learn's English list.
 NEWS_WORDS = frozenset({
     "said", "says", "say", "told", "according", "reported", "report", "reports", "reuters",
@@ -63,24 +67,45 @@ def suggest(articles: Sequence[Article], rules: tuple[TopicRule, ...], default: 
     lonely = untagged(articles, default)
     if not lonely:
         return []
-    from sklearn.decomposition import NMF  # a second to import: only for this command
+    import numpy as np  # scikit-learn's own; a second to import: only for this command
+    from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
     taken = {default.casefold()} | {r.name.casefold() for r in rules} | {
         k.casefold() for r in rules for k in r.keywords}
-    texts = {a.path: (a.title, article_text(a)) for a in articles}
+    # the words' weights need the rest of the site, but not all of a big one: every
+    # untagged article and an even sample of up to OTHERS of the others
+    lonely_paths = {a.path for a in lonely}
+    others = [a for a in articles if a.path not in lonely_paths]
+    step = max(1, len(others) // OTHERS)
+    # ...and the themes are learnt from up to LEARN of the untagged (each rule found is
+    # then tried on all of them)
+    learn = lonely[::max(1, len(lonely) // LEARN)][:LEARN]
+    sample = learn + others[::step][:OTHERS]
+    texts = {a.path: (a.title, article_text(a)) for a in sample}
+    texts.update((a.path, (a.title, article_text(a))) for a in lonely)
     # the title twice: it says what the story is about more than any paragraph
-    documents = {path: f"{t}. {t}. {body}" for path, (t, body) in texts.items()}
+    documents = {a.path: f"{a.title}. {a.title}. {texts[a.path][1]}" for a in sample}
+    # on a big site, a term only one article uses makes no rule, and bounding the
+    # vocabulary bounds the memory two-word phrases take
     vectorizer = TfidfVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS | NEWS_WORDS),
-                                 token_pattern=TOKEN, ngram_range=(1, 2), sublinear_tf=True)
-    vectorizer.fit(list(documents.values()))
-    mine = vectorizer.transform([documents[a.path] for a in lonely])
+                                 token_pattern=TOKEN, ngram_range=(1, 2), sublinear_tf=True,
+                                 min_df=2 if len(sample) >= 20 else 1,
+                                 max_features=100_000)
+    vectorizer.fit([documents[a.path] for a in sample])
+    mine = vectorizer.transform([documents[a.path] for a in learn])
     terms = vectorizer.get_feature_names_out()
-    themes = max(1, min(count, len(lonely) // 2 or 1))
-    model = NMF(n_components=themes, init="nndsvda", max_iter=1000, tol=1e-6)
-    weights = model.fit_transform(mine)  # article x theme
+    themes = max(1, min(count, len(learn) // 2 or 1))
+    model = NMF(n_components=themes, init="nndsvda", max_iter=400)
+    with warnings.catch_warnings():  # not converged to the last digit: themes are as good
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weights = model.fit_transform(mine)  # article x theme
+    present = (mine > 0).astype(np.float64)  # article x term: does it use the term at all
+    used = np.asarray(present.sum(axis=0)).ravel()
+    row_of = {a.path: i for i, a in enumerate(learn)}
     members: dict[int, list[Article]] = {}
-    for article, row in zip(lonely, weights, strict=True):
+    for article, row in zip(learn, weights, strict=True):
         if row.max() > 0:
             members.setdefault(int(row.argmax()), []).append(article)
     folded = {a.path: (a.title.casefold(), texts[a.path][1].casefold()) for a in lonely}
@@ -90,7 +115,15 @@ def suggest(articles: Sequence[Article], rules: tuple[TopicRule, ...], default: 
     # (NMF may split one subject in two: its halves' rules tag each other's articles)
     for theme, arts in sorted(members.items(), key=lambda tm: (-len(tm[1]), tm[0])):
         weight = model.components_[theme]
-        ranked = [str(terms[i]) for i in weight.argsort(kind="stable")[::-1] if weight[i] > 0]
+        # a keyword is the theme's own: its articles use it at least twice as often as
+        # the other untagged ones (a word all of them use would tag them all), and it is
+        # common among them (a phrase two of 300 articles share tags next to nothing)
+        inside = np.asarray(present[[row_of[a.path] for a in arts]].sum(axis=0)).ravel()
+        rest = len(learn) - len(arts)
+        own = inside / len(arts) >= 2 * (used - inside) / rest if rest else inside > 0
+        own &= inside >= max(1.0, SHARE * len(arts))
+        ranked = [str(terms[i]) for i in weight.argsort(kind="stable")[::-1]
+                  if weight[i] > 0 and own[i]]
         keywords = _keywords(ranked, taken, {a.path: folded[a.path] for a in arts})
         if not keywords:
             continue
