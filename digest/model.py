@@ -96,10 +96,11 @@ class Article:
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
     front: dict[str, Any] | None = field(default=None, compare=False, repr=False)  # as read
     old_paths: tuple[str, ...] = ()  # where the site's old tool put it: redirected here
+    section: str = ""  # 'fr/posts': the old URL's folders, kept when slugs clash (slugs.py)
 
     @property
     def url(self) -> str:
-        return article_path(self.slug)
+        return article_path(self.slug, self.section)
 
     @property
     def sort_key(self) -> tuple[float, str]:
@@ -108,8 +109,8 @@ class Article:
         return (stamp, self.path)
 
 
-def article_path(slug: str) -> str:
-    return f"articles/{slug}/"
+def article_path(slug: str, section: str = "") -> str:
+    return f"articles/{section}/{slug}/" if section else f"articles/{slug}/"
 
 
 def topic_path(slug: str, page: int = 1) -> str:

@@ -151,7 +151,7 @@ def test_without_base_url_no_relative_url_pretends_to_be_absolute(
         document = head(page)
         tags = og(document)
         assert "og:url" not in tags and "og:image" not in tags, page
-        assert not document.xpath("//link[@rel='alternate']"), page
+        assert not document.xpath("//link[@rel='alternate' or @rel='canonical']"), page
         text = json.dumps(json_ld(document)) if page.name != "404.html" else ""
         assert '"url"' not in text and "mainEntityOfPage" not in text, page
 

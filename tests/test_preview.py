@@ -217,3 +217,21 @@ def test_search_is_off_in_the_preview_unless_asked_for(root: Path) -> None:
             assert server.interrupt() == 0
         assert status == expected, flags
         assert ('role="search"' in home) == (expected == 200)
+
+
+def test_a_sidecar_added_edited_and_removed_is_served(serve: Serve, root: Path) -> None:
+    """A sidecar beside a plain-text article: each change to it alone rebuilds the page."""
+    seeds = root / "seeds"
+    (seeds / "night.txt").write_text("Night trains return\n\nThe sleeper runs again.\n")
+    page = "/articles/night-trains-return/"
+    serve.until(page, lambda s, t: s == 200 and "The sleeper runs again." in t)
+    side = seeds / "night.yaml"
+    since = serve.mark()
+    side.write_text("source: Sidecar Weekly\n")
+    serve.until(page, lambda s, t: "Sidecar Weekly" in t)
+    serve.expect(r"seeds/night\.yaml: rebuilt in", since)
+    side.write_text("source: Other Paper\n")
+    serve.until(page, lambda s, t: "Other Paper" in t and "Sidecar Weekly" not in t)
+    side.unlink()
+    serve.until(page, lambda s, t: s == 200 and "Other Paper" not in t)
+    serve.until("/sources/", lambda s, t: "Other Paper" not in t)

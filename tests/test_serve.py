@@ -785,3 +785,48 @@ def test_odd_paths_are_404(server: Running, target: bytes,
     assert reply.startswith(b"HTTP/1.0 404") and b"TOP-SECRET" not in reply
     assert server.request("/")[0] == 200
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_ctrl_c_while_a_connection_thread_starts_stops_the_server(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C lands in the main thread wherever it is, often while it starts a connection's
+    thread: that KeyboardInterrupt must end serve_forever, and the connection's slot is
+    given back once, by its thread. (It was released twice; the ValueError that raised
+    was logged by the server and swallowed Ctrl-C: `digest serve` went on serving.)"""
+    builder = FakeBuilder(Site(site))
+    preview = Preview(builder, log=lambda _: None)
+    port = preview.bind("127.0.0.1", 0)
+    preview.rebuild()
+    answered: list[int] = []
+    interrupted = threading.Event()
+
+    def client() -> None:
+        answered.append(Running(preview, port, builder).request("/")[0])
+        if not interrupted.wait(5):
+            preview.stop()  # only if Ctrl-C was lost: serve_forever then ends without raising
+
+    original = threading.Thread
+
+    class Interrupted(original):  # type: ignore[misc, valid-type]
+        def start(self) -> None:
+            super().start()
+            if self._target == preview.httpd.process_request_thread:  # type: ignore[union-attr]
+                self.join(5)  # the main thread is not scheduled until the answer is sent
+                raise KeyboardInterrupt
+
+    asker = threading.Thread(target=client, daemon=True)
+    asker.start()
+    monkeypatch.setattr(threading, "Thread", Interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        preview.serve_forever()
+    interrupted.set()
+    monkeypatch.undo()
+    preview.stop()
+    asker.join(10)
+    assert answered == [200]
+    slots = preview.httpd.slots  # type: ignore[union-attr]
+    assert all(slots.acquire(timeout=5) for _ in range(preview.limits.connections))
+    with pytest.raises(ValueError):  # every slot was back, and no more than that
+        slots.release()
+        for _ in range(preview.limits.connections):
+            slots.release()

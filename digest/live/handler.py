@@ -67,11 +67,16 @@ class _Server(ThreadingHTTPServer):
                 request.send(_BUSY)
             self.shutdown_request(request)
             return
+        thread = threading.Thread(target=self.process_request_thread,
+                                  args=(request, client_address), daemon=True)
         try:
-            super().process_request(request, client_address)
-        except BaseException:
+            thread.start()  # from here on the thread gives the slot back
+        except RuntimeError:  # no thread could be started: the slot is still ours
             self.slots.release()
             raise
+        # Not on any other exception: Ctrl-C while start() waits for the thread to run is
+        # a KeyboardInterrupt here, and the running thread releases the slot itself (a
+        # second release raised ValueError, which the server logged, swallowing Ctrl-C).
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:

@@ -37,8 +37,8 @@ from ..config import SiteConfig
 
 BUNDLE = "pagefind/"
 _SIGNATURE = b"pagefind_dcd"
-_ARTICLE_PAGE = re.compile(r"articles/[^/]+/index\.html")
-ARTICLE_GLOB = "articles/*/index.html"  # the same pages, as Pagefind's glob names them
+_ARTICLE_PAGE = re.compile(r"articles/(?:[^/]+/)+index\.html")  # (with a section: slugs.py)
+ARTICLE_GLOB = "articles/**/index.html"  # the same pages, as Pagefind's glob names them
 _INSTALL = "(pip install 'pagefind[extended]')"
 
 

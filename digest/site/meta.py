@@ -1,8 +1,9 @@
 """Pure: one page -> the metadata search engines, social sites and feed readers read from
 its <head>: description, canonical URL, Open Graph, Twitter card and JSON-LD.
 
-URLs in metadata must be absolute, so they appear only when `base_url` is set (the
-canonical link is the exception: a relative one still names the page correctly).
+URLs in metadata must be absolute, so they appear only when `base_url` is set. The
+canonical link too: a relative one is allowed by HTML, but search engines advise against
+it and Lighthouse's SEO audit fails it ("Is not an absolute URL").
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def page_meta(path: str, template: str, context: Mapping[str, Any], digest: Dige
     meta: dict[str, Any] = {
         "title": title,
         "description": description,
-        "canonical": None if template == NOT_FOUND else absolute(path),
+        "canonical": None if template == NOT_FOUND else url,
         "url": None if template == NOT_FOUND else url,
         "type": "article" if article else "website",
         "locale": _og_locale(config.language),
