@@ -3,13 +3,16 @@ that have none (over read.suggest). No logic of its own."""
 
 from __future__ import annotations
 
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
+from .build import BuildError, read_articles
 from .cli_fetch import _CONFIG, _CONTENT, _config, _fail
 from .config import ConfigError
-from .read.files import read_articles, shown_name
+from .read.files import shown_name
 from .read.suggest import rules_yaml, suggest, untagged
 from .site.group import group
 
@@ -32,7 +35,12 @@ def topics_command(config_file: Path | None, content: Path | None, suggesting: b
     folder = config.resolve(config.content_dir)
     if not folder.is_dir():
         _fail(ConfigError(f"{folder}: no such content folder"))
-    articles = [a for a in read_articles(config)[0] if config.drafts or not a.draft]
+    try:  # read as a build reads them (sidecars, a Hugo or Jekyll site's own rules)
+        articles = read_articles(config, datetime.now(UTC))[0]
+    except BuildError as err:
+        click.echo(shown_name(f"error: {err}"), err=True)
+        sys.exit(2)
+    articles = [a for a in articles if config.drafts or not a.draft]
     if not suggesting:
         for topic_group in sorted(group(articles, config).topics,
                                   key=lambda g: (-len(g.articles), g.topic.name.casefold())):

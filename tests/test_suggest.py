@@ -3,15 +3,16 @@ once pasted into digest.yaml."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from digest.build import read_articles
 from digest.cli import main
 from digest.config import TopicRule, load_config
 from digest.model import Article, Topic
-from digest.read.files import read_articles
 from digest.read.suggest import _spelling, suggest, untagged
 
 NONE = Topic("Uncategorized", "uncategorized")
@@ -110,7 +111,7 @@ def test_the_printed_rules_pasted_into_digest_yaml_tag_the_articles(tmp_path: Pa
     config_file.write_text(config_file.read_text(encoding="utf-8") + pasted, encoding="utf-8")
     config = load_config(config_file, {}, root=tmp_path)
     assert len(config.topic_rules) == 3
-    articles, _ = read_articles(config)
+    articles = read_articles(config, datetime(2026, 1, 1, tzinfo=UTC))[0]
     assert untagged(articles, "Uncategorized") == []
     again = CliRunner().invoke(main, ["topics", "--suggest", "--config", str(config_file)])
     assert "nothing to suggest" in again.output
