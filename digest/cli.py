@@ -20,6 +20,7 @@ from .build import BuildError, build
 from .cli_content import check_content
 from .cli_fetch import add_command, fetch_command
 from .cli_init import init_command
+from .cli_topics import topics_command
 from .config import DEBOUNCE, ConfigError, SiteConfig, find_config, load_config, normalise_base_url
 from .output.check import check_site, read_output
 from .output.manifest import OutputError
@@ -148,6 +149,7 @@ def main() -> None:
 main.add_command(fetch_command)
 main.add_command(add_command)
 main.add_command(init_command)
+main.add_command(topics_command)
 
 
 def run() -> None:

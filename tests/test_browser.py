@@ -260,14 +260,14 @@ def test_search_filters_by_topic_and_source(site: tuple[str, Path], open_page: A
     page.select_option("#search-source", "Futurism")
     page.locator("#search-results li").first.wait_for()
     assert page.locator("#search-results li .meta").all_inner_texts() == [
-        "Futurism · 28 Apr 2023, 15:52"]
+        "Futurism · 28 Apr 2023, 15:52 UTC"]
     page.select_option("#search-source", "")
     page.fill("#search-q", "futurism")  # a source's name is searchable as a word too
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('#search-status').textContent"
                            ".includes('futurism')")
     assert page.locator("#search-results li .meta").first.inner_text() == (
-        "Futurism · 28 Apr 2023, 15:52")  # first by relevance; stemming also finds 'future'
+        "Futurism · 28 Apr 2023, 15:52 UTC")  # first by relevance; stemming also finds 'future'
     page.fill("#search-q", "")
     page.select_option("#search-topic", "xAI")
     page.wait_for_function("document.querySelector('#search-results h2')?.textContent"

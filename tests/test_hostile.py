@@ -117,9 +117,9 @@ def test_no_script_survives_anywhere(hostile: Path, build_site: BuildSite) -> No
     _, site = build_site(hostile)
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        # the theme's own: JSON-LD data, its search script and its two search forms
+        # the theme's own: JSON-LD data, its search and days scripts and its two search forms
         assert not re.search(r"<script(?![^>]*(application/ld\+json"
-                             r'|src="(\.\./)*static/search\.[0-9a-f]{10}\.js"))', html), page
+                             r'|src="(\.\./)*static/(search|days)\.[0-9a-f]{10}\.js"))', html), page
         assert not re.search(r"\son[a-z]+\s*=", html), page
         assert not re.search(r"(href|src)\s*=\s*[\"']?\s*(javascript|vbscript|data):", html,
                              re.IGNORECASE), page

@@ -24,8 +24,13 @@ def topics_by_rules(title: str, text: str, rules: tuple[TopicRule, ...],
     return [name for _, _, name in sorted(scored)[:limit]] or [default]
 
 
-def _mentions(text: str, keyword: str) -> int:
+def mentions(text: str, keyword: str) -> int:
+    """How often casefolded `text` names `keyword` as a whole word or phrase, as a rule
+    counts it."""
     return len(_keyword_pattern(keyword).findall(text))
+
+
+_mentions = mentions
 
 
 @lru_cache(maxsize=1024)

@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ..config import SiteConfig
 from .dates import long_date, month_name
+from .front import newest_first
 from .images import ShownImage
 from ..model import Article, Digest, Image
 
@@ -90,7 +91,9 @@ def page_articles(template: str, context: Mapping[str, Any], digest: Digest) -> 
         return [a for month in context["year"].months for day in month.days
                 for a in day.articles]
     if "days" in context:
-        return [a for day in context["days"] for a in day.articles] + list(context["undated"])
+        # in the front page's order: each day newest first
+        return [a for day in context["days"] for a in newest_first(day)] + list(
+            context["undated"])
     if template == NOT_FOUND:
         return []
     return list(digest.articles)

@@ -32,7 +32,8 @@ from markupsafe import Markup
 
 from .. import PROJECT_URL, __version__
 from ..config import SiteConfig
-from .dates import long_date, month_name, short_date
+from .dates import long_date, month_name, short_date, zone_label
+from .front import latest, newest_first, top_topics, trending
 from .meta import page_meta
 from ..model import (
     Article,
@@ -78,6 +79,8 @@ def make_environment(config: SiteConfig) -> Environment:
     env.filters["short_date"] = lambda d: short_date(d.astimezone(zone) if isinstance(
         d, datetime) else d)
     env.filters["clock"] = lambda dt: _clock(dt.astimezone(zone))
+    env.filters["zone"] = lambda dt: zone_label(dt.astimezone(zone))
+    env.filters["newest_first"] = newest_first
     env.filters["iso"] = lambda d: _iso(d.astimezone(zone) if isinstance(d, datetime) else d)
     env.filters["month_name"] = month_name
     env.filters["tojson_script"] = _json_script
@@ -85,6 +88,9 @@ def make_environment(config: SiteConfig) -> Environment:
     env.globals["version"] = __version__
     env.globals["project_url"] = PROJECT_URL
     env.globals["by_day"] = lambda articles: by_day(articles, zone)
+    env.globals["latest_story"] = latest
+    env.globals["trending"] = trending
+    env.globals["top_topics"] = top_topics
     return env
 
 
