@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import tzinfo
@@ -13,6 +12,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from .config_values import (
+    check_cname,
+    check_language,
+    count_of,
+    expect,
+    key_lines,
+    normalise_base_url,
+    patterns_of,
+    text_of,
+    where_in,
+)
 from .errors import ConfigError, unknown_key
 from .fetch.sources import Source, parse_sources
 from .read.sites import Site
@@ -146,56 +156,17 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
         if not isinstance(loaded, dict):
             raise ConfigError(f"{path}: the config must be a mapping of keys to values")
         raw = loaded
-        lines = _key_lines(text)
+        lines = key_lines(text)
     values = _coerce({**raw, **{k: v for k, v in (overrides or {}).items() if v is not None}},
                      path, lines)
     return SiteConfig(root=root, config_path=path, **values)
-
-
-def _key_lines(text: str) -> dict[str, int]:
-    """YAML text -> {'topics.rules[0].min_mentions': its line, …} for every key, so that a
-    message can say where a bad key is (the nodes' marks; the text parsed already)."""
-    lines: dict[str, int] = {}
-
-    def walk(node: yaml.Node, prefix: str) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                name = f"{prefix}.{key.value}" if prefix else str(key.value)
-                lines.setdefault(name, key.start_mark.line + 1)
-                walk(value, name)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                lines.setdefault(f"{prefix}[{i}]", item.start_mark.line + 1)
-                walk(item, f"{prefix}[{i}]")
-
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except (yaml.YAMLError, RecursionError):
-        return {}
-    if root is not None:
-        walk(root, "")
-    return lines
-
-
-def _where(path: Path | None, lines: dict[str, int]) -> Callable[[str], str]:
-    """The file -> a function: key ('topics.rules[0].name') -> 'digest.yaml:12', the line of
-    the key or of the nearest entry around it that has one."""
-    def at(key: str) -> str:
-        if path is None:
-            return "config"
-        while key:
-            if key in lines:
-                return f"{path}:{lines[key]}"
-            key = re.sub(r"(\.[^.[]*|\[\d+\])$", "", key) if re.search(r"[.[]", key) else ""
-        return str(path)
-    return at
 
 
 def _coerce(raw: dict[str, Any], path: Path | None,
             lines: dict[str, int] | None = None) -> dict[str, Any]:
     """Raw YAML values -> typed SiteConfig fields; unknown keys and bad values are errors
     that name the file, the line and the key as it was written."""
-    at = _where(path, lines or {})
+    at = where_in(path, lines or {})
     out: dict[str, Any] = {}
     for written, value in raw.items():
         name = str(written)
@@ -206,13 +177,13 @@ def _coerce(raw: dict[str, Any], path: Path | None,
         if key == "topics":
             out.update(_coerce_topics(value, at))
         elif key in _PATH_KEYS:
-            out[key] = None if value is None else Path(_expect(value, str | Path, name, where))
+            out[key] = None if value is None else Path(expect(value, str | Path, name, where))
         elif key == "sources":
             out[key] = parse_sources(value, path)
         elif key == "promo_patterns":
-            out[key] = _patterns(value, name, where)
+            out[key] = patterns_of(value, name, where)
         elif key == "default_topic":
-            out[key] = _text(value, name, where).strip()
+            out[key] = text_of(value, name, where).strip()
         elif key == "future":  # (unset is None: the site's policy)
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: {name} must be true or false, not {value!r}")
@@ -220,13 +191,13 @@ def _coerce(raw: dict[str, Any], path: Path | None,
         else:
             kind = type(getattr(SiteConfig(), key))
             if kind is int:
-                out[key] = _count(value, name, where)
+                out[key] = count_of(value, name, where)
             elif kind is bool:
                 if not isinstance(value, bool):
                     raise ConfigError(f"{where}: {name} must be true or false, not {value!r}")
                 out[key] = value
             else:
-                out[key] = _text(value, name, where, empty=True)
+                out[key] = text_of(value, name, where, empty=True)
     if out.get("language"):
         out["language"] = check_language(out["language"], at(_written(raw, "language")))
     if out.get("markdown", "commonmark") not in MARKDOWN_ENGINES:
@@ -268,108 +239,27 @@ _ACCEPTED = frozenset({f.name for f in fields(SiteConfig)} | {"topics"}) - {
     "site_prefix"}
 
 
-_HOSTNAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
-
-
-def check_cname(value: str, where: str = "config") -> str:
-    """'News.Example.org' -> 'news.example.org'; a URL or a path is an error (GitHub Pages
-    wants the bare domain in CNAME)."""
-    host = value.strip().lower().rstrip(".")
-    if not _HOSTNAME.fullmatch(host):
-        raise ConfigError(f"{where}: cname must be a bare domain such as 'news.example.org', "
-                          f"not {value!r}")
-    return host
-
-
-def check_language(value: str, where: str = "config") -> str:
-    """'pt_BR' -> 'pt-BR'; anything that is not a valid BCP 47 language tag (well formed,
-    and its subtags in the IANA registry, as langcodes knows it) is an error."""
-    import langcodes  # (imported here: only a config with a language pays for it)
-
-    tag = value.strip().replace("_", "-")
-    if not langcodes.tag_is_valid(tag):
-        raise ConfigError(f"{where}: language must be a BCP 47 language tag such as 'en', "
-                          f"'pt-BR' or 'zh-Hant', not {value!r}")
-    return tag
-
-
-def normalise_base_url(url: str, where: str = "config") -> str:
-    """'https://user.github.io/repo' -> 'https://user.github.io/repo/' (checked)."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise ConfigError(f"{where}: base_url must be an absolute http(s) URL such as "
-                          f"'https://user.github.io/repo/', not {url!r}")
-    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}/"
-
-
-def _expect(value: Any, kind: Any, key: str, where: str) -> Any:
-    """The value, if it is of this kind (dict, list, or str | Path), else a ConfigError."""
-    if not isinstance(value, kind):
-        name = _KINDS.get(kind, "path")
-        raise ConfigError(f"{where}: {key} must be a {name}, not {value!r}")
-    return value
-
-
-_KINDS = {dict: "mapping (key: value lines)", list: "list ([a, b] or '- a' lines)"}
-
-
-def _text(value: Any, key: str, where: str, empty: bool = False) -> str:
-    """A YAML scalar as text (a number as it reads); a list, a mapping, null, true/false or
-    (unless `empty`) blank text is an error."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        hint = " (put it in quotes)" if isinstance(value, bool) else ""
-        raise ConfigError(f"{where}: {key} must be text, not {value!r}{hint}")
-    text = str(value)
-    if not empty and not text.strip():
-        raise ConfigError(f"{where}: {key} must not be empty")
-    return text
-
-
-def _count(value: Any, key: str, where: str) -> int:
-    """A whole number of at least 1."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{where}: {key} must be a whole number, not {value!r}")
-    if value < 1:
-        raise ConfigError(f"{where}: {key} must be at least 1, not {value}")
-    return value
-
-
-def _patterns(value: Any, key: str, where: str) -> tuple[str, ...]:
-    """`promo_patterns`: a list of regular expressions that compile."""
-    patterns = []
-    for i, item in enumerate(_expect(value or [], list, key, where)):
-        pattern = _text(item, f"{key}[{i}]", where)
-        try:
-            re.compile(pattern)
-        except (re.error, RecursionError, OverflowError) as err:
-            why = "nested too deeply" if isinstance(err, RecursionError) else str(err)
-            raise ConfigError(f"{where}: {key}[{i}]: {pattern[:80]!r} is not a regular "
-                              f"expression: {why}") from err
-        patterns.append(pattern)
-    return tuple(patterns)
-
-
 def _coerce_topics(value: Any, at: Callable[[str], str]) -> dict[str, Any]:
     """The `topics:` section: aliases, rules and the fallback topic."""
-    section = _expect(value or {}, dict, "topics", at("topics"))
+    section = expect(value or {}, dict, "topics", at("topics"))
     for key in section:
         if key not in TOPICS_KEYS:
             raise unknown_key(at(f"topics.{key}"), str(key), TOPICS_KEYS, "topics")
     out: dict[str, Any] = {}
     where = at("topics.aliases")
-    aliases = _expect(section.get("aliases") or {}, dict, "topics.aliases", where)
+    aliases = expect(section.get("aliases") or {}, dict, "topics.aliases", where)
     out["topic_aliases"] = {
-        _text(spelling, "topics.aliases: a spelling", where).strip().casefold():
-        _text(name, f"topics.aliases.{spelling}", at(f"topics.aliases.{spelling}")).strip()
+        text_of(spelling, "topics.aliases: a spelling", where).strip().casefold():
+        text_of(name, f"topics.aliases.{spelling}", at(f"topics.aliases.{spelling}")).strip()
         for spelling, name in aliases.items()}
-    rules = _expect(section.get("rules") or [], list, "topics.rules", at("topics.rules"))
+    rules = expect(section.get("rules") or [], list, "topics.rules", at("topics.rules"))
     out["topic_rules"] = tuple(_rule(rule, f"topics.rules[{i}]", at)
                                for i, rule in enumerate(rules))
     if "max_from_rules" in section:
-        out["max_rule_topics"] = _count(section["max_from_rules"], "topics.max_from_rules",
+        out["max_rule_topics"] = count_of(section["max_from_rules"], "topics.max_from_rules",
                                         at("topics.max_from_rules"))
     if section.get("default") is not None:
-        out["default_topic"] = _text(section["default"], "topics.default",
+        out["default_topic"] = text_of(section["default"], "topics.default",
                                      at("topics.default")).strip()
     return out
 
@@ -389,15 +279,15 @@ def _rule(rule: Any, key: str, at: Callable[[str], str]) -> TopicRule:
     keywords = rule["keywords"]
     if isinstance(keywords, str | int | float) and not isinstance(keywords, bool):
         keywords = [keywords]  # one keyword
-    keywords = _expect(keywords, list, f"{key}.keywords", at(f"{key}.keywords"))
+    keywords = expect(keywords, list, f"{key}.keywords", at(f"{key}.keywords"))
     if not keywords:
         raise ConfigError(f"{at(f'{key}.keywords')}: {key}.keywords must list at least one "
                           "keyword")
     return TopicRule(
-        name=_text(rule["name"], f"{key}.name", at(f"{key}.name")).strip(),
-        keywords=tuple(_text(k, f"{key}.keywords[{i}]", at(f"{key}.keywords[{i}]"))
+        name=text_of(rule["name"], f"{key}.name", at(f"{key}.name")).strip(),
+        keywords=tuple(text_of(k, f"{key}.keywords[{i}]", at(f"{key}.keywords[{i}]"))
                        for i, k in enumerate(keywords)),
-        min_mentions=_count(rule.get("min_mentions", 2), f"{key}.min_mentions",
+        min_mentions=count_of(rule.get("min_mentions", 2), f"{key}.min_mentions",
                             at(f"{key}.min_mentions")))
 
 
