@@ -63,10 +63,10 @@ Document = tuple[str, bytes]  # (the page's URL in the site, '/articles/x/index.
 _BATCH = 64
 
 
-def index_shards(shards: Mapping[str, Sequence[Document]], config: SiteConfig,
+def index_shards(shards: Mapping[str, Callable[[], Sequence[Document]]], config: SiteConfig,
                  jobs: int = 1) -> dict[str, dict[str, bytes]]:
-    """{shard name: its pages} -> {shard name: {path in its bundle: bytes}}; raises
-    SearchUnavailable.
+    """{shard name: a function giving its pages} -> {shard name: {path in its bundle:
+    bytes}}; raises SearchUnavailable.
 
     One Pagefind service process per job (at most one per shard) takes shards one at a
     time: a new index, the pages in batches, its files handed back in memory (nothing
@@ -106,7 +106,7 @@ def index_shards(shards: Mapping[str, Sequence[Document]], config: SiteConfig,
                         return
                     name = todo.pop(0)
                 try:
-                    files = service.index(shards[name], settings)
+                    files = service.index(shards[name](), settings)
                 except BaseException as err:  # handed to the caller's thread below
                     with lock:
                         failed.append(err)

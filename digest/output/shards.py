@@ -30,6 +30,7 @@ import re
 import zlib
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 from importlib import metadata
 
 from selectolax.lexbor import LexborHTMLParser
@@ -98,28 +99,41 @@ def search_bundle(config: SiteConfig, shard_of: Mapping[str, str], hashes: dict[
         return {}
     root = min(groups)
     old = _old_shards(state, settings, previous)
-    shards: list[dict[str, str]] = []
+    keys: dict[str, str] = {}  # of the shards read
+    read_before: dict[str, list[Document]] = {}  # (read to compare, then to be indexed)
+
+    def documents(name: str) -> list[Document]:
+        """A shard's pages as Pagefind is given them; read when a shard is indexed (in
+        the indexing threads, so a cold build reads while Pagefind works)."""
+        found = read_before.pop(name, None)
+        if found is None:
+            found = [("/" + f, indexed(read(f), config.language)) for f in groups[name]]
+            keys[name] = _hash("\n".join(f"{url} {_hash(doc)}" for url, doc in found))
+        return found
+
     kept: dict[str, str] = {}
-    todo: dict[str, list[Document]] = {}
+    todo: dict[str, Callable[[], list[Document]]] = {}
     for name, files in sorted(groups.items()):
         path = "" if name == root else name + "/"
-        pages = _hash("\n".join(files))
         before = old.get(name, {})
         own = _files(previous, path) if before.get("path") == path else {}
-        key = before.get("key", "")
-        if not (own and before.get("pages") == pages
-                and all(previous.get(f) == hashes.get(f) for f in files)):
-            documents = [("/" + f, indexed(read(f), config.language)) for f in files]
-            key = _hash("\n".join(f"{url} {_hash(doc)}" for url, doc in documents))
-            if not own or key != before.get("key"):
-                todo[name] = documents
+        if own and before.get("pages") == _hash("\n".join(files)) and all(
+                previous.get(f) == hashes.get(f) for f in files):
+            keys[name] = before["key"]  # no page changed
+        elif own:  # pages changed: is what Pagefind would be given the same?
+            read_before[name] = documents(name)
+            if keys[name] != before["key"]:
+                todo[name] = partial(documents, name)
+            else:
+                del read_before[name]
+        else:  # nothing to compare with: read while indexing
+            todo[name] = partial(documents, name)
         if name not in todo:
             kept.update(own)
-        shards.append({"name": name, "path": path, "pages": pages, "key": key})
     common = {rel: digest for rel, digest in previous.items()
               if rel.startswith(BUNDLE) and _common(rel[len(BUNDLE):])}
     if not todo and not common:  # (the top files are gone: index the primary again)
-        todo[root] = [("/" + f, indexed(read(f), config.language)) for f in groups[root]]
+        todo[root] = partial(documents, root)
         kept = {rel: d for rel, d in kept.items() if rel not in _files(previous, "")}
     out: dict[str, bytes] = {}
     for name, files in index_shards(todo, config, jobs).items():
@@ -132,6 +146,9 @@ def search_bundle(config: SiteConfig, shard_of: Mapping[str, str], hashes: dict[
     if todo:
         common = {}
     hashes.update(kept | common)
+    shards = [{"name": name, "path": "" if name == root else name + "/",
+               "pages": _hash("\n".join(files)), "key": keys[name]}
+              for name, files in sorted(groups.items())]
     out[SHARDS] = json.dumps({"format": _FORMAT, "settings": settings, "shards": shards},
                              sort_keys=True, separators=(",", ":")).encode("utf-8")
     return out
