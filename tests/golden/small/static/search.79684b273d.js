@@ -28,7 +28,8 @@
         return Promise.resolve(pf.options(options)).then(function () {
           return Promise.all(both[1].shards.filter(function (shard) { return shard.path; })
             .map(function (shard) {
-              return pf.mergeIndex(new URL(shard.path, bundle).href, options);
+              /* a path, not a URL: Pagefind's worker makes result URLs from it */
+              return pf.mergeIndex(new URL(shard.path, bundle).pathname, options);
             }));
         }).then(function () { return pf; });
       });
