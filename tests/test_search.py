@@ -99,7 +99,8 @@ def _bundle(order: list[int]) -> dict[str, bytes]:
 
 
 def test_stabilise_sorts_filters_and_renames_what_points_at_them() -> None:
-    one, two = stabilise(_bundle([2, 0, 1]), "pagefind/"), stabilise(_bundle([1, 2, 0]), "pagefind/")
+    one = stabilise(_bundle([2, 0, 1]), "pagefind/")
+    two = stabilise(_bundle([1, 2, 0]), "pagefind/")
     assert one == two
     entry = json.loads(one["pagefind/pagefind-entry.json"])
     meta = cbor2.loads(gzip.decompress(

@@ -140,6 +140,26 @@ def test_a_deleted_article_leaves_the_index(content: Path, build_site: BuildSite
     assert [s["name"] for s in listed["shards"]] == ["2024-01", "2024-02"]
 
 
+def test_the_preview_patches_in_only_the_edited_shard(tmp_path: Path, content: Path,
+                                                     indexing: list[list[str]]) -> None:
+    # `digest serve --search`: a small change is patched into the output file by file
+    # (no swap: the folder stays the same one), through the same shards
+    config = make_config(tmp_path, content, search=True)
+    assert not build(config, now=NOW, patch=True).warnings
+    out = config.resolve(config.output_dir)
+    folder = out.stat().st_ino
+    before = bundle(out)
+    edited = write(content, "c.md", article("c", "A zeppelin moored overnight."))
+    assert not build(config, now=NOW, patch=True, changed=frozenset({edited})).warnings
+    assert out.stat().st_ino == folder  # patched, not swapped
+    assert indexing[1:] == [["2024-02"]]
+    after = bundle(out)
+    assert shard_files(after, "2024-03") == shard_files(before, "2024-03")
+    assert "zeppelin" in fragments(out)["/articles/story-c-about-harbours/index.html"]
+    old = set(shard_files(before, "2024-02")) - set(shard_files(after, "2024-02"))
+    assert old and not any((out / "pagefind" / rel).exists() for rel in old)
+
+
 def test_a_damaged_shard_is_indexed_again(content: Path, build_site: BuildSite) -> None:
     _, out = build_site(content)
     whole = bundle(out)
