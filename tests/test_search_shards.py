@@ -140,6 +140,24 @@ def test_a_deleted_article_leaves_the_index(content: Path, build_site: BuildSite
     assert [s["name"] for s in listed["shards"]] == ["2024-01", "2024-02"]
 
 
+def test_when_the_oldest_month_goes_the_next_becomes_the_primary(
+        content: Path, build_site: BuildSite, indexing: list[list[str]]) -> None:
+    _, out = build_site(content)
+    for name in "ab":
+        (content / f"{name}.md").unlink()
+    result, out = build_site(content)
+    assert not result.warnings
+    assert indexing[1:] == [["2024-02"]]  # moved to the top: indexed there
+    listed = json.loads((out / "pagefind" / "shards.json").read_bytes())
+    assert [(s["name"], s["path"]) for s in listed["shards"]] == [
+        ("2024-02", ""), ("2024-03", "2024-03/")]
+    assert not (out / "pagefind" / "2024-02").exists()
+    assert sorted(fragments(out)) == [f"/articles/story-{n}-about-harbours/index.html"
+                                      for n in "cdef"]
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_bytes())
+    assert entry["languages"]["en"]["page_count"] == 2
+
+
 def test_the_preview_patches_in_only_the_edited_shard(tmp_path: Path, content: Path,
                                                      indexing: list[list[str]]) -> None:
     # `digest serve --search`: a small change is patched into the output file by file
