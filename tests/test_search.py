@@ -74,7 +74,7 @@ def test_the_index_has_the_headline_as_title_not_as_the_start_of_the_text(
 
     _, out = build_site(seeds)
     fragments = []
-    for path in (out / "pagefind" / "fragment").iterdir():
+    for path in (out / "pagefind").rglob("fragment/*"):  # (every shard's)
         data = gzip.decompress(path.read_bytes())  # a signature, then the page as JSON
         fragments.append(json.loads(data[data.index(b"{"):]))
     titles = sorted(f["meta"]["title"] for f in fragments)
