@@ -399,8 +399,8 @@ def run_pelican(site: Path, work: Path, tools: Tools, drafts: bool = False) -> T
     for item in json.loads(dump.read_text("utf-8")):
         url = "/" + item["url"].lstrip("/")
         result.articles.append(ToolArticle(
-            source=item["source"], published=item["status"] in {"published", "translation",
-                                                                "hidden"},
+            # hidden: written at its URL but listed nowhere; digest reads it as a draft
+            source=item["source"], published=item["status"] in {"published", "translation"},
             title=item["title"], date=item["date"], tags=item["tags"],
             category=item["category"], slug=url_slug(url), url=url,
             draft=item["status"] == "draft", lang=item["lang"] or "",

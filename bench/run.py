@@ -179,7 +179,32 @@ class Hugo(Tool):
         return list((self.output / "posts").glob("*/index.html"))
 
 
-TOOLS = {"digest": Digest, "pelican": Pelican, "hugo": Hugo}
+class DigestSearch(Digest):
+    """digest as a user gets it: the default configuration, search on."""
+
+    name = "digest-search"
+
+    def command(self, cold: bool) -> list[str]:
+        (self.home / "digest.yaml").write_text("search: true\n", encoding="utf-8")
+        return [*self.env.digest, "build", "--content", str(self.content), "--output",
+                str(self.output), "--quiet", *(["--no-cache"] if cold else [])]
+
+
+class HugoPagefind(Hugo):
+    """The stack a user would pick instead of digest with search: Hugo, then Pagefind
+    over its output (Pagefind indexes every page again on every build)."""
+
+    name = "hugo-pagefind"
+
+    def command(self, cold: bool) -> list[str]:
+        from pagefind.service import get_executable
+
+        hugo = " ".join(super().command(cold))
+        return ["sh", "-c", f"{hugo} && {get_executable()} --site {self.output} --quiet"]
+
+
+TOOLS = {"digest": Digest, "digest-search": DigestSearch, "pelican": Pelican, "hugo": Hugo,
+         "hugo-pagefind": HugoPagefind}
 
 
 class Env:
@@ -191,7 +216,7 @@ class Env:
         self.digest = digest
 
     def install(self, tools: list[str]) -> None:
-        wanted = [t for t in tools if t in {"pelican", "hugo"}]
+        wanted = [t for t in tools if t in {"pelican", "hugo", "hugo-pagefind"}]
         if not wanted or ((self.bin / "pelican").exists() and self._hugo_binary()):
             return
         if not (self.bin / "python").exists():
@@ -211,6 +236,10 @@ class Env:
         return binary
 
     def version(self, tool: str) -> str:
+        if tool in {"digest-search", "hugo-pagefind"}:
+            from importlib.metadata import version
+
+            return f"pagefind {version('pagefind')}"
         command = {"digest": [*self.digest, "--version"],
                    "pelican": [str(self.bin / "pelican"), "--version"],
                    "hugo": [str(self._hugo_binary()), "version"]}[tool]
@@ -347,19 +376,24 @@ def report(work: Path) -> str:
                 f"{summary(r['edit']['seconds'])} | {summary(r['unchanged']['seconds'])} | "
                 f"{summary(r['cold']['peak_mb'], 'MB')} / {summary(r['edit']['peak_mb'], 'MB')}"
                 f" | {r['files']:,} files, {r['megabytes']:.0f} MB |")
+        pairs = [(a, b) for a, b in (("digest", "pelican"), ("digest", "hugo"),
+                                     ("digest-search", "hugo-pagefind"),
+                                     ("digest-search", "digest"))
+                 if a in by_tool and b in by_tool]
         ours = by_tool.get("digest")
-        others = [t for t in ("pelican", "hugo") if t in by_tool]
-        if ours and others:
-            lines += ["", "| digest ÷ | cold | edit + rebuild | no-change |", "|---|---|---|---|"]
-            for other in others:
+        if pairs:
+            lines += ["", "| ratio | cold | edit + rebuild | no-change |", "|---|---|---|---|"]
+            for mine, other in pairs:
+                ours = by_tool[mine]
                 cells = []
                 for measure_name in ("cold", "edit", "unchanged"):
                     a = statistics.median(ours[measure_name]["seconds"])
                     b = statistics.median(by_tool[other][measure_name]["seconds"])
                     cells.append(f"{a / b:.2f} ({b / a:.1f}× faster)" if a < b
                                  else f"{a / b:.2f} ({a / b:.1f}× slower)")
-                lines.append(f"| {other} | {' | '.join(cells)} |")
-            if "hugo" in by_tool:
+                lines.append(f"| {mine} ÷ {other} | {' | '.join(cells)} |")
+            ours = by_tool.get("digest")
+            if "hugo" in by_tool and ours:
                 edit_vs_hugo = statistics.median(ours["edit"]["seconds"]) / statistics.median(
                     by_tool["hugo"]["cold"]["seconds"])
                 lines += ["", f"digest's edit + rebuild takes {edit_vs_hugo:.2f} of Hugo's "
@@ -537,7 +571,7 @@ def main() -> None:
                "results": [asdict(r) for r in results]}
         (work / f"results-{label}.json").write_text(json.dumps(run, indent=1))
         for r in results:
-            print(f"{r.size:>7} {r.tool:<8} cold {summary(r.cold.seconds):<24} "
+            print(f"{r.size:>7} {r.tool:<13} cold {summary(r.cold.seconds):<24} "
                   f"edit {summary(r.edit.seconds):<24} no-change {summary(r.unchanged.seconds):<24}"
                   f" peak {summary(r.cold.peak_mb, 'MB')} / {summary(r.edit.peak_mb, 'MB')}",
                   flush=True)

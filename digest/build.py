@@ -22,17 +22,25 @@ from .incremental.cache import (
     Entry,
     cache_folder,
     entry_key,
+    paired_sha,
 )
+from .incremental.history import History, read_history
 from .incremental.scan import Scan
 from .model import Article, Problem
 from .output.assemble import BuildError as BuildError  # re-exported: callers catch it here
 from .output.assemble import Progress, Ready, write_output
-from .output.images import find_local_images
+from .output.images import find_local_images, find_resources
 from .output.lock import LOCK_TIMEOUT, hold, lock_file
 from .output.write import disk_error
 from .parallel import chunked, cores
 from .read.conventions import apply_site, not_articles_line
-from .read.files import decode_source, find_site, prefetch, read_file
+from .read.files import (
+    decode_source,
+    find_site,
+    load_sidecar,
+    prefetch,
+    read_file,
+)
 from .read.normalise import future_problem, normalise
 from .read.slugs import assign_slugs, duplicate_urls
 from .results import BuildResult
@@ -101,7 +109,14 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
     jobs = jobs or cores()
     result = BuildResult()
     config, site_problems = with_site(config)  # before the cache: the site keys the parse
+    # When each file entered the digest (its first commit), for undated stories in Atom:
+    # read from git at this edge, once per commit, and handed to publish() as data. Only
+    # feeds need it, and only a build with a base_url writes them.
+    history = read_history(config.resolve(config.content_dir),
+                           cache_folder(config) if cache else None) if config.base_url \
+        else History()
     with BuildCache.open(config, cache) as known:
+        known.also_read(history.commit)
         scan = known.scan(changed)
         if (done := known.already_built(scan, changed, now)) is not None:
             done.seconds = time.perf_counter() - started
@@ -116,7 +131,7 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
         for article in articles:
             if article.draft and not config.drafts:
                 result.drafts_skipped += 1
-            elif not config.future and article.published and article.published > now:
+            elif not config.shows_future and article.published and article.published > now:
                 result.future_skipped += 1
             else:
                 published.append(article)
@@ -130,10 +145,17 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
         result.articles_built = len(digest.articles)
         result.undated = sum(1 for a in digest.articles if a.published is None)
 
-        publication = publish(digest, config)
         images, image_problems = find_local_images(digest.articles, scan.root, scan.images)
+        # (feeds point at the copied images)
+        publication = publish(digest, config, history.entered, images)
+        if history.warning and publication.undated:
+            result.warnings.append(history.warning)
         result.problems.extend(image_problems)
+        resources, resource_problems = find_resources(digest.articles, scan.root, scan.images)
+        result.problems.extend(resource_problems)
+        publication.files.update(resources)  # (written with the feeds, beside their articles)
         result.feeds, result.feed_undated = len(publication.feeds), publication.undated
+        result.atom_feeds = sum(1 for feed in publication.feeds if feed.atom_times)
         result.sitemap_urls = publication.sitemap_urls
         result.write, new_pages = write_output(
             digest, config, publication, images, known.page_keys(keys), known.old_pages(),
@@ -179,7 +201,8 @@ def load_articles(scan: Scan, config: SiteConfig, now: datetime, known: BuildCac
     if result is not None:
         result.parsed = len(todo)
     chunks = chunked(todo, 32)
-    task = partial(_parse_files, root, config)
+    sidecars = {rel: (side, scan.yamls[side]) for rel, side in scan.sidecars.items()}
+    task = partial(_parse_files, root, config, sidecars)
     done = 0
     for parsed in parallel.run(task, chunks, jobs if len(todo) >= PARALLEL_FILES else 1):
         for rel, key, entry in parsed:
@@ -209,9 +232,10 @@ def load_articles(scan: Scan, config: SiteConfig, now: datetime, known: BuildCac
     return site.articles, problems, len(paths), keys
 
 
-def _parse_files(root: Path, config: SiteConfig,
+def _parse_files(root: Path, config: SiteConfig, sidecars: dict[str, tuple[str, Path]],
                  paths: Sequence[Path]) -> list[tuple[str, str | None, Entry]]:
-    """Files -> (path in the content folder, cache key, (article or None, problems)) each."""
+    """Files (and {article: its sidecar}) -> (path in the content folder, cache key,
+    (article or None, problems)) each."""
     out: list[tuple[str, str | None, Entry]] = []
     prefetch(paths)
     for path in paths:
@@ -220,11 +244,21 @@ def _parse_files(root: Path, config: SiteConfig,
             out.append((rel, None, (None, problems)))
             continue
         sha = hashlib.sha256(data).hexdigest()
+        sidecar = None
+        if rel in sidecars:
+            side_rel, side_path = sidecars[rel]
+            sidecar, side_data, side_problems = load_sidecar(side_path, root)
+            problems += side_problems
+            side_sha = "unreadable" if side_data is None else hashlib.sha256(side_data).hexdigest()
+            sha = paired_sha(sha, side_rel, side_sha)
         key = entry_key(rel, sha)
-        source, problems = decode_source(rel, data, path.suffix.lower(), sha)
+        source, found = decode_source(rel, data, path.suffix.lower(), sha)
+        problems += found
         if source is None:
             out.append((rel, key, (None, problems)))
             continue
+        if sidecar is not None:
+            source = replace(source, sidecar=sidecar)
         article, article_problems = normalise(source, config)  # no `now`: cacheable
         out.append((rel, key, (article, problems + article_problems)))
     return out

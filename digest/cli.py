@@ -9,7 +9,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
-from functools import partial
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,8 @@ from . import __version__
 from .build import BuildError, build
 from .cli_content import check_content
 from .cli_fetch import add_command, fetch_command
+from .cli_init import init_command
+from .cli_topics import topics_command
 from .config import DEBOUNCE, ConfigError, SiteConfig, find_config, load_config, normalise_base_url
 from .output.check import check_site, read_output
 from .output.manifest import OutputError
@@ -43,8 +45,8 @@ def build_options(func: Any) -> Any:
         click.option("--base-url", help="Where the site is published, e.g. "
                      "https://user.github.io/repo/ (used for feeds, sitemap, canonical URLs)."),
         click.option("--future/--no-future", default=None,
-                     help="Include articles dated in the future (default: include, with a "
-                     "warning)."),
+                     help="Include articles dated after the time of the build (default: "
+                     "leave them out until their date, as Hugo and Jekyll do)."),
         click.option("--strict", is_flag=True,
                      help="Exit with status 1 if any article had a problem."),
         click.option("--quiet", "-q", is_flag=True, help="Print only problems and errors."),
@@ -77,7 +79,7 @@ def print_summary(result: BuildResult, config: SiteConfig, quiet: bool) -> None:
     output = _shown(config.resolve(config.output_dir))
     for problem in result.problems:
         where = f"{content}/{problem.path}" + (f":{problem.line}" if problem.line else "")
-        label = "error" if problem.severity == "error" else "warning"
+        label = problem.severity if problem.severity in {"error", "note"} else "warning"
         click.echo(shown_name(f"{label}: {where}: {problem.message}"), err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -92,21 +94,16 @@ def print_summary(result: BuildResult, config: SiteConfig, quiet: bool) -> None:
     click.echo("digest: " + ", ".join(parts))
     for line in result.left_out():
         click.echo(f"  {line}")
-    if result.problems:
-        files = len({p.path for p in result.problems})
-        click.echo(f"  {len(result.problems)} problem{'s' * (len(result.problems) != 1)} in "
+    problems = [p for p in result.problems if p.counts]
+    if problems:
+        files = len({p.path for p in problems})
+        click.echo(f"  {len(problems)} problem{'s' * (len(problems) != 1)} in "
                    f"{files} file{'s' * (files != 1)} (listed above)")
-    if not config.base_url:
-        click.echo("  feeds and sitemap not written: they need absolute URLs (set base_url "
-                   "in digest.yaml or pass --base-url)")
-    elif result.feeds:
-        click.echo(f"  {result.feeds} feed{'s' * (result.feeds != 1)} (Atom, RSS, JSON Feed), "
-                   f"sitemap of {result.sitemap_urls} URLs")
-    else:
-        click.echo(f"  no feeds: no dated articles; sitemap of {result.sitemap_urls} URLs")
-    if result.feed_undated and config.base_url:
-        click.echo(f"  {result.feed_undated} undated article{'s' * (result.feed_undated != 1)} "
-                   "left out of the feeds (a feed entry needs a date)")
+    notes = len(result.problems) - len(problems)
+    if notes:
+        click.echo(f"  {notes} note{'s' * (notes != 1)} (listed above; not problems)")
+    for line in result.feed_lines(bool(config.base_url)):
+        click.echo(f"  {line}")
     if result.link_problems:
         click.echo(f"  {len(result.link_problems)} broken or root-absolute "
                    f"link{'s' * (len(result.link_problems) != 1)} in the output (listed above)")
@@ -118,6 +115,16 @@ def print_summary(result: BuildResult, config: SiteConfig, quiet: bool) -> None:
         if write.kept:
             click.echo(f"  kept {len(write.kept)} file(s) in the output that digest did not "
                        f"write: {', '.join(write.kept[:5])}{' …' if len(write.kept) > 5 else ''}")
+
+
+def clock() -> datetime:
+    """The time of this build: the one place the clock is read (what is "in the future")."""
+    return datetime.now(UTC)
+
+
+def timed_build(config: SiteConfig, **options: Any) -> BuildResult:
+    """build() at the time it is called: each rebuild of serve and watch reads the clock."""
+    return build(config, now=clock(), waiting=waiting, **options)
 
 
 def waiting(folder: Path, pid: int | None) -> None:
@@ -141,6 +148,8 @@ def main() -> None:
 
 main.add_command(fetch_command)
 main.add_command(add_command)
+main.add_command(init_command)
+main.add_command(topics_command)
 
 
 def run() -> None:
@@ -183,8 +192,8 @@ def build_command(config_file: Path | None, content: Path | None, output: Path |
         config = make_config(config_file, content, output, base_url, future=future,
                              drafts=drafts or None)
         with progress_bar(enabled=not quiet) as progress:
-            result = build(config, cache=not no_cache, jobs=jobs, progress=progress,
-                           waiting=waiting)
+            result = build(config, now=clock(), cache=not no_cache, jobs=jobs,
+                           progress=progress, waiting=waiting)
     except (ConfigError, BuildError, OutputError) as err:
         click.echo(shown_name(f"error: {err}"), err=True)
         sys.exit(2)
@@ -193,8 +202,9 @@ def build_command(config_file: Path | None, content: Path | None, output: Path |
                    "replaced", err=True)
         sys.exit(2)
     print_summary(result, config, quiet)
-    if strict and (result.problems or result.link_problems):
-        count = len(result.problems) + len(result.link_problems)
+    problems = [p for p in result.problems if p.counts]
+    if strict and (problems or result.link_problems):
+        count = len(problems) + len(result.link_problems)
         click.echo(f"error: --strict: {count} problem(s)", err=True)
         sys.exit(1)
 
@@ -240,8 +250,7 @@ def _start(options: dict[str, Any], strict: bool, quiet: bool) -> tuple[Rebuild,
     """The rebuilder for serve and watch, and the config it starts with (exit 2 if bad)."""
     from .live.rebuild import Rebuild
 
-    rebuild = Rebuild(lambda: make_config(**options), partial(build, waiting=waiting),
-                      print_summary, strict, quiet)
+    rebuild = Rebuild(lambda: make_config(**options), timed_build, print_summary, strict, quiet)
     try:
         return rebuild, rebuild.config()
     except ConfigError as err:

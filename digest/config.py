@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import tzinfo
 from pathlib import Path
@@ -12,7 +12,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from .errors import ConfigError
+from .config_values import (
+    check_cname,
+    check_language,
+    count_of,
+    expect,
+    key_lines,
+    normalise_base_url,
+    patterns_of,
+    text_of,
+    where_in,
+)
+from .errors import ConfigError, unknown_key
 from .fetch.sources import Source, parse_sources
 from .read.sites import Site
 
@@ -69,8 +80,9 @@ class SiteConfig:
     words_per_minute: int = 230
     max_title_length: int = 200
     max_topics: int = 20
+    max_rule_topics: int = 4  # topics.max_from_rules: the most the topic rules give
     drafts: bool = False
-    future: bool = True
+    future: bool | None = None  # None (not set): the site's (Hugo buildFuture, …), else false
     clean_links: bool = False
     remote_images: bool = False
     search: bool = True
@@ -95,6 +107,15 @@ class SiteConfig:
         return ZoneInfo(self.timezone) if self.timezone else self.site.zone
 
     @property
+    def shows_future(self) -> bool:
+        """Whether stories dated after the build are shown: digest.yaml's `future` or
+        --future; without one, what the site's tool does (Hugo buildFuture, Jekyll future,
+        Pelican WITH_FUTURE_DATES), else not, as Hugo and Jekyll: they wait for their day."""
+        if self.future is not None:
+            return self.future
+        return self.site.future if self.site.tool != "none" else False
+
+    @property
     def base_path(self) -> str:
         """The path part of base_url, always with a trailing slash: '/repo/' or '/'."""
         path = urlsplit(self.base_url).path if self.base_url else "/"
@@ -113,6 +134,7 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
                 root: Path | None = None) -> SiteConfig:
     """digest.yaml (or no file at all) + CLI overrides -> a checked SiteConfig."""
     raw: dict[str, Any] = {}
+    lines: dict[str, int] = {}
     root = root if root is not None else (path.parent if path else Path("."))
     if path is not None:
         try:
@@ -135,183 +157,139 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
         if not isinstance(loaded, dict):
             raise ConfigError(f"{path}: the config must be a mapping of keys to values")
         raw = loaded
+        lines = key_lines(text)
     values = _coerce({**raw, **{k: v for k, v in (overrides or {}).items() if v is not None}},
-                     path)
+                     path, lines)
     return SiteConfig(root=root, config_path=path, **values)
 
 
-def _coerce(raw: dict[str, Any], path: Path | None) -> dict[str, Any]:
+def _coerce(raw: dict[str, Any], path: Path | None,
+            lines: dict[str, int] | None = None) -> dict[str, Any]:
     """Raw YAML values -> typed SiteConfig fields; unknown keys and bad values are errors
-    that name the file and the key as it was written."""
-    where = str(path) if path else "config"
+    that name the file, the line and the key as it was written."""
+    at = where_in(path, lines or {})
     out: dict[str, Any] = {}
     for written, value in raw.items():
         name = str(written)
         key = _KEY_ALIASES.get(name, name)
+        where = at(name)
         if key not in _ACCEPTED:
-            raise ConfigError(f"{where}: unknown key {name!r} (known keys: "
-                              f"{', '.join(sorted(_DOCUMENTED))})")
+            raise unknown_key(where, name, DOCUMENTED_KEYS)
         if key == "topics":
-            out.update(_coerce_topics(value, where))
+            out.update(_coerce_topics(value, at))
         elif key in _PATH_KEYS:
-            out[key] = None if value is None else Path(_expect(value, str | Path, name, where))
+            out[key] = None if value is None else Path(expect(value, str | Path, name, where))
         elif key == "sources":
             out[key] = parse_sources(value, path)
         elif key == "promo_patterns":
-            out[key] = _patterns(value, name, where)
+            out[key] = patterns_of(value, name, where)
         elif key == "default_topic":
-            out[key] = _text(value, name, where).strip()
+            out[key] = text_of(value, name, where).strip()
+        elif key == "future":  # (unset is None: the site's policy)
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: {name} must be true or false, not {value!r}")
+            out[key] = value
         else:
             kind = type(getattr(SiteConfig(), key))
             if kind is int:
-                out[key] = _count(value, name, where)
+                out[key] = count_of(value, name, where)
             elif kind is bool:
                 if not isinstance(value, bool):
                     raise ConfigError(f"{where}: {name} must be true or false, not {value!r}")
                 out[key] = value
             else:
-                out[key] = _text(value, name, where, empty=True)
+                out[key] = text_of(value, name, where, empty=True)
+    if out.get("language"):
+        out["language"] = check_language(out["language"], at(_written(raw, "language")))
     if out.get("markdown", "commonmark") not in MARKDOWN_ENGINES:
+        where = at(_written(raw, "markdown"))
         raise ConfigError(f"{where}: markdown must be one of {', '.join(MARKDOWN_ENGINES)}, "
                           f"not {out['markdown']!r}")
     if out.get("timezone"):  # '' is "not set": the site's zone, else UTC
+        where = at(_written(raw, "timezone"))
         try:
             ZoneInfo(out["timezone"])
         except (ZoneInfoNotFoundError, ValueError) as err:
             raise ConfigError(f"{where}: unknown timezone {out['timezone']!r} "
                               "(use an IANA name such as 'Europe/Paris' or 'UTC')") from err
     if out.get("cname"):
-        out["cname"] = check_cname(out["cname"], where)
+        out["cname"] = check_cname(out["cname"], at(_written(raw, "cname")))
         # A custom domain is where the site lives, unless base_url says otherwise.
         if not out.get("base_url"):
             out["base_url"] = f"https://{out['cname']}/"
     if out.get("base_url"):
-        out["base_url"] = normalise_base_url(out["base_url"], where)
+        out["base_url"] = normalise_base_url(out["base_url"], at(_written(raw, "base_url")))
     return out
 
 
-# The keys the README documents (what an unknown key's message lists); the field names
-# (content_dir, …) are read too, as they always were. Topics are set under `topics:`.
-_DOCUMENTED = frozenset(
-    {"content", "output", "templates", "static", "topics"}
-    | {f.name for f in fields(SiteConfig)}
-    - {"content_dir", "output_dir", "templates_dir", "static_dir", "topic_aliases",
-       "topic_rules", "default_topic", "root", "config_path", "site", "site_prefix"})
+def _written(raw: dict[str, Any], key: str) -> str:
+    """A field -> the name it was written as in digest.yaml ('lang' for language)."""
+    return next((str(k) for k in raw if _KEY_ALIASES.get(str(k), str(k)) == key), key)
+
+
+# The keys the README documents, what an unknown key's message lists and suggests; the
+# field names (content_dir, …) are read too, as they always were, but never suggested.
+DOCUMENTED_KEYS = (
+    "author", "base_url", "clean_links", "cname", "content", "description", "drafts",
+    "excerpt_words", "feed_size", "front_page_days", "furniture", "future", "language",
+    "markdown", "max_title_length", "max_topics", "output", "page_size", "promo_patterns",
+    "remote_images", "search", "sources", "static", "story_window_days", "templates",
+    "timezone", "title", "topics", "words_per_minute")
 _ACCEPTED = frozenset({f.name for f in fields(SiteConfig)} | {"topics"}) - {
-    "topic_aliases", "topic_rules", "root", "config_path", "site", "site_prefix"}
+    "topic_aliases", "topic_rules", "max_rule_topics", "root", "config_path", "site",
+    "site_prefix"}
 
 
-_HOSTNAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
-
-
-def check_cname(value: str, where: str = "config") -> str:
-    """'News.Example.org' -> 'news.example.org'; a URL or a path is an error (GitHub Pages
-    wants the bare domain in CNAME)."""
-    host = value.strip().lower().rstrip(".")
-    if not _HOSTNAME.fullmatch(host):
-        raise ConfigError(f"{where}: cname must be a bare domain such as 'news.example.org', "
-                          f"not {value!r}")
-    return host
-
-
-def normalise_base_url(url: str, where: str = "config") -> str:
-    """'https://user.github.io/repo' -> 'https://user.github.io/repo/' (checked)."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise ConfigError(f"{where}: base_url must be an absolute http(s) URL such as "
-                          f"'https://user.github.io/repo/', not {url!r}")
-    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}/"
-
-
-def _expect(value: Any, kind: Any, key: str, where: str) -> Any:
-    """The value, if it is of this kind (dict, list, or str | Path), else a ConfigError."""
-    if not isinstance(value, kind):
-        name = _KINDS.get(kind, "path")
-        raise ConfigError(f"{where}: {key} must be a {name}, not {value!r}")
-    return value
-
-
-_KINDS = {dict: "mapping (key: value lines)", list: "list ([a, b] or '- a' lines)"}
-
-
-def _text(value: Any, key: str, where: str, empty: bool = False) -> str:
-    """A YAML scalar as text (a number as it reads); a list, a mapping, null, true/false or
-    (unless `empty`) blank text is an error."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        hint = " (put it in quotes)" if isinstance(value, bool) else ""
-        raise ConfigError(f"{where}: {key} must be text, not {value!r}{hint}")
-    text = str(value)
-    if not empty and not text.strip():
-        raise ConfigError(f"{where}: {key} must not be empty")
-    return text
-
-
-def _count(value: Any, key: str, where: str) -> int:
-    """A whole number of at least 1."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{where}: {key} must be a whole number, not {value!r}")
-    if value < 1:
-        raise ConfigError(f"{where}: {key} must be at least 1, not {value}")
-    return value
-
-
-def _patterns(value: Any, key: str, where: str) -> tuple[str, ...]:
-    """`promo_patterns`: a list of regular expressions that compile."""
-    patterns = []
-    for i, item in enumerate(_expect(value or [], list, key, where)):
-        pattern = _text(item, f"{key}[{i}]", where)
-        try:
-            re.compile(pattern)
-        except (re.error, RecursionError, OverflowError) as err:
-            why = "nested too deeply" if isinstance(err, RecursionError) else str(err)
-            raise ConfigError(f"{where}: {key}[{i}]: {pattern[:80]!r} is not a regular "
-                              f"expression: {why}") from err
-        patterns.append(pattern)
-    return tuple(patterns)
-
-
-def _coerce_topics(value: Any, where: str) -> dict[str, Any]:
+def _coerce_topics(value: Any, at: Callable[[str], str]) -> dict[str, Any]:
     """The `topics:` section: aliases, rules and the fallback topic."""
-    section = _expect(value or {}, dict, "topics", where)
-    unknown = ", ".join(sorted(str(k) for k in section if k not in {"aliases", "rules",
-                                                                      "default"}))
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) under topics: {unknown} "
-                          "(known: aliases, rules, default)")
+    section = expect(value or {}, dict, "topics", at("topics"))
+    for key in section:
+        if key not in TOPICS_KEYS:
+            raise unknown_key(at(f"topics.{key}"), str(key), TOPICS_KEYS, "topics")
     out: dict[str, Any] = {}
-    aliases = _expect(section.get("aliases") or {}, dict, "topics.aliases", where)
+    where = at("topics.aliases")
+    aliases = expect(section.get("aliases") or {}, dict, "topics.aliases", where)
     out["topic_aliases"] = {
-        _text(spelling, "topics.aliases: a spelling", where).strip().casefold():
-        _text(name, f"topics.aliases.{spelling}", where).strip()
+        text_of(spelling, "topics.aliases: a spelling", where).strip().casefold():
+        text_of(name, f"topics.aliases.{spelling}", at(f"topics.aliases.{spelling}")).strip()
         for spelling, name in aliases.items()}
-    rules = _expect(section.get("rules") or [], list, "topics.rules", where)
-    out["topic_rules"] = tuple(_rule(rule, f"topics.rules[{i}]", where)
+    rules = expect(section.get("rules") or [], list, "topics.rules", at("topics.rules"))
+    out["topic_rules"] = tuple(_rule(rule, f"topics.rules[{i}]", at)
                                for i, rule in enumerate(rules))
+    if "max_from_rules" in section:
+        out["max_rule_topics"] = count_of(section["max_from_rules"], "topics.max_from_rules",
+                                        at("topics.max_from_rules"))
     if section.get("default") is not None:
-        out["default_topic"] = _text(section["default"], "topics.default", where).strip()
+        out["default_topic"] = text_of(section["default"], "topics.default",
+                                     at("topics.default")).strip()
     return out
 
 
-def _rule(rule: Any, key: str, where: str) -> TopicRule:
+TOPICS_KEYS = ("aliases", "rules", "default", "max_from_rules")
+RULE_KEYS = ("name", "keywords", "min_mentions")
+
+
+def _rule(rule: Any, key: str, at: Callable[[str], str]) -> TopicRule:
     """One entry of topics.rules: {name, keywords, min_mentions}."""
-    unknown = ", ".join(sorted(str(k) for k in rule if k not in {
-        "name", "keywords", "min_mentions"})) if isinstance(rule, dict) else ""
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) in {key}: {unknown} "
-                          "(known: name, keywords, min_mentions)")
+    for name in rule if isinstance(rule, dict) else ():
+        if name not in RULE_KEYS:
+            raise unknown_key(at(f"{key}.{name}"), str(name), RULE_KEYS, key)
     if not isinstance(rule, dict) or "name" not in rule or "keywords" not in rule:
-        raise ConfigError(f"{where}: {key} needs a name and a list of keywords, "
+        raise ConfigError(f"{at(key)}: {key} needs a name and a list of keywords, "
                           "such as {name: Chips, keywords: [Nvidia, GPU], min_mentions: 2}")
     keywords = rule["keywords"]
     if isinstance(keywords, str | int | float) and not isinstance(keywords, bool):
         keywords = [keywords]  # one keyword
-    keywords = _expect(keywords, list, f"{key}.keywords", where)
+    keywords = expect(keywords, list, f"{key}.keywords", at(f"{key}.keywords"))
     if not keywords:
-        raise ConfigError(f"{where}: {key}.keywords must list at least one keyword")
+        raise ConfigError(f"{at(f'{key}.keywords')}: {key}.keywords must list at least one "
+                          "keyword")
     return TopicRule(
-        name=_text(rule["name"], f"{key}.name", where).strip(),
-        keywords=tuple(_text(k, f"{key}.keywords[{i}]", where) for i, k in enumerate(keywords)),
-        min_mentions=_count(rule.get("min_mentions", 2), f"{key}.min_mentions", where))
+        name=text_of(rule["name"], f"{key}.name", at(f"{key}.name")).strip(),
+        keywords=tuple(text_of(k, f"{key}.keywords[{i}]", at(f"{key}.keywords[{i}]"))
+                       for i, k in enumerate(keywords)),
+        min_mentions=count_of(rule.get("min_mentions", 2), f"{key}.min_mentions",
+                            at(f"{key}.min_mentions")))
 
 
 def find_config(start: Path) -> Path | None:

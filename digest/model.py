@@ -33,7 +33,14 @@ class Problem:
     path: str
     message: str
     line: int | None = None
-    severity: str = "warning"  # "warning": handled; "error": the file was skipped
+    # "warning": handled; "error": the file was skipped; "note": a setting did what it says
+    # (topics.max_from_rules cut an article's topics): shown, but not counted by --strict
+    severity: str = "warning"
+
+    @property
+    def counts(self) -> bool:
+        """Is it one that --strict fails on (all but notes)?"""
+        return self.severity != "note"
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -106,11 +113,12 @@ class Article:
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
     front: dict[str, Any] | None = field(default=None, compare=False, repr=False)  # as read
     old_paths: tuple[str, ...] = ()  # where the site's old tool put it: redirected here
+    section: str = ""  # 'fr/posts': the old URL's folders, kept when slugs clash (slugs.py)
     fingerprint: Fingerprint | None = field(default=None, compare=False, repr=False)
 
     @property
     def url(self) -> str:
-        return article_path(self.slug)
+        return article_path(self.slug, self.section)
 
     @property
     def sort_key(self) -> tuple[float, str]:
@@ -119,8 +127,8 @@ class Article:
         return (stamp, self.path)
 
 
-def article_path(slug: str) -> str:
-    return f"articles/{slug}/"
+def article_path(slug: str, section: str = "") -> str:
+    return f"articles/{section}/{slug}/" if section else f"articles/{slug}/"
 
 
 def topic_path(slug: str, page: int = 1) -> str:

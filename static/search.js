@@ -14,11 +14,26 @@
   var unavailable = "Search is not available here: it needs the site served over http(s), " +
     "with the search index that digest builds. Browse by topic, source or date instead.";
 
+  /* The index comes in shards (by month, see digest/output/shards.py): the primary one
+     beside pagefind.js, the others listed in shards.json and merged into it. */
   function pagefind() {
     if (!loading) {
-      loading = import(bundle).then(function (pf) {
-        return Promise.resolve(pf.options({ excerptLength: 32 })).then(function () { return pf; });
+      var listed = fetch(new URL("shards.json", bundle).href).then(function (response) {
+        if (!response.ok) throw new Error("no shards.json");
+        return response.json();
       });
+      loading = Promise.all([import(bundle), listed]).then(function (both) {
+        var pf = both[0];
+        var options = { excerptLength: 32 };
+        return Promise.resolve(pf.options(options)).then(function () {
+          return Promise.all(both[1].shards.filter(function (shard) { return shard.path; })
+            .map(function (shard) {
+              /* a path, not a URL: Pagefind's worker makes result URLs from it */
+              return pf.mergeIndex(new URL(shard.path, bundle).pathname, options);
+            }));
+        }).then(function () { return pf; });
+      });
+      loading.catch(function () { loading = null; });
     }
     return loading;
   }

@@ -114,6 +114,17 @@ class Serve(Process):
         finally:
             conn.close()
 
+    def head(self, path: str) -> tuple[int, dict[str, str]]:
+        """HEAD path, redirects not followed -> (status, headers)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        try:
+            conn.request("HEAD", path)
+            response = conn.getresponse()
+            response.read()
+            return response.status, dict(response.getheaders())
+        finally:
+            conn.close()
+
     def state(self) -> dict[str, Any]:
         """The live-reload state a page hears first: server, build version, last error."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)

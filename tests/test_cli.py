@@ -54,7 +54,7 @@ def test_fatal_errors_exit_non_zero_with_a_message(tmp_path: Path) -> None:
     assert "digest.yaml:" in done.stderr and "invalid YAML" in done.stderr
     (tmp_path / "digest.yaml").write_text("titel: typo\n")
     done = run("build", cwd=tmp_path)
-    assert done.returncode == 2 and "unknown key 'titel'" in done.stderr
+    assert done.returncode == 2 and "unknown key `titel`: did you mean `title`?" in done.stderr
 
 
 def test_template_errors_name_the_template_and_line(tmp_path: Path) -> None:
@@ -102,7 +102,7 @@ def test_an_unknown_markdown_engine_is_refused(tmp_path: Path) -> None:
     write(tmp_path, "digest.yaml", "markdown: kramdown\n")
     done = run("build", cwd=tmp_path)
     assert done.returncode == 2
-    assert "digest.yaml: markdown must be one of commonmark, python-markdown" in done.stderr
+    assert "digest.yaml:1: markdown must be one of commonmark, python-markdown" in done.stderr
 
 
 def test_settle_keeps_the_collector_out_of_a_rebuild_and_frees_cycles_in_the_end() -> None:

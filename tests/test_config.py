@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,10 +23,11 @@ BAD = [  # (digest.yaml, what the message says after the file name)
     (RULE % ", min_mentions: 0", "topics.rules[0].min_mentions must be at least 1, not 0"),
     (RULE % ", min_mentions: [1]", "topics.rules[0].min_mentions must be a whole number"),
     (RULE % ", min_mentions: true", "topics.rules[0].min_mentions must be a whole number"),
-    (RULE % ", min: 2", "unknown key(s) in topics.rules[0]: min (known: name, keywords, "
+    (RULE % ", min: 2", "unknown key `min` in topics.rules[0] (known keys: name, keywords, "
                         "min_mentions)"),
-    ("topics:\n  rules:\n    - {name: X, keyword: [a]}\n", "unknown key(s) in topics.rules[0]: "
-                                                        "keyword"),
+    ("topics:\n  rules:\n    - {name: X, keyword: [a]}\n", "unknown key `keyword` in "
+                                                        "topics.rules[0]: did you mean "
+                                                        "`keywords`?"),
     ("topics:\n  rules:\n    - {name: X}\n", "topics.rules[0] needs a name and a list of keywords"),
     ("topics:\n  rules:\n    - X\n", "topics.rules[0] needs a name and a list of keywords"),
     ("topics:\n  rules:\n    - {name: [X], keywords: [a]}\n", "topics.rules[0].name must be text"),
@@ -49,7 +51,14 @@ BAD = [  # (digest.yaml, what the message says after the file name)
     ("topics:\n  default: [X]\n", "topics.default must be text"),
     ("topics:\n  default: '  '\n", "topics.default must not be empty"),
     ("topics: [a]\n", "topics must be a mapping"),
-    ("topics:\n  alias: {}\n", "unknown key(s) under topics: alias"),
+    ("topics:\n  alias: {}\n", "unknown key `alias` in topics: did you mean `aliases`?"),
+    ("topics:\n  colour: {}\n", "unknown key `colour` in topics (known keys: aliases, rules, "
+                                 "default, max_from_rules)"),
+    ("topics:\n  max_from_rules: 0\n", "topics.max_from_rules must be at least 1, not 0"),
+    ("topics:\n  max_from_rules: all\n", "topics.max_from_rules must be a whole number, "
+                                          "not 'all'"),
+    ("topics:\n  max_per_article: 3\n", "unknown key `max_per_article` in topics: did you mean "
+                                         "`max_from_rules`?"),
     ("promo_patterns: ['(unclosed']\n", "promo_patterns[0]: '(unclosed' is not a regular "
                                         "expression: missing ), unterminated subpattern"),
     ("promo_patterns: ['ok', {a: 1}]\n", "promo_patterns[1] must be text"),
@@ -75,9 +84,22 @@ BAD = [  # (digest.yaml, what the message says after the file name)
     ("base_url: ftp://x\n", "base_url must be an absolute http(s) URL"),
     ("base_url: [x]\n", "base_url must be text"),
     ("cname: 'http://x/'\n", "cname must be a bare domain"),
-    ("titel: x\n", "unknown key 'titel' (known keys: author, base_url, clean_links, cname, "
-                   "content, description"),
-    ("topic_rules: []\n", "unknown key 'topic_rules'"),
+    ("titel: x\n", "unknown key `titel`: did you mean `title`?"),
+    ("tittle: x\n", "unknown key `tittle`: did you mean `title`?"),
+    ("Title: x\n", "unknown key `Title`: did you mean `title`?"),
+    ("output_folder: x\n", "unknown key `output_folder`: did you mean `output`?"),
+    ("colour: x\n", "unknown key `colour` (known keys: author, base_url, clean_links, cname, "
+                    "content, description, drafts, excerpt_words, feed_size, front_page_days, "
+                    "furniture, future, language, markdown, max_title_length, max_topics, "
+                    "output, page_size, promo_patterns, remote_images, search, sources, "
+                    "static, story_window_days, templates, timezone, title, topics, "
+                    "words_per_minute)"),
+    ("topic_rules: []\n", "unknown key `topic_rules`: did you mean `topics`?"),
+    ("language: english\n", "language must be a BCP 47 language tag such as 'en', 'pt-BR' or "
+                            "'zh-Hant', not 'english'"),
+    ("language: xx\n", "language must be a BCP 47 language tag"),
+    ("language: en--US\n", "language must be a BCP 47 language tag"),
+    ("lang: [en]\n", "lang must be text"),
     ("- a\n", "the config must be a mapping of keys to values"),
     ("title: " + "[" * 5000 + "]" * 5000 + "\n", "invalid YAML: nested too deeply"),
 ]
@@ -90,14 +112,21 @@ def test_a_bad_config_is_an_error_naming_the_file_and_key(
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as raised:
         load_config(path)
-    assert str(raised.value).startswith(f"{path}: {message}"), str(raised.value)
+    whole_file = message.startswith(("the config must", "invalid YAML"))
+    # every message names the line of the key, except those about the whole file
+    line = "" if whole_file else re.match(rf"{re.escape(str(path))}(:\d+)?", str(raised.value))
+    assert whole_file or (line and line.group(1)), str(raised.value)
+    where = f"{path}{line.group(1) if line else ''}"
+    assert str(raised.value).startswith(f"{where}: {message}"), str(raised.value)
+    for internal in ("content_dir", "output_dir", "topic_rules`?", "default_topic"):
+        assert internal not in str(raised.value).replace("unknown key `topic_rules`", "")
 
     (tmp_path / "seeds").mkdir(exist_ok=True)
     done = CliRunner().invoke(main, ["build", "--config", str(path), "--content",
                                      str(tmp_path / "seeds"), "--output", str(tmp_path / "o")])
     assert done.exit_code == 2, done.output
     assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
-    assert f"error: {path}: {message}" in done.output
+    assert f"error: {where}: {message}" in done.output
 
 
 def test_min_mentions_in_words_exits_2_without_a_traceback(tmp_path: Path) -> None:
@@ -107,8 +136,50 @@ def test_min_mentions_in_words_exits_2_without_a_traceback(tmp_path: Path) -> No
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
-    assert "digest.yaml: topics.rules[0].min_mentions must be a whole number, not 'lots'" in \
+    assert "digest.yaml:3: topics.rules[0].min_mentions must be a whole number, not 'lots'" in \
         done.stderr
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("title: A\n\ntittle: B\n", 3, "unknown key `tittle`: did you mean `title`?"),
+    ("title: A\ntopics:\n  aliases: {ai: AI}\n  rules:\n    - name: X\n      keywords: [a]\n"
+     "    - name: Y\n      keywords: [b]\n      min_mention: 3\n", 9,
+     "unknown key `min_mention` in topics.rules[1]: did you mean `min_mentions`?"),
+    ("title: A\ntopics:\n  rules:\n    - name: X\n      keywords:\n        - a\n        - ''\n",
+     7, "topics.rules[0].keywords[1] must not be empty"),
+    ("title: A\npage_size: 20\nfeed_size: lots\n", 3, "feed_size must be a whole number"),
+    ("title: A\nlang: english\n", 2, "language must be a BCP 47 language tag"),
+    ("title: A\n\n\ntimezone: Mars/Olympus\n", 4, "unknown timezone 'Mars/Olympus'"),
+])
+def test_a_bad_key_is_named_with_its_line(tmp_path: Path, text: str, line: int,
+                                          message: str) -> None:
+    path = tmp_path / "digest.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert str(raised.value).startswith(f"{path}:{line}: {message}"), str(raised.value)
+
+
+def test_the_known_keys_are_the_documented_ones() -> None:
+    """The keys an unknown key's message lists are those of the README's table."""
+    from digest.config import DOCUMENTED_KEYS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Configuration: `digest.yaml`")[1].split("\n## ")[0]
+    documented = set()
+    for row in re.findall(r"^\| (`[^|]*)\|", table, re.MULTILINE):
+        documented |= {key.split(".")[0] for key in re.findall(r"`([a-z_.]+)`", row)}
+    assert documented == set(DOCUMENTED_KEYS)
+
+
+@pytest.mark.parametrize(("language", "tag"), [
+    ("en", "en"), ("pt-BR", "pt-BR"), ("pt_BR", "pt-BR"), ("zh-Hant-TW", "zh-Hant-TW"),
+    ("de-CH-1996", "de-CH-1996"), ("sr-Latn", "sr-Latn"), ("es-419", "es-419"),
+])
+def test_a_bcp_47_language_is_accepted(tmp_path: Path, language: str, tag: str) -> None:
+    path = tmp_path / "digest.yaml"
+    path.write_text(f"language: {language}\n", encoding="utf-8")
+    assert load_config(path).language == tag
 
 
 def test_good_values_are_read_as_before(tmp_path: Path) -> None:
@@ -118,7 +189,7 @@ def test_good_values_are_read_as_before(tmp_path: Path) -> None:
                     "topics:\n  aliases: {AI: Artificial Intelligence, 5g: 5G}\n"
                     "  rules:\n    - {name: Chips, keywords: Nvidia}\n"
                     "    - {name: Llama, keywords: [Llama, 2], min_mentions: 3}\n"
-                    "  default: Other\n", encoding="utf-8")
+                    "  default: Other\n  max_from_rules: 6\n", encoding="utf-8")
     config = load_config(path)
     assert (config.title, config.page_size, config.drafts) == ("2024", 5, True)
     assert config.content_dir == Path("news")
@@ -127,6 +198,7 @@ def test_good_values_are_read_as_before(tmp_path: Path) -> None:
     assert config.topic_rules == (TopicRule("Chips", ("Nvidia",)),
                                   TopicRule("Llama", ("Llama", "2"), 3))
     assert config.default_topic == "Other"
+    assert config.max_rule_topics == 6
     assert load_config(None) == SiteConfig()
 
 

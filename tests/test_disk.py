@@ -110,7 +110,7 @@ def test_a_full_disk_stops_the_build_with_a_message(project: Path) -> None:
         site = disk / "site"
         assert digest(project, "disk/site").returncode == 0
         before = tree(site)
-        make_content(project / "content", 1, articles=60)  # more than the disk holds
+        make_content(project / "content", 1, articles=100)  # well over what the disk holds
         done = digest(project, "disk/site")
         assert_refused(done, "No space left on device", site)
         assert f"cannot write {disk}/.site.tmp-" in done.stderr  # the file it was writing

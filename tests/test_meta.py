@@ -151,7 +151,7 @@ def test_without_base_url_no_relative_url_pretends_to_be_absolute(
         document = head(page)
         tags = og(document)
         assert "og:url" not in tags and "og:image" not in tags, page
-        assert not document.xpath("//link[@rel='alternate']"), page
+        assert not document.xpath("//link[@rel='alternate' or @rel='canonical']"), page
         text = json.dumps(json_ld(document)) if page.name != "404.html" else ""
         assert '"url"' not in text and "mainEntityOfPage" not in text, page
 
@@ -200,3 +200,55 @@ def test_drafts_are_noindex(seeds: Path, build_site: BuildSite) -> None:
     for article in result.digest.articles:
         robots = og(head(out / article.url / "index.html")).get("robots")
         assert robots == (["noindex"] if article.draft else None), article.path
+
+
+def _png(width: int, height: int) -> bytes:
+    import io
+
+    from PIL import Image as Picture
+
+    buffer = io.BytesIO()
+    Picture.new("RGB", (width, height), "teal").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_every_lead_image_reference_points_at_the_published_file(
+        tmp_path: Path, build_site: BuildSite) -> None:
+    """A relative lead image and a remote one with a local copy are both published as
+    'lead.png' beside the article: og:image, JSON-LD and feed.json name that file, and
+    `digest check` finds nothing broken."""
+    from click.testing import CliRunner
+
+    from digest.cli import main
+
+    content = tmp_path / "content"
+    write(content, "tgv.md", "---\ntitle: The TGV at 320\ndate: 2025-05-01\n"
+          "image: pictures/tgv.png\n---\nFast trains.\n")
+    write(content, "pictures/tgv.png", _png(40, 20))
+    write(content, "ice.md", "---\ntitle: The ICE in winter\ndate: 2025-05-02\n"
+          "image: https://cdn.example.com/photos/ice.png\n---\nSnow on the line.\n")
+    write(content, "ice.png", _png(30, 30))
+    result, out = build_site(content, base_url=BASE)
+    assert result.link_problems == []
+    published = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+
+    def file_of(url: str) -> str:
+        assert url.startswith(BASE), url
+        return url[len(BASE):]
+
+    feed = json.loads((out / "feed.json").read_text())
+    feed_images = {item["title"]: item["image"] for item in feed["items"]}
+    for slug, title, size in [("the-tgv-at-320", "The TGV at 320", (40, 20)),
+                              ("the-ice-in-winter", "The ICE in winter", (30, 30))]:
+        document = head(out / "articles" / slug / "index.html")
+        [card] = og(document)["og:image"]
+        assert file_of(card) == f"articles/{slug}/lead.png"
+        ld = json_ld(document)["image"]
+        assert (ld["url"], ld["width"], ld["height"]) == (card, *size)
+        assert feed_images[title] == card
+        assert file_of(card) in published
+
+    config = tmp_path / "digest.yaml"
+    config.write_text(f"output: {out}\n")
+    checked = CliRunner().invoke(main, ["check", "--config", str(config), "--base-url", BASE])
+    assert checked.exit_code == 0, checked.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -108,9 +109,16 @@ def test_impossible_date_is_a_problem_with_its_line_and_the_rest_is_kept() -> No
     assert problems(text) == ["a.md:3: date: impossible date '2023-02-30'"]
 
 
-def test_future_dates_warn() -> None:
+def test_future_dates_warn_only_when_shown() -> None:
+    """Left out (the default), a story dated ahead waits for its day: the summary counts it,
+    no warning. Shown with --future, a date far ahead may be a typo, and is named."""
     future = (NOW + timedelta(days=30)).date().isoformat()
-    assert any("in the future" in p for p in problems(f"---\ndate: {future}\n---\nx"))
+    text = f"---\ntitle: T\ndate: {future}\n---\nx"
+    assert not any("in the future" in p for p in problems(text))
+    shown = replace(CONFIG, future=True)
+    _, found = normalise(SourceFile("a.md", text, "0", ".md"), shown, NOW)
+    assert [str(p) for p in found] == [
+        f"a.md: date {future} is in the future; shown anyway (--no-future to leave it out)"]
 
 
 def test_drafts() -> None:
@@ -318,6 +326,32 @@ def test_topic_rules() -> None:
     own = article("---\ntopics: [Own]\n---\nNvidia GPU", config=config)
     assert [t.name for t in own.topics] == ["Own"]
     assert topics_by_rules("x", "a gpu, another GPU", config.topic_rules, "U") == ["Chips"]
+
+
+RULES = tuple(TopicRule(name, (name.lower(),), 1) for name in ("Rail", "Bus", "Tram", "Ferry",
+                                                                "Bike", "Walk"))
+MANY = "Transport\n\nRail rail rail rail rail, bus bus bus bus, tram tram tram, ferry ferry, " \
+       "bike and walk."
+
+
+@pytest.mark.parametrize(("cap", "kept", "problem"), [
+    (4, ["Rail", "Bus", "Tram", "Ferry"], "a.txt: topic rules matched 6 topics; only the best 4 "
+     "are kept (Bike, Walk left out; topics.max_from_rules in digest.yaml)"),
+    (5, ["Rail", "Bus", "Tram", "Ferry", "Bike"], "a.txt: topic rules matched 6 topics; only "
+     "the best 5 are kept (Walk left out; topics.max_from_rules in digest.yaml)"),
+    (6, ["Rail", "Bus", "Tram", "Ferry", "Bike", "Walk"], None),
+])
+def test_topic_rules_stop_at_a_cap_and_say_so(cap: int, kept: list[str],
+                                              problem: str | None) -> None:
+    config = SiteConfig(topic_rules=RULES, max_rule_topics=cap)
+    result, found = normalise(SourceFile("a.txt", MANY, "0", ".txt"), config, NOW)
+    assert result is not None and [t.name for t in result.topics] == kept
+    assert [str(p) for p in found] == ([problem] if problem else [])
+    assert all(p.severity == "note" and not p.counts for p in found)  # --strict passes
+
+
+def test_the_rules_cap_defaults_to_4() -> None:
+    assert len(article(MANY, "a.txt", SiteConfig(topic_rules=RULES)).topics) == 4
 
 
 def test_duplicate_original_urls_warn() -> None:

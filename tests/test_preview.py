@@ -74,6 +74,30 @@ def test_edit_add_rename_delete_are_served(serve: Serve, root: Path) -> None:
     assert not (root / "site" / "articles" / "hello-preview").exists()
 
 
+def test_an_article_whose_url_changes_is_followed(serve: Serve, root: Path) -> None:
+    """A new headline is a new URL: the old one redirects to it for as long as the preview
+    runs, so an open tab's reload lands on the new page."""
+    path = root / "seeds" / "moving.md"
+    story = "---\ntitle: {}\npublishedDateTime: 2025-12-30T10:00:00Z\n---\n\nThe text.\n"
+    path.write_text(story.format("Trains run late"))
+    old, new, newest = (f"/articles/{slug}/" for slug in (
+        "trains-run-late", "trains-run-on-time", "trains-run-early"))
+    serve.until(old, lambda s, t: s == 200)
+    path.write_text(story.format("Trains run on time"))
+    serve.until(new, lambda s, t: s == 200 and "Trains run on time" in t)
+    for asked, lands in [(old, new), (old + "index.html", new + "index.html"),
+                         (old.rstrip("/"), new)]:
+        status, headers = serve.head(asked)  # (after the rebuild's writing is done)
+        assert (status, headers.get("Location")) == (302, lands), asked
+    path.write_text(story.format("Trains run early"))  # again: both old URLs follow
+    serve.until(newest, lambda s, t: s == 200)
+    assert serve.head(old)[1].get("Location") == newest
+    assert serve.head(new)[1].get("Location") == newest
+    path.unlink()  # gone: nothing to follow
+    serve.until(newest, lambda s, t: s == 404)
+    assert serve.head(old)[0] == 404
+
+
 def test_drafts_are_shown_and_marked(serve: Serve, root: Path) -> None:
     (root / "seeds" / "draft.md").write_text(
         article("Work in progress", "wip", "Not yet.", draft="true"))
@@ -217,3 +241,21 @@ def test_search_is_off_in_the_preview_unless_asked_for(root: Path) -> None:
             assert server.interrupt() == 0
         assert status == expected, flags
         assert ('role="search"' in home) == (expected == 200)
+
+
+def test_a_sidecar_added_edited_and_removed_is_served(serve: Serve, root: Path) -> None:
+    """A sidecar beside a plain-text article: each change to it alone rebuilds the page."""
+    seeds = root / "seeds"
+    (seeds / "night.txt").write_text("Night trains return\n\nThe sleeper runs again.\n")
+    page = "/articles/night-trains-return/"
+    serve.until(page, lambda s, t: s == 200 and "The sleeper runs again." in t)
+    side = seeds / "night.yaml"
+    since = serve.mark()
+    side.write_text("source: Sidecar Weekly\n")
+    serve.until(page, lambda s, t: "Sidecar Weekly" in t)
+    serve.expect(r"seeds/night\.yaml: rebuilt in", since)
+    side.write_text("source: Other Paper\n")
+    serve.until(page, lambda s, t: "Other Paper" in t and "Sidecar Weekly" not in t)
+    side.unlink()
+    serve.until(page, lambda s, t: s == 200 and "Other Paper" not in t)
+    serve.until("/sources/", lambda s, t: "Other Paper" not in t)

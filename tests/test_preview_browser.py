@@ -135,3 +135,23 @@ def test_a_background_tab_lets_go_and_catches_up_when_shown(tmp_path: Path, page
         page.get_by_text("Changed while hidden.").wait_for()
     finally:
         assert server.interrupt() == 0
+
+
+def test_an_open_page_follows_its_article_to_a_new_url(tmp_path: Path, page: Any) -> None:
+    """A new headline makes a new URL: the open tab reloads onto the new page (the
+    preview redirects the old URL there), not onto a 404."""
+    root = copy_site(tmp_path / "blog")
+    article = root / "seeds" / "moving.md"
+    story = "---\ntitle: {}\npublishedDateTime: 2025-12-30T10:00:00Z\n---\n\nThe text.\n"
+    article.write_text(story.format("Trains run late"))
+    server = Serve(root)
+    try:
+        page.goto(server.url + "articles/trains-run-late/")
+        page.wait_for_load_state("load")
+        mark(page)
+        article.write_text(story.format("Trains run on time"))
+        page.wait_for_url("**/articles/trains-run-on-time/")
+        reloaded(page)
+        assert page.locator("h1").inner_text() == "Trains run on time"
+    finally:
+        assert server.interrupt() == 0

@@ -19,7 +19,7 @@ from lxml import etree
 from digest.config import ConfigError, SiteConfig, load_config
 from digest.model import Article, Image, Source, Topic
 from digest.site.group import group
-from digest.site.publish import publish, sitemaps, xml_text
+from digest.site.publish import feed_links, publish, sitemaps, xml_text
 from tests.conftest import REPO, BuildSite, write
 
 BASE = "https://user.github.io/repo/"
@@ -73,11 +73,13 @@ def test_xml_feeds_parse_cleanly_with_every_entry_and_absolute_links(name: str) 
     files = files_for([article(n) for n in range(3)] + [article(9, published=None)])
     feed = parse_feed(files[name])
     assert feed.version == ("atom10" if name == "feed.xml" else "rss20")
-    assert [e.title for e in feed.entries] == ["Story 0", "Story 1", "Story 2"]
+    # RSS carries the undated story last, without a date; Atom cannot date it (no git here)
+    dated = ["Story 0", "Story 1", "Story 2"]
+    assert [e.title for e in feed.entries] == dated + (["Story 9"] if name == "rss.xml" else [])
     for entry in feed.entries:
         assert entry.link.startswith(BASE + "articles/story-")
         assert entry.id == entry.link  # stable: the permalink
-        assert entry.published_parsed is not None
+        assert (entry.get("published_parsed") is None) == (entry.title == "Story 9")
         assert entry.summary.startswith("Summary")
         body = entry.content[0].value
         assert f'href="{BASE}articles/story-0/"' in body  # ../story-0/ made absolute
@@ -172,14 +174,44 @@ def test_xml_text_keeps_everything_xml_allows() -> None:
     assert xml_text("\x00\x08\x0b\x0c\x0e\x1f\ud800\ufffe\uffff") == ""
 
 
-def test_undated_and_draft_articles_stay_out_of_feeds() -> None:
-    cfg = config()
+def test_undated_stories_follow_the_dated_and_drafts_stay_out_of_every_feed() -> None:
+    cfg = config(drafts=True)
     digest = group([article(1), article(2, published=None), article(3, draft=True),
-                    article(4, published=None, path="b.md", slug="b")], cfg)
+                    article(4, published=None, path="b.md", slug="b"),
+                    article(5, published=None, draft=True, path="c.md", slug="c")], cfg)
     result = publish(digest, cfg)
-    assert result.undated == 2
+    assert result.undated == 2  # left out of Atom: nothing says when they entered
     assert [e.title for e in parse_feed(result.files["feed.xml"]).entries] == ["Story 1"]
+    rss = parse_feed(result.files["rss.xml"]).entries
+    assert [e.title for e in rss] == ["Story 1", "Story 2", "Story 4"]
+    assert [bool(e.get("published_parsed")) for e in rss] == [True, False, False]
+    items = json.loads(result.files["feed.json"])["items"]
+    assert [i["title"] for i in items] == ["Story 1", "Story 2", "Story 4"]
+    assert ["date_published" in i for i in items] == [True, False, False]
+    assert ["date_modified" in i for i in items] == [True, False, False]
     assert "Story 3" not in result.files["sitemap.xml"].decode()
+
+
+def test_atom_dates_an_undated_story_by_when_it_entered_the_digest() -> None:
+    """Given the first commit of its file, an undated story is an Atom entry with that
+    <updated> and no <published> (a publication date it does not have)."""
+    cfg = config()
+    entered = {"a2.md": DAY + timedelta(days=3)}
+    digest = group([article(1), article(2, published=None), article(3, published=None)], cfg)
+    result = publish(digest, cfg, entered)
+    assert result.undated == 1
+    root = etree.fromstring(result.files["feed.xml"])
+    entries = root.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == ["Story 1", "Story 2"]
+    assert entries[1].findtext(f"{ATOM}updated") == "2024-03-04T09:30:00Z"
+    assert entries[1].find(f"{ATOM}published") is None
+    assert root.findtext(f"{ATOM}updated") == "2024-03-04T09:30:00Z"  # the newest change
+    for entry in entries:  # what RFC 4287 requires of every entry
+        for tag in ("id", "title", "updated"):
+            assert len(entry.findall(f"{ATOM}{tag}")) == 1, tag
+    assert parse_feed(result.files["feed.xml"]).entries[1].updated_parsed is not None
+    # RSS and JSON Feed stay as they were: no date there, the commit is not a pubDate
+    assert "date_published" not in json.loads(result.files["feed.json"])["items"][1]
 
 
 def test_feed_size_keeps_the_latest() -> None:
@@ -198,10 +230,18 @@ def test_topic_feeds() -> None:
         BASE + "topics/llama/feed.json"
 
 
-def test_a_topic_with_only_undated_stories_has_no_feed() -> None:
-    files = files_for([article(1), article(2, published=None,
-                                           topics=(Topic("Llama", "llama"),))])
+def test_a_topic_with_only_undated_stories_has_no_atom_feed_and_links_none() -> None:
+    cfg = config()
+    digest = group([article(1), article(2, published=None,
+                                         topics=(Topic("Llama", "llama"),))], cfg)
+    publication = publish(digest, cfg)
+    files = publication.files
     assert "topics/chips/feed.xml" in files and "topics/llama/feed.xml" not in files
+    assert "topics/llama/rss.xml" in files and "topics/llama/feed.json" in files
+    assert "lastBuildDate" not in files["topics/llama/rss.xml"].decode()  # nothing dates it
+    links = feed_links(publication.feeds, cfg)("topics/llama/index.html")
+    assert [link.href for link in links if "llama" in link.href] == [
+        BASE + "topics/llama/rss.xml", BASE + "topics/llama/feed.json"]
 
 
 def test_without_base_url_there_are_no_feeds_or_sitemap() -> None:
@@ -337,29 +377,37 @@ def test_pages_workflow_builds_with_the_pages_url_and_deploys() -> None:
 
 
 def test_every_feed_of_the_seed_build_reads_cleanly(seeds: Path, build_site: BuildSite) -> None:
-    """Every feed file the build wrote: no bozo, one entry per dated story, absolute links,
-    parsed dates; and each topic page that has dated stories has its three feeds."""
+    """Every feed file the build wrote: no bozo, absolute links, parsed dates; RSS and JSON
+    Feed carry every published story (the undated last, without a date), Atom the dated
+    ones (the seeds' copy is not in git, so nothing dates the undated); every topic has
+    RSS and JSON Feed, and Atom when it has a dated story."""
     result, out = build_site(seeds, base_url=BASE)
     digest = result.digest
-    expected = {"": [a for a in digest.articles if a.published]}
-    expected |= {f"topics/{g.topic.slug}/": [a for a in g.articles if a.published]
-                 for g in digest.topics}
+    every = {"": list(digest.articles)}
+    every |= {f"topics/{g.topic.slug}/": list(g.articles) for g in digest.topics}
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
                      if p.name in {"feed.xml", "rss.xml", "feed.json"})
-    assert written == sorted(folder + name for folder, dated in expected.items() if dated
-                             for name in ("feed.xml", "rss.xml", "feed.json"))
+    assert written == sorted(
+        [folder + name for folder in every for name in ("rss.xml", "feed.json")]
+        + [folder + "feed.xml" for folder, stories in every.items()
+           if any(a.published for a in stories)])
+    assert len(digest.undated) == 3  # of 4: the seeds
     for name in written:
         folder = name.rsplit("/", 1)[0] + "/" if "/" in name else ""
-        titles = [a.title for a in expected[folder]]
+        stories = [a for a in every[folder] if a.published or not name.endswith("feed.xml")]
+        titles = [a.title for a in stories]
         if name.endswith(".json"):
             items = json.loads((out / name).read_bytes())["items"]
             assert [i["title"] for i in items] == titles
-            assert all(i["url"].startswith(BASE) and RFC3339.match(i["date_published"])
-                       for i in items)
+            for item, story in zip(items, stories, strict=True):
+                assert item["url"].startswith(BASE)
+                assert RFC3339.match(item["date_published"]) if story.published else \
+                    "date_published" not in item
             continue
         feed = parse_feed((out / name).read_bytes())
         assert [e.title for e in feed.entries] == titles, name
         assert feed.feed.link == BASE + folder
-        for entry in feed.entries:
-            assert entry.link.startswith(BASE) and entry.published_parsed, name
+        for entry, story in zip(feed.entries, stories, strict=True):
+            assert entry.link.startswith(BASE), name
+            assert bool(entry.get("published_parsed")) == bool(story.published), name
             assert (out / entry.link.removeprefix(BASE) / "index.html").is_file()

@@ -105,3 +105,72 @@ def test_a_card_links_right_from_every_page_it_is_on(tmp_path: Path,
         html = (site / page).read_text()
         assert f'href="{to_root}articles/story-{story}/index.html"' in html, page
         assert f'href="{to_root}topics/chips/index.html"' in html, page
+
+
+def _story(title: str, day: str, source: str = "") -> str:
+    extra = f"source: {source}\n" if source else ""
+    return f"---\ntitle: {title}\ndate: {day}\ntopics: [Rail]\n{extra}---\nText.\n"
+
+
+def test_archive_counts_say_what_they_count(tmp_path: Path, build_site: BuildSite) -> None:
+    from lxml import html
+
+    content = tmp_path / "content"
+    write(content, "a.md", _story("One", "2023-09-11"))
+    write(content, "b.md", _story("Two", "2024-03-01"))
+    write(content, "c.md", _story("Three", "2024-03-01"))
+    _, site = build_site(content)
+
+    def texts(page: str, xpath: str) -> list[str]:
+        tree = html.fromstring((site / page).read_bytes())
+        return [" ".join(e.text_content().split()) for e in tree.xpath(xpath)]
+
+    assert texts("archive/index.html", "//section[@class='archive-year']/h2") == [
+        "2024 — 2 stories", "2023 — 1 story"]
+    assert texts("2024/index.html", "//h2") == ["March — 2 stories"]
+    assert texts("2024/index.html", "//main//li") == ["Friday 1 March 2024 2 stories"]
+    assert texts("2024/03/index.html", "//h2[@class='day-heading']") == [
+        "Friday 1 March 2024 — 2 stories"]
+
+
+def test_the_sources_link_is_there_only_when_there_are_sources(
+        tmp_path: Path, build_site: BuildSite) -> None:
+    content = tmp_path / "content"
+    write(content, "a.md", _story("One", "2023-09-11"))
+    write(content, "b.md", _story("Two", "2023-09-12"))
+    pages = ("index.html", "articles/one/index.html", "topics/index.html")
+    _, site = build_site(content)
+    for page in pages:
+        text = (site / page).read_text(encoding="utf-8")
+        assert ">Latest<" in text and ">Sources<" not in text, page
+    write(content, "b.md", _story("Two", "2023-09-12", source="Rail Weekly"))
+    _, site = build_site(content)  # a rebuild: pages an edit did not touch follow too
+    for page in pages:
+        assert ">Sources</a>" in (site / page).read_text(encoding="utf-8"), page
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("<p>no table</p>", "<p>no table</p>"),
+    ("<p>a</p><table><tr><td>1</td></tr></table>",
+     '<p>a</p><div class="table-scroll" role="region" tabindex="0" aria-label="Table">'
+     "<table><tr><td>1</td></tr></table></div>"),
+    ("<table><tr><td><table><tr><td>in</td></tr></table></td></tr></table><table></table>",
+     '<div class="table-scroll" role="region" tabindex="0" aria-label="Table"><table><tr><td>'
+     "<table><tr><td>in</td></tr></table></td></tr></table></div>"
+     '<div class="table-scroll" role="region" tabindex="0" aria-label="Table"><table></table>'
+     "</div>"),
+])
+def test_each_outermost_table_scrolls_in_a_box_of_its_own(body: str, expected: str) -> None:
+    from digest.site.render import scrolling_tables
+
+    assert str(scrolling_tables(body)) == expected
+
+
+def test_a_markdown_table_in_a_story_is_boxed(tmp_path: Path, build_site: BuildSite) -> None:
+    content = tmp_path / "content"
+    write(content, "t.md", "---\ntitle: Timetable\ndate: 2024-01-01\n---\n\n"
+          "| Train | Leaves | Arrives |\n|---|---|---|\n| TGV 6201 | 07:00 | 09:01 |\n")
+    _, site = build_site(content)
+    text = (site / "articles" / "timetable" / "index.html").read_text(encoding="utf-8")
+    assert '<div class="table-scroll" role="region" tabindex="0" aria-label="Table"><table>' \
+        in text

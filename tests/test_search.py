@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -38,8 +37,11 @@ def test_two_builds_are_byte_identical_search_index_included(seeds: Path,
 
 def test_the_index_holds_the_article_pages(seeds: Path, build_site: BuildSite) -> None:
     result, out = build_site(seeds)
-    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_bytes())
-    assert entry["languages"]["en"]["page_count"] == result.articles_built == 4
+    listed = json.loads((out / "pagefind" / "shards.json").read_bytes())["shards"]
+    assert [(s["name"], s["path"]) for s in listed] == [("2023-09", ""), ("undated", "undated/")]
+    counts = [json.loads((out / "pagefind" / s["path"] / "pagefind-entry.json").read_bytes())
+              ["languages"]["en"]["page_count"] for s in listed]
+    assert counts == [1, 3] and sum(counts) == result.articles_built
     article = html.fromstring((out / "articles" / "mark-zuckerbergs-meta-setting-the-stage-for-"
                                "an-ai-revolution-against-openai" / "index.html").read_bytes())
     body = article.xpath("//*[@data-pagefind-body]")[0]
@@ -62,6 +64,24 @@ def test_a_build_without_pagefind_succeeds_and_says_why(seeds: Path, tmp_path: P
             "(pip install 'pagefind[extended]')") in run.output
     assert (out / "search" / "index.html").is_file()
     assert not (out / "pagefind").exists()
+
+
+def test_the_index_has_the_headline_as_title_not_as_the_start_of_the_text(
+        seeds: Path, build_site: BuildSite) -> None:
+    """A result shows the title above an excerpt of the text: the h1 is indexed as the
+    title (meta) and left out of the text, so the excerpt does not repeat it."""
+    import gzip
+
+    _, out = build_site(seeds)
+    fragments = []
+    for path in (out / "pagefind").rglob("fragment/*"):  # (every shard's)
+        data = gzip.decompress(path.read_bytes())  # a signature, then the page as JSON
+        fragments.append(json.loads(data[data.index(b"{"):]))
+    titles = sorted(f["meta"]["title"] for f in fragments)
+    assert len(titles) == 4 and "Meta Doubles down on Generative AI with Billion-Dollar " \
+        "Investment" in titles
+    for fragment in fragments:
+        assert fragment["meta"]["title"] not in fragment["content"], fragment["content"][:200]
 
 
 def test_search_can_be_switched_off(seeds: Path, build_site: BuildSite) -> None:
@@ -97,7 +117,8 @@ def _bundle(order: list[int]) -> dict[str, bytes]:
 
 
 def test_stabilise_sorts_filters_and_renames_what_points_at_them() -> None:
-    one, two = stabilise(_bundle([2, 0, 1])), stabilise(_bundle([1, 2, 0]))
+    one = stabilise(_bundle([2, 0, 1]), "pagefind/")
+    two = stabilise(_bundle([1, 2, 0]), "pagefind/")
     assert one == two
     entry = json.loads(one["pagefind/pagefind-entry.json"])
     meta = cbor2.loads(gzip.decompress(
@@ -111,7 +132,7 @@ def test_stabilise_sorts_filters_and_renames_what_points_at_them() -> None:
 
 def test_stabilise_leaves_an_unknown_format_alone() -> None:
     odd = {"pagefind/pagefind-entry.json": b'{"languages": {"en": {"hash": "en_1"}}}'}
-    assert stabilise(odd) == odd
+    assert stabilise(odd, "pagefind/") == odd
 
 
 def _wrapper(folder: Path, script: str) -> Path:
@@ -124,31 +145,14 @@ def _wrapper(folder: Path, script: str) -> Path:
     return path
 
 
-def test_the_bundle_is_read_only_when_pagefind_has_finished_writing(
+def test_a_failing_indexer_leaves_a_site_without_search_and_says_why(
         seeds: Path, build_site: BuildSite, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    # Pagefind's Python API said "written" while files were still being written, then
-    # stopped the process: under load, bundles came out with files missing. Here the
-    # indexer finishes its last file half a second late; the bundle must still be whole.
-    _, normal = build_site(seeds, output_dir=tmp_path / "normal")
-    late = _wrapper(tmp_path, '"$REAL" "$@" || exit $?\n'
-                              'while [ "$1" != --output-path ]; do shift; done\n'
-                              'mv "$2/pagefind.js" "$2/.late" && sleep 0.5 && '
-                              'mv "$2/.late" "$2/pagefind.js"\n')
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(late))
-    result, slow = build_site(seeds, output_dir=tmp_path / "slow")
-    assert not result.warnings
-    assert tree(slow) == tree(normal)
-
-
-def test_search_leaves_no_work_folder_and_tidies_those_of_killed_builds(
-        seeds: Path, build_site: BuildSite, tmp_path: Path) -> None:
-    dead = tmp_path / ".site.search-4194399-x1"  # above any Linux pid: no such process
-    running = tmp_path / f".site.search-{os.getpid()}-x2"  # a build still at work
-    for folder in (dead, running):
-        (folder / "site").mkdir(parents=True)
-    build_site(seeds)
-    assert sorted(p.name for p in tmp_path.glob(".site.search-*")) == [running.name]
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(_wrapper(tmp_path, "exit 3\n")))
+    result, out = build_site(seeds)
+    assert result.warnings == ["pagefind failed (exit status 3), so the site has no search "
+                               "index"]
+    assert (out / "search" / "index.html").is_file() and not (out / "pagefind").exists()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")

@@ -27,6 +27,8 @@ from digest.live.routes import (
     hosts_for,
     inject,
     machine_names,
+    moved_to,
+    moves,
     route,
     split_host,
     without_folder,
@@ -62,6 +64,35 @@ from digest.live.serve import Preview
 ])
 def test_route(path: str, base: str, expected: Route) -> None:
     assert route(path, base) == expected
+
+
+A, B, C = "articles/a/", "articles/b/", "articles/c/"
+
+
+@pytest.mark.parametrize(("before", "after", "moved", "expected"), [
+    ({"x.md": A}, {"x.md": A}, {}, {}),                        # nothing moved
+    ({"x.md": A}, {"x.md": B}, {}, {A: B}),                    # a new headline
+    ({"x.md": B}, {"x.md": C}, {A: B}, {A: C, B: C}),          # twice: both follow to C
+    ({"x.md": B}, {"x.md": A}, {A: B}, {B: A}),                # and back: A is its again
+    ({"x.md": B}, {"x.md": B, "y.md": A}, {A: B}, {}),         # another article took A
+    ({"x.md": B}, {}, {A: B}, {}),                             # deleted: nowhere to go
+    ({"x.md": A, "y.md": B}, {"x.md": B, "y.md": A}, {}, {}),  # swapped: both are live
+    ({"x.md": A}, {"z.md": B}, {}, {}),                        # another file: not followed
+])
+def test_moves(before: dict[str, str], after: dict[str, str], moved: dict[str, str],
+               expected: dict[str, str]) -> None:
+    assert moves(before, after, moved) == expected
+
+
+@pytest.mark.parametrize(("file", "expected"), [
+    ("articles/a/", "articles/b/"),
+    ("articles/a", "articles/b/"),
+    ("articles/a/index.html", "articles/b/index.html"),
+    ("articles/c/", None),
+    ("articles/a/lead.png", None),
+])
+def test_moved_to(file: str, expected: str | None) -> None:
+    assert moved_to(file, ((A, B),)) == expected
 
 
 @pytest.mark.parametrize(("name", "expected"), [
@@ -785,3 +816,50 @@ def test_odd_paths_are_404(server: Running, target: bytes,
     assert reply.startswith(b"HTTP/1.0 404") and b"TOP-SECRET" not in reply
     assert server.request("/")[0] == 200
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_ctrl_c_while_a_connection_thread_starts_stops_the_server(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C lands in the main thread wherever it is, often while it starts a connection's
+    thread: that KeyboardInterrupt must end serve_forever, and the connection's slot is
+    given back once, by its thread. (It was released twice; the ValueError that raised
+    was logged by the server and swallowed Ctrl-C: `digest serve` went on serving.)"""
+    builder = FakeBuilder(Site(site))
+    preview = Preview(builder, log=lambda _: None)
+    port = preview.bind("127.0.0.1", 0)
+    preview.rebuild()
+    answered: list[int] = []
+    interrupted = threading.Event()
+
+    def client() -> None:
+        answered.append(Running(preview, port, builder).request("/")[0])
+        if not interrupted.wait(5):
+            preview.stop()  # only if Ctrl-C was lost: serve_forever then ends without raising
+
+    original = threading.Thread
+
+    class Interrupted(original):  # type: ignore[misc, valid-type]
+        def start(self) -> None:
+            # (a thread forgets its target once it has run: ask before it starts)
+            serves = self._target == preview.httpd.process_request_thread  # type: ignore[union-attr]
+            super().start()
+            if serves:
+                self.join(5)  # the main thread is not scheduled until the answer is sent
+                raise KeyboardInterrupt
+
+    asker = threading.Thread(target=client, daemon=True)
+    asker.start()
+    monkeypatch.setattr(threading, "Thread", Interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        preview.serve_forever()
+    interrupted.set()
+    monkeypatch.undo()
+    preview.stop()
+    asker.join(10)
+    assert answered == [200]
+    slots = preview.httpd.slots  # type: ignore[union-attr]
+    assert all(slots.acquire(timeout=5) for _ in range(preview.limits.connections))
+    with pytest.raises(ValueError):  # every slot was back, and no more than that
+        slots.release()
+        for _ in range(preview.limits.connections):
+            slots.release()

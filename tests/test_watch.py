@@ -33,6 +33,14 @@ TARGETS = Targets(content=R / "seeds", output=R / "site", config=R / "digest.yam
     ("seeds/.git/index", False, Kind.IGNORED),
     ("seeds/.hidden/x.md", False, Kind.IGNORED),
     ("digest.yaml", False, Kind.CONFIG),
+    ("hugo.toml", False, Kind.CONFIG),                 # a site's own config: its timezone
+    ("config.toml", False, Kind.CONFIG),
+    ("_config.yml", False, Kind.CONFIG),
+    ("pelicanconf.py", False, Kind.CONFIG),
+    ("seeds/hugo.toml", False, Kind.CONFIG),            # the site is the content folder
+    ("seeds/deep/hugo.toml", False, Kind.IGNORED),      # not where digest reads it
+    ("templates/hugo.toml", False, Kind.TEMPLATE),
+    ("seeds/a.yaml", False, Kind.ARTICLE),              # a sidecar, maybe
     ("digest.yaml~", False, Kind.IGNORED),
     ("other.yaml", False, Kind.IGNORED),
     ("templates/base.html", False, Kind.TEMPLATE),
@@ -267,3 +275,28 @@ def test_a_failing_callback_does_not_end_the_watching(capsys: pytest.CaptureFixt
     finally:
         watcher.stop()
     assert "RuntimeError: a bug" in capsys.readouterr().err
+
+
+def test_watcher_sees_a_site_config_and_a_sidecar(tmp_path: Path) -> None:
+    """`digest serve --content blog/content` inside a Hugo site run from elsewhere: a
+    changed hugo.toml (its timezone) and a sidecar beside an article each rebuild."""
+    site = tmp_path / "blog"
+    content = site / "content"
+    content.mkdir(parents=True)
+    (site / "hugo.toml").write_text('timeZone = "UTC"\n')
+    targets = Targets(content=content, output=tmp_path / "out", root=tmp_path)
+    assert (site, False) in targets.folders()
+    builder = FakeBuilder()
+    watcher = Watcher(targets, builder, delay=0.05)
+    watcher.start()
+    try:
+        time.sleep(0.1)
+        (site / "hugo.toml").write_text('timeZone = "Asia/Tokyo"\n')
+        wait_until(lambda: builder.batches)
+        assert Change(Kind.CONFIG, site / "hugo.toml") in builder.batches[0]
+        builder.batches.clear()
+        (content / "a.yaml").write_text("date: 2026-12-01\n")
+        wait_until(lambda: builder.batches)
+        assert Change(Kind.ARTICLE, content / "a.yaml") in builder.batches[0]
+    finally:
+        watcher.stop()

@@ -11,9 +11,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from digest import __version__
+from digest import PROJECT_URL, __version__
 
-PROJECT_URL = "https://github.com/digest-ssg/digest"
 USER_AGENT = f"digest/{__version__} (+{PROJECT_URL})"
 MAX_BYTES = 10 * 1024 * 1024
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})

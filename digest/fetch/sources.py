@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from digest.errors import ConfigError
+from digest.errors import ConfigError, unknown_key
 
 SOURCE_KEYS = ("name", "feed", "topics", "include", "exclude")
 _EXAMPLE = ("sources:\n  - name: Example Wire\n    feed: https://example.org/feed.xml\n"
@@ -80,10 +80,9 @@ def _source(item: Any, key: str, where: str) -> Source:
         raise ConfigError(f"{where}: {key} must be a mapping such as "
                           f"{{name: Example Wire, feed: https://example.org/feed.xml}}, "
                           f"not {item!r}")
-    unknown = sorted(str(k) for k in item if k not in SOURCE_KEYS)
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) in {key}: {', '.join(unknown)} "
-                          f"(known: {', '.join(SOURCE_KEYS)})")
+    for name in item:
+        if name not in SOURCE_KEYS:
+            raise unknown_key(where, str(name), SOURCE_KEYS, key)
     for needed in ("name", "feed"):
         if needed not in item:
             raise ConfigError(f"{where}: {key} needs a {needed}, as in\n{_EXAMPLE}")

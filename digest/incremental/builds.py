@@ -67,6 +67,12 @@ class BuildCache:
         if self.store is not None:
             self.store.close()
 
+    def also_read(self, key: str) -> None:
+        """Something else the build reads, by a key (the git commit of the feeds' entry
+        times): when it changes, the build is not 'already built'."""
+        if self.store is not None and key:
+            self.settings = hashlib.sha256(f"{self.settings}|{key}".encode()).hexdigest()
+
     def scan(self, changed: Collection[Path] | None) -> Scan:
         """The content folder's files, with the key of each one's bytes when caching."""
         return scan_sources(self.config, self.store, changed)
@@ -141,8 +147,8 @@ class _LastBuild:
 
 
 _SUMMARY_FIELDS = ("articles_read", "articles_built", "drafts_skipped", "future_skipped",
-                   "undated", "problems", "pages", "feeds", "feed_undated", "sitemap_urls",
-                   "link_problems", "warnings", "not_articles")
+                   "undated", "problems", "pages", "feeds", "atom_feeds", "feed_undated",
+                   "sitemap_urls", "link_problems", "warnings", "not_articles")
 
 
 def _summary(result: BuildResult) -> dict[str, Any]:

@@ -75,6 +75,13 @@ def entry_key(rel: str, sha256: str) -> str:
     return f"{sha256}/{os.fsencode(rel).hex()}"
 
 
+def paired_sha(sha256: str, sidecar: str, sidecar_sha: str) -> str:
+    """An article's hash and its sidecar's path and hash -> the one hash its parse is kept
+    under: editing, adding or removing only the sidecar parses the article again."""
+    return hashlib.sha256(f"{sha256}|{sidecar}|{sidecar_sha}".encode(
+        errors="surrogateescape")).hexdigest()
+
+
 def storable(text: str) -> bool:
     """Can SQLite store this text (no lone surrogates from a file name that is not UTF-8)?"""
     if text.isascii():

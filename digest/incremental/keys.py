@@ -75,7 +75,7 @@ def article_keys(articles: Iterable[Article], entry_keys: Mapping[str, str],
         if old is not None and old[0] is a and old[1] == entry:
             key = old[2]
         else:
-            key = _hash(f"{entry}|{a.slug}|{a.topics!r}|{a.source!r}")
+            key = _hash(f"{entry}|{a.url}|{a.topics!r}|{a.source!r}")
         keys[a.path] = key
         kept[a.path] = (a, entry, key)
     if memo is not None:

@@ -17,8 +17,17 @@ from ..config import SiteConfig
 from ..model import Problem
 from ..output.assemble import BuildError
 from ..output.images import ImageStat, image_files, listed
-from ..read.files import find_sources, not_content, prefetch, read_file, relative_name, walked
-from .cache import Cache, Entry, entry_key
+from ..read.files import (
+    find_sources,
+    not_content,
+    passed,
+    prefetch,
+    read_file,
+    relative_name,
+    walked,
+)
+from ..read.sidecar import pair_sidecars, sidecar_of
+from .cache import Cache, Entry, entry_key, paired_sha
 
 # More changed files than this (a git checkout) and walking the folder costs no more.
 RESCAN_FILES = 200
@@ -35,6 +44,8 @@ class Scan:
     images: dict[str, ImageStat]  # every image file (a lead image can change on its own)
     hashed: dict[str, str] = field(default_factory=dict)  # rel -> cache key
     unreadable: dict[str, tuple[str | None, Entry]] = field(default_factory=dict)
+    yamls: dict[str, Path] = field(default_factory=dict)  # every .yaml file: sidecars maybe
+    sidecars: dict[str, str] = field(default_factory=dict)  # article -> its sidecar's rel
 
 
 def scan_sources(config: SiteConfig, cache: Cache | None,
@@ -60,14 +71,40 @@ def scan_sources(config: SiteConfig, cache: Cache | None,
     if again is not None:
         scan, todo = again
     else:
-        paths, problems = find_sources(content, exclude=not_content(config))
+        yamls: list[Path] = []
+        paths, problems = find_sources(content, exclude=not_content(config), yamls=yamls)
         scan = Scan(root, paths, [_rel(path, root) for path in paths], problems,
                     image_files(root))
+        settings = _rel(config.config_path, root) if config.config_path else None
+        scan.yamls = {rel: path for path in yamls if (rel := _rel(path, root)) != settings}
         todo = list(zip(paths, scan.rels, strict=True))
+    scan.sidecars = pair_sidecars(scan.rels, scan.yamls)
     if cache is None:
         return scan
+    sidecars = {scan.sidecars[rel]: scan.yamls[scan.sidecars[rel]] for _, rel in todo
+                if rel in scan.sidecars}
+    shas = _hashes(cache, root, todo + [(path, rel) for rel, path in sidecars.items()],
+                   scan.unreadable, sidecars)
+    for _, rel in todo:
+        if (sha := shas.get(rel)) is None:
+            continue
+        if (sidecar := scan.sidecars.get(rel)) is not None:
+            sha = paired_sha(sha, sidecar, shas.get(sidecar) or "unreadable")
+        scan.hashed[rel] = entry_key(rel, sha)
+    cache.forget_files_but(set(scan.hashed) | set(scan.sidecars.values()))
+    cache.keep("scan", scan)
+    return scan
+
+
+def _hashes(cache: Cache, root: Path, files: list[tuple[Path, str]],
+            unreadable: dict[str, tuple[str | None, Entry]],
+            sidecars: Collection[str]) -> dict[str, str]:
+    """Files -> the sha256 of each one read (by its unchanged stat when the cache hashed it
+    before); an article that cannot be read goes into `unreadable`, with why (a sidecar
+    that cannot be read: its article says why when it is parsed)."""
+    shas: dict[str, str] = {}
     unknown: list[tuple[Path, str, os.stat_result | None]] = []
-    for path, rel in todo:
+    for path, rel in files:
         try:
             stat = os.stat(path)
         except OSError:
@@ -76,22 +113,21 @@ def scan_sources(config: SiteConfig, cache: Cache | None,
         if sha is None:
             unknown.append((path, rel, stat))
         else:
-            scan.hashed[rel] = entry_key(rel, sha)
+            shas[rel] = sha
     for start in range(0, len(unknown), _AHEAD):
         batch = unknown[start:start + _AHEAD]
         prefetch(path for path, _, _ in batch)
         for path, rel, stat in batch:
-            rel, data, read_problems = read_file(path, root)
+            found, data, read_problems = read_file(path, root)
             if data is None:
-                scan.unreadable[rel] = (None, (None, read_problems))
+                if rel not in sidecars:
+                    unreadable[found] = (None, (None, read_problems))
                 continue
             sha = hashlib.sha256(data).hexdigest()
             if stat is not None:
                 cache.remember_hash(rel, stat, sha)
-            scan.hashed[rel] = entry_key(rel, sha)
-    cache.forget_files_but(set(scan.hashed))
-    cache.keep("scan", scan)
-    return scan
+            shas[rel] = sha
+    return shas
 
 
 _AHEAD = 64  # files asked of the disk at once (see read/files.prefetch)
@@ -108,7 +144,9 @@ def _rescan(last: Scan, changed: Collection[Path],
     out = str(output) + os.sep
     files = dict(zip(last.rels, last.paths, strict=True))
     images = dict(last.images)
+    yamls = dict(last.yamls)
     looked: dict[str, Path] = {}
+    sidecars: list[str] = []  # .yaml files that came, went or changed
     for path in changed:
         text = str(path)
         if not text.startswith(prefix) or text.startswith(out):
@@ -125,6 +163,8 @@ def _rescan(last: Scan, changed: Collection[Path],
                 return None  # a folder went, and what was in it
             files.pop(rel, None)
             images.pop(rel, None)
+            if yamls.pop(rel, None) is not None:
+                sidecars.append(rel)
             continue
         except OSError:
             return None
@@ -135,11 +175,19 @@ def _rescan(last: Scan, changed: Collection[Path],
             files[rel] = looked[rel] = Path(text)
         elif image:
             images[rel] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        elif rel.endswith(".yaml") and passed(rel):
+            yamls[rel] = Path(text)
+            sidecars.append(rel)
+    for rel in sidecars:  # its article is keyed by both files: hash it again
+        for article in sidecar_of(rel):
+            if article in files:
+                looked[article] = files[article]
     rels = sorted(files)
     hashed = {rel: key for rel, key in last.hashed.items() if rel in files and rel not in looked}
     unreadable = {rel: entry for rel, entry in last.unreadable.items()
                   if rel in files and rel not in looked}
-    scan = Scan(last.root, [files[rel] for rel in rels], rels, [], images, hashed, unreadable)
+    scan = Scan(last.root, [files[rel] for rel in rels], rels, [], images, hashed, unreadable,
+                yamls)
     return scan, [(path, rel) for rel, path in looked.items()]
 
 

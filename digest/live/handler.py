@@ -21,7 +21,18 @@ from typing import Any, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
 from .pages import _ERROR_PAGE, _NOT_FOUND_PAGE, _SCRIPT_JS, _shown
-from .routes import EVENTS, HEARTBEAT, SCRIPT, Hosts, Limits, Site, content_type, inject, route
+from .routes import (
+    EVENTS,
+    HEARTBEAT,
+    SCRIPT,
+    Hosts,
+    Limits,
+    Site,
+    content_type,
+    inject,
+    moved_to,
+    route,
+)
 
 
 class Answering(Protocol):
@@ -67,11 +78,16 @@ class _Server(ThreadingHTTPServer):
                 request.send(_BUSY)
             self.shutdown_request(request)
             return
+        thread = threading.Thread(target=self.process_request_thread,
+                                  args=(request, client_address), daemon=True)
         try:
-            super().process_request(request, client_address)
-        except BaseException:
+            thread.start()  # from here on the thread gives the slot back
+        except RuntimeError:  # no thread could be started: the slot is still ours
             self.slots.release()
             raise
+        # Not on any other exception: Ctrl-C while start() waits for the thread to run is
+        # a KeyboardInterrupt here, and the running thread releases the slot itself (a
+        # second release raised ValueError, which the server logged, swallowing Ctrl-C).
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
@@ -200,6 +216,10 @@ class _Handler(BaseHTTPRequestHandler):
             if kind.startswith("text/html"):
                 data = self._live(data)
             self._send(HTTPStatus.OK, data, kind, body)
+        elif target.file is not None and (moved := moved_to(target.file, site.moved)):
+            # an article whose URL changed (a new headline): follow it, so that an open
+            # tab's reload lands on the new page, not on a 404
+            self._redirect(site.base_path + quote(moved), body)
         else:
             self._not_found(site, body)
 

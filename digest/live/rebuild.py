@@ -16,10 +16,11 @@ import click
 from ..config import ConfigError, SiteConfig
 from ..model import Problem
 from ..output.assemble import BuildError
+from ..output.check import LinkProblem
 from ..output.manifest import OutputError, WriteResult
 from ..read.files import shown_name
 from ..results import BuildResult
-from .routes import BuildFailed, Site
+from .routes import BuildFailed, Site, moves
 from .watch import Change, Watcher, changed_files, describe, site_targets
 
 
@@ -41,7 +42,13 @@ class Rebuild:
         self.on_config: Callable[[SiteConfig], None] | None = None
         # handed the site and a renderer of its pages before they are written (serve)
         self.on_ready: Callable[[Site, Callable[[str], bytes | None]], None] | None = None
+        # what the last build found, so that a rebuild lists only what is new
         self.known: set[Problem] = set()
+        self.known_links: set[LinkProblem] = set()
+        self.known_warnings: set[str] = set()
+        # the preview follows an article whose URL changes (routes.moves)
+        self.urls: dict[str, str] = {}  # article path -> its URL, as of the last build
+        self.moved: dict[str, str] = {}  # old URL -> new URL, for the life of the process
         self.builds = 0
 
     def __call__(self, changes: Sequence[Change]) -> Site:
@@ -70,13 +77,22 @@ class Rebuild:
             click.echo(shown_name(f"{stamp} {what}: build failed: {err}"), err=True)
             raise BuildFailed(shown_name(str(err))) from err
         self.builds += 1
+        if result.digest is not None:
+            urls = {a.path: a.url for a in result.digest.articles}
+            if self.builds > 1:
+                self.moved = moves(self.urls, urls, self.moved)
+            self.urls = urls
+        site = replace(site, moved=tuple(sorted(self.moved.items())))
         if result.digest is None and not changes and self.builds > 1:
             return site  # nothing new
         if self.builds == 1:
             self.report(result, config, self.quiet)
         else:
             new = [p for p in result.problems if p not in self.known]
-            self.report(replace(result, problems=new), config, True)
+            links = [p for p in result.link_problems if p not in self.known_links]
+            seen = len(result.link_problems) - len(links)
+            self.report(replace(result, problems=new, link_problems=links, warnings=[
+                w for w in result.warnings if w not in self.known_warnings]), config, True)
             write = result.write or WriteResult()
             line = (f"{stamp} {what}: rebuilt in {result.seconds:.2f} s "
                     f"({result.articles_built} articles, {result.pages} pages: "
@@ -85,13 +101,21 @@ class Rebuild:
                 line += f"; pages shown after {shown[0]:.2f} s"
             if new:
                 line += f", {len(new)} new problem{'s' * (len(new) != 1)} (above)"
+            if links:
+                line += f", {len(links)} new broken link{'s' * (len(links) != 1)} (above)"
+            before = f"{seen} broken link{'s' * (seen != 1)} seen before"
             if not self.quiet:
-                click.echo(line)
+                click.echo(line + (f", {before}" if seen else ""))
+            elif seen:
+                click.echo(f"warning: {before} (not listed again)", err=True)
         self.known = set(result.problems)
-        if self.strict and result.problems:
-            first = result.problems[0]
+        self.known_links = set(result.link_problems)
+        self.known_warnings = set(result.warnings)
+        problems = [p for p in result.problems if p.counts]
+        if self.strict and problems:
+            first = problems[0]
             where = f"{first.path}{f':{first.line}' if first.line else ''}"
-            raise BuildFailed(shown_name(f"--strict: {len(result.problems)} problem(s), the "
+            raise BuildFailed(shown_name(f"--strict: {len(problems)} problem(s), the "
                                          f"first: {where}: {first.message}"))
         return site
 

@@ -8,7 +8,7 @@ import os
 import posixpath
 import re
 import socket
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,14 @@ class Site:
 
     folder: Path
     base_path: str = "/"  # '/repo/' when base_url is https://user.github.io/repo/
+    # article pages that moved while the preview ran (a new headline, a new slug):
+    # (old site path, new site path) pairs, 'articles/old/' -> 'articles/new/'
+    moved: tuple[tuple[str, str], ...] = ()
+
+    def same_place(self, other: Site | None) -> bool:
+        """Is `other` the same folder under the same URL prefix (what moved aside)?"""
+        return other is not None and (self.folder, self.base_path) == (other.folder,
+                                                                        other.base_path)
 
 
 Builder = Callable[[Sequence[Any]], Site]
@@ -91,6 +99,42 @@ def route(path: str, base_path: str) -> Route:
         return NOT_FOUND
     clean = "/".join(parts)
     return Route(file=clean + "/" if clean and rel.endswith("/") else clean)
+
+
+def moves(before: Mapping[str, str], after: Mapping[str, str],
+          moved: Mapping[str, str]) -> dict[str, str]:
+    """{article: its URL} of the last build and of this one, and what had moved before ->
+    every old URL still worth following, to where its article is now. Pure.
+
+    An article moved twice leads from both old URLs to the newest; an old URL that an
+    article has now is that article's again; one whose article is gone leads nowhere.
+    """
+    found = {old: after[path] for path, old in before.items()
+             if path in after and after[path] != old}
+    for old, target in moved.items():
+        found.setdefault(old, target)
+    live = set(after.values())
+    found = {old: target for old, target in found.items() if old not in live}
+    out = {}
+    for old, target in found.items():
+        seen = {old}
+        while target in found and target not in seen:  # (a cycle ends where it started)
+            seen.add(target)
+            target = found[target]
+        if target in live:
+            out[old] = target
+    return out
+
+
+def moved_to(file: str, moved: Iterable[tuple[str, str]]) -> str | None:
+    """A site path asked for ('articles/old/', '…/old/index.html', '…/old') -> where that
+    page is now ('articles/new/', '…/new/index.html'), or None if it did not move."""
+    page = file[: -len("index.html")] if file.endswith("/index.html") else file
+    page = page if page.endswith("/") else page + "/"
+    target = dict(moved).get(page)
+    if target is None:
+        return None
+    return target + "index.html" if file.endswith("/index.html") else target
 
 
 def inject(page: bytes, tag: bytes) -> bytes:

@@ -99,7 +99,7 @@ class Preview:
         large site this is most of a rebuild sooner. Not on a first build, a new folder or
         base path, or after a failed build: then the pages reload when all is written."""
         with self.changed:
-            if site != self.site or self.error is not None:
+            if not site.same_place(self.site) or self.error is not None:
                 return
             self.live, self.writing, self._early = render, True, True
             self.version += 1

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..config import DEBOUNCE, SiteConfig
 from ..read.files import ARTICLE_SUFFIXES, LITTER_PATTERNS, shown_name
+from ..read.sites import CONFIG_FILES
 from ..site.images import IMAGE_SUFFIXES
 
 # What editors, VCSs and operating systems write next to the real files (vim's
@@ -57,9 +58,11 @@ class Targets:
         for folder in (self.content, self.templates, self.static):
             if folder is not None and folder.is_dir():
                 wanted.append((folder, True))
-        for folder in (self.root, self.config.parent if self.config else None):
+        # (the content folder's parent: where a Hugo, Jekyll or Pelican site's config is)
+        for folder in (self.root, self.config.parent if self.config else None,
+                       self.content.parent):
             if folder is not None and folder.is_dir() and not any(
-                    folder.is_relative_to(f) for f, _ in wanted):
+                    folder.is_relative_to(f) for f, recursive in wanted if recursive):
                 wanted.append((folder, False))
         return sorted(set(wanted))
 
@@ -94,13 +97,16 @@ def classify(path: PurePath, targets: Targets, is_dir: bool = False) -> Kind:
         return Kind.CONFIG
     if _litter(path, targets):
         return Kind.IGNORED
+    if path.name in CONFIG_FILES and path.parent in (targets.content, targets.content.parent):
+        return Kind.CONFIG  # a Hugo, Jekyll or Pelican site's own (read.files.find_site)
     for kind, folder in ((Kind.TEMPLATE, targets.templates), (Kind.STATIC, targets.static)):
         if folder is not None and _inside(path, folder):
             return kind
     # A folder that goes away or moves takes its articles with it.
     if not _inside(path, targets.content):
         return Kind.IGNORED
-    if is_dir or path == targets.content or path.suffix.lower() in ARTICLE_SUFFIXES:
+    if is_dir or path == targets.content or path.suffix.lower() in ARTICLE_SUFFIXES \
+            or path.suffix == ".yaml":  # a sidecar (digest.read.sidecar), or may become one
         return Kind.ARTICLE
     return Kind.IMAGE if path.suffix.lower() in IMAGE_SUFFIXES else Kind.IGNORED
 

@@ -44,7 +44,8 @@ from .check import LinkProblem, check_site
 from .manifest import WriteResult, file_hash, read_manifest
 from .records import intact
 from .redirects import redirect_pages
-from .search import BUNDLE, SearchUnavailable, search_index, searchable
+from .search import BUNDLE, SearchUnavailable, searchable
+from .shards import SHARDS, search_bundle, shard_names
 from .staging import Staging
 from .static import static_files
 from .write import disk_error, patch_site
@@ -200,8 +201,8 @@ def _patch(output: Path, job: _RenderJob, todo: list[int], files: dict[str, byte
         if previous.get(page.file) != hashes[page.file]:
             changed[page.file] = data
     prefix = str(output) + os.sep
-    bundle = _search_bundle(job.config, hashes, previous, warnings, lambda articles: {
-        rel: changed.get(rel) or Path(prefix + rel).read_bytes() for rel in articles})
+    bundle = _search_bundle(output, job, hashes, previous, warnings,
+                            lambda rel: changed.get(rel) or Path(prefix + rel).read_bytes())
     for rel, data in bundle.items():
         hashes[rel] = file_hash(data)
         if previous.get(rel) != hashes[rel]:
@@ -241,8 +242,13 @@ def _replace(output: Path, job: _RenderJob, todo: list[int], files: dict[str, by
             if progress is not None:
                 progress("writing", done, len(todo))
         staging.prune(lambda rel: rel in hashes or rel in paths or rel.startswith(BUNDLE))
-        bundle = _search_bundle(job.config, hashes, staging.previous, warnings,
-                                lambda articles: staging.folder)  # the pages are there
+        folder = staging.folder  # the pages are there
+
+        def read(rel: str) -> bytes:
+            return (folder / rel).read_bytes()
+
+        bundle = _search_bundle(output, job, hashes, staging.previous, warnings,
+                                read, jobs)
         for rel, data in bundle.items():
             hashes[rel] = staging.put(rel, data)
         kept = [rel for rel in hashes if rel.startswith(BUNDLE) and rel not in bundle]
@@ -252,8 +258,8 @@ def _replace(output: Path, job: _RenderJob, todo: list[int], files: dict[str, by
                 del hashes[rel]
             for rel in reused:
                 staging.drop(rel)
-            bundle = _search_bundle(job.config, hashes, {}, warnings,
-                                    lambda articles: staging.folder)
+            bundle = _search_bundle(output, job, hashes, {}, warnings,
+                                    read, jobs)
             for rel, data in bundle.items():
                 hashes[rel] = staging.put(rel, data)
         return staging.commit(hashes)
@@ -262,25 +268,27 @@ def _replace(output: Path, job: _RenderJob, todo: list[int], files: dict[str, by
         raise
 
 
-def _search_bundle(config: SiteConfig, hashes: dict[str, str], previous: dict[str, str],
-                   warnings: list[str], pages: Callable[[list[str]], Mapping[str, bytes] | Path]
-                   ) -> dict[str, bytes]:
-    """The search bundle (Pagefind) to write, or {} when there is none to write: no search,
-    or the last build's bundle still fits because no article page changed (its files are
-    then added to `hashes`). Pagefind indexes every article page, so any change to one
-    means indexing them all again. `pages(articles)` gives the article pages' bytes, or
-    the folder that already holds them."""
-    if not config.search:
+def _search_bundle(output: Path, job: _RenderJob, hashes: dict[str, str],
+                   previous: dict[str, str], warnings: list[str],
+                   read: Callable[[str], bytes], jobs: int = 1) -> dict[str, bytes]:
+    """The search bundle's files to write ({} with no search); the last build's files that
+    still fit are added to `hashes` (see shards.py). `read(file)` gives a page's bytes."""
+    if not job.config.search:
         return {}
-    articles = sorted(searchable(dict.fromkeys(hashes, b"")))
-    before = sorted(searchable(dict.fromkeys(previous, b"")))
-    old = {rel: digest for rel, digest in previous.items() if rel.startswith(BUNDLE)}
-    if old and all(old.values()) and articles == before and all(
-            previous[rel] == hashes[rel] for rel in articles):
-        hashes.update(old)
-        return {}
+    articles = searchable(dict.fromkeys(hashes, b""))
+    shard_of = shard_names({page.file: page.context["article"].published
+                            for page in job.pages
+                            if page.file in articles and "article" in page.context})
+    state = None
+    if previous.get(SHARDS):
+        try:
+            state = (output / SHARDS).read_bytes()
+        except OSError:
+            state = None
+        if state is not None and file_hash(state) != previous[SHARDS]:
+            state = None
     try:
-        return search_index(pages(articles), config)
+        return search_bundle(job.config, shard_of, hashes, previous, state, read, jobs)
     except SearchUnavailable as err:
         warnings.append(str(err))
         return {}

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import os
+import posixpath
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from ..model import Article, Problem
 from ..site.images import IMAGE_SUFFIXES, LocalImage, candidates
@@ -89,3 +93,64 @@ def _read_image(root: Path, rel: str, problems: list[Problem]) -> LocalImage | N
         problems.append(Problem(rel, "not an image digest can read; not shown"))
         return None
     return LocalImage(rel, data, width, height)
+
+
+_IMG_SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]+)"', re.IGNORECASE)  # (sanitised HTML)
+_RESOURCES: dict[tuple[Path, str, ImageStat], bytes] = {}  # for the next build of this process
+
+
+def find_resources(articles: Iterable[Article], content: Path,
+                   files: Mapping[str, ImageStat]) -> tuple[dict[str, bytes], list[Problem]]:
+    """The images an article's body shows by a relative link into its own folder (a Hugo
+    leaf bundle's `photo.jpg` beside `index.md`, `img/map.png` beside a Markdown file) ->
+    {site path beside the article's page: bytes}, so the link leads where it did."""
+    root = content.resolve()
+    out: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for article in articles if files else ():
+        if "<img" not in article.body_html:
+            continue
+        folder = posixpath.dirname(article.path)
+        for src in _IMG_SRC.findall(article.body_html):
+            name = _inside_name(html.unescape(src))
+            rel = posixpath.join(folder, name) if name and folder else name
+            if rel is None or rel not in files or article.url + name in out:
+                continue
+            key = (root, rel, files[rel])
+            data = _RESOURCES.get(key)
+            if data is None:
+                data = _read_resource(root, rel, problems)
+                if data is None:
+                    continue
+                if len(_RESOURCES) > 10_000:
+                    _RESOURCES.clear()
+                _RESOURCES[key] = data
+            out[article.url + name] = data
+    return out, problems
+
+
+def _inside_name(src: str) -> str | None:
+    """A relative link -> the path it names inside the page's folder; None for a link with
+    a scheme, host, query or absolute path, or one that leaves the folder."""
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc or parts.query or not parts.path \
+            or parts.path.startswith("/"):
+        return None
+    name = posixpath.normpath(unquote(parts.path))
+    if name.startswith("../") or name in {".", ".."} or "\\" in name or "\0" in name:
+        return None
+    return name if name.lower().endswith(IMAGE_SUFFIXES) else None
+
+
+def _read_resource(root: Path, rel: str, problems: list[Problem]) -> bytes | None:
+    path = root / rel
+    try:
+        if not path.is_file() or not path.resolve().is_relative_to(root):
+            return None
+        if path.stat().st_size > MAX_IMAGE_BYTES:
+            problems.append(Problem(rel, f"image is over {MAX_IMAGE_BYTES // 2**20} MB; "
+                                    "not copied into the site"))
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None

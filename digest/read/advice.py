@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import PurePosixPath
 
 from ..config import SiteConfig
 from ..model import Article
+from .sidecar import WITH_SIDECAR
 
 _FRONT_MATTER = "to its front matter (a `---` block at the top of the file)"
 
@@ -27,8 +29,8 @@ def content_advice(articles: Iterable[Article], config: SiteConfig,
     """Articles -> one Advice per missing date, topic and source, in path order."""
     out: list[Advice] = []
     default = config.default_topic.casefold()
-    where = _FRONT_MATTER
     for article in sorted(articles, key=lambda a: a.path):
+        where = _where(article.path)
         if article.published is None:
             out.append(Advice(article.path, "no date",
                               f"add `date: {today.isoformat()}` {where}"))
@@ -40,6 +42,18 @@ def content_advice(articles: Iterable[Article], config: SiteConfig,
             out.append(Advice(article.path, "no source",
                               f"add `source: Outlet name` (or `url: https://…`) {where}"))
     return out
+
+
+def _where(rel: str) -> str:
+    """Where a field goes: a plain-text article keeps its text as pasted, so its fields go
+    in a sidecar beside it (digest.read.sidecar); Markdown takes either."""
+    name = PurePosixPath(rel)
+    sidecar = f"a sidecar `{name.with_suffix('.yaml').name}` beside it"
+    if name.suffix.lower() == ".txt":
+        return f"to {sidecar} (the text stays as it is)"
+    if name.suffix.lower() in WITH_SIDECAR:
+        return f"{_FRONT_MATTER}, or to {sidecar}"
+    return _FRONT_MATTER
 
 
 def advice_summary(advice: list[Advice], articles: int) -> str:

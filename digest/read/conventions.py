@@ -34,11 +34,16 @@ class Applied:
     not_articles: Counter[str] = field(default_factory=Counter)  # reason -> files
     problems: list[Problem] = field(default_factory=list)
     named: set[str] = field(default_factory=set)  # skipped, or titled by the tool
+    pathed: set[str] = field(default_factory=set)  # their `url:` is the old path they had
 
     def keep(self, problem: Problem) -> bool:
         """Is a parse problem still worth showing? Not digest's title fallback for a file
-        the tool skips or titles itself."""
-        return not (problem.path in self.named and problem.message.startswith("no title;"))
+        the tool skips or titles itself, nor its 'not absolute' for a `url:` that is the
+        page's old path (Hugo's `url`, Pelican's `:url:`: kept as a redirect)."""
+        if problem.path in self.named and problem.message.startswith("no title;"):
+            return False
+        return not (problem.path in self.pathed and problem.message.startswith("url: ")
+                    and problem.message.endswith("is not absolute; dropped"))
 
 
 def apply_site(articles: Sequence[Article], config: SiteConfig, now: datetime) -> Applied:
@@ -65,6 +70,8 @@ def apply_site(articles: Sequence[Article], config: SiteConfig, now: datetime) -
         out.problems.extend(Problem(article.path, message) for message in reading.date.problems)
         changes: dict[str, object] = {"published": reading.date.date,
                                       "old_paths": reading.old_paths}
+        if reading.old_paths and isinstance((article.front or {}).get("url"), str):
+            out.pathed.add(article.path)
         if role.kind == "draft":
             changes["draft"] = True
         if reading.title:

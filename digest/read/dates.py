@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .plaintext import parse_dateline
-from .text import FieldProblem, clean_text, shorten
+from .text import FieldProblem, clean_text, kind_of, shorten
 
 
 def parse_datetime(value: Any, zone: ZoneInfo) -> datetime:
@@ -31,7 +31,7 @@ def parse_datetime(value: Any, zone: ZoneInfo) -> datetime:
     elif isinstance(value, str):
         result = _parse_date_text(clean_text(value))
     else:
-        raise FieldProblem(f"date is a {type(value).__name__}, not a date")
+        raise FieldProblem(f"date is {kind_of(value)}, not a date")
     if result.tzinfo is None:
         result = result.replace(tzinfo=zone)
     return result

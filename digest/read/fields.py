@@ -18,7 +18,7 @@ from ..config import SiteConfig
 from ..model import Image, Link
 from .dates import parse_datetime
 from .slugs import slugify
-from .text import FieldProblem, clean_text, safe_url, shorten, strip_tags, text_of
+from .text import FieldProblem, clean_text, kind_of, safe_url, shorten, strip_tags, text_of
 
 
 def _title(value: Any, _: SiteConfig) -> str:
@@ -73,7 +73,7 @@ def _source(value: Any, _: SiteConfig) -> tuple[str, str]:
         if re.fullmatch(r"(https?://)?[\w.-]+\.[a-z]{2,}/?", text, re.IGNORECASE):
             return "", domain_of(text)
         return text, ""
-    raise FieldProblem(f"provider is a {type(value).__name__}, not a name or "
+    raise FieldProblem(f"provider is {kind_of(value)}, not a name or "
                        "{name, domain}; ignored")
 
 
@@ -95,7 +95,7 @@ def _image(value: Any, _: SiteConfig) -> Image | None:
         url = safe_url(value)
         return Image(url) if url else None
     if not isinstance(value, dict):
-        raise FieldProblem(f"image is a {type(value).__name__}, not a URL or {{url, width, "
+        raise FieldProblem(f"image is {kind_of(value)}, not a URL or {{url, width, "
                            "height}; ignored")
     url = safe_url(value.get("url") or value.get("src") or "")
     if not url:
@@ -130,7 +130,7 @@ def _related(value: Any, config: SiteConfig) -> tuple[Link, ...]:
 
 def _related_links(value: Any, config: SiteConfig, notes: list[str]) -> tuple[Link, ...]:
     if not isinstance(value, list):
-        raise FieldProblem(f"related is a {type(value).__name__}, not a list; ignored")
+        raise FieldProblem(f"related is {kind_of(value)}, not a list; ignored")
     links = []
     for item in value:
         if not isinstance(item, dict):

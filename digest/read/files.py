@@ -8,12 +8,12 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from stat import S_ISREG
 
 from ..config import SiteConfig
-from ..model import Article, Problem, Sidecar, SourceFile
-from .normalise import normalise
+from ..model import Problem, Sidecar, SourceFile
 from .sidecar import sidecar_names
 from .sites import CONFIG_FILES, Site, detect_site
 
@@ -26,22 +26,24 @@ IGNORED_DIRS = {".digest-cache", "node_modules", "__pycache__"}
 MAX_FILE_BYTES = 50 * 1024 * 1024  # larger files are skipped, never read
 
 
-def find_sources(content: Path, exclude: tuple[Path, ...] = ()) -> tuple[list[Path], list[Problem]]:
-    """content folder -> sorted article files inside it, and what was passed over."""
+def find_sources(content: Path, exclude: tuple[Path, ...] = (),
+                 yamls: list[Path] | None = None) -> tuple[list[Path], list[Problem]]:
+    """content folder -> sorted article files inside it, and what was passed over; the
+    `.yaml` files met on the way (the sidecars' candidates) go into `yamls` when given."""
     problems: list[Problem] = []
     if not content.is_dir():
         return [], [Problem(str(content), "the content folder does not exist", severity="error")]
     root = content.resolve()
     excluded = {p.resolve() for p in exclude}
     found: list[Path] = []
-    for path in _walk(root, root, excluded, set(), problems):
+    for path in _walk(root, root, excluded, set(), problems, yamls):
         found.append(path)
     prefix = len(str(root)) + 1  # every path found is root/...; slicing beats relative_to
     return sorted(found, key=lambda p: str(p)[prefix:]), problems
 
 
 def _walk(folder: Path, root: Path, excluded: set[Path], seen: set[Path],
-          problems: list[Problem]) -> Iterator[Path]:
+          problems: list[Problem], yamls: list[Path] | None) -> Iterator[Path]:
     real = folder.resolve()
     if real in seen:
         problems.append(Problem(_rel(folder, root), "symlink loop: this folder was already read"))
@@ -57,8 +59,11 @@ def _walk(folder: Path, root: Path, excluded: set[Path], seen: set[Path],
             continue
         linked = entry.is_symlink()
         if not linked and entry.is_file():  # the common case, without a Path per entry
-            if os.path.splitext(entry.name)[1].lower() in ARTICLE_SUFFIXES:
+            suffix = os.path.splitext(entry.name)[1].lower()
+            if suffix in ARTICLE_SUFFIXES:
                 yield Path(entry.path)
+            elif suffix == ".yaml" and yamls is not None:
+                yamls.append(Path(entry.path))
             continue
         path = Path(entry.path)
         if linked:
@@ -77,7 +82,7 @@ def _walk(folder: Path, root: Path, excluded: set[Path], seen: set[Path],
         if is_dir:
             if entry.name in IGNORED_DIRS or path.resolve() in excluded:
                 continue
-            yield from _walk(path, root, excluded, seen, problems)
+            yield from _walk(path, root, excluded, seen, problems, yamls)
         elif path.suffix.lower() in ARTICLE_SUFFIXES:
             yield path
 
@@ -122,9 +127,13 @@ def find_site(content: Path) -> tuple[Site, str, list[Problem]]:
 def walked(rel: str) -> bool:
     """Is a plain file at this path inside the content folder one that `find_sources`
     reads? The same names are passed over as in the walk, at every level."""
+    return os.path.splitext(rel)[1].lower() in ARTICLE_SUFFIXES and passed(rel)
+
+
+def passed(rel: str) -> bool:
+    """Is this path one the walk looks at (not hidden, litter, or in a folder it skips)?"""
     parts = rel.split("/")
-    return (os.path.splitext(parts[-1])[1].lower() in ARTICLE_SUFFIXES
-            and not any(_ignored(part) for part in parts)
+    return (not any(_ignored(part) for part in parts)
             and not any(part in IGNORED_DIRS for part in parts[:-1]))
 
 
@@ -312,34 +321,25 @@ def _cp1252(byte: int) -> str:
     return chr(byte) if byte in _CP1252_UNDEFINED else bytes([byte]).decode("cp1252")
 
 
-def read_articles(config: SiteConfig) -> tuple[list[Article], list[Problem]]:
-    """The content folder -> its articles as a build reads them (no cache), and problems."""
-    content = config.resolve(config.content_dir)
-    paths, problems = find_sources(content, exclude=(config.resolve(config.output_dir),))
-    articles: list[Article] = []
-    for path in paths:
-        source, found = read_source(path, content)
-        problems.extend(found)
-        if source is not None:
-            article, found = normalise(source, config)
-            problems.extend(found)
-            if article is not None:
-                articles.append(article)
-    return articles, problems
-
-
 def find_sidecar(path: Path, root: Path) -> tuple[Sidecar | None, bytes, list[Problem]]:
     """An article file -> its sidecar (NAME.yaml, else NAME.meta.yaml), the sidecar's bytes
     for the cache key, and why it could not be read; (None, b"", []) when there is none."""
     for name in sidecar_names(path.name):
         candidate = path.with_name(name)
-        if not candidate.is_file():
-            continue
-        rel, data, problems = read_file(candidate, root)
-        if data is None:
-            return None, b"", problems
-        text, notes = decode(data)
-        if text is None:
-            return None, data, [Problem(rel, f"sidecar: {notes[0]}", severity="error")]
-        return Sidecar(rel, text), data, [Problem(rel, note) for note in notes]
+        if candidate.is_file():
+            sidecar, data, problems = load_sidecar(candidate, root)
+            return sidecar, data or b"", problems
     return None, b"", []
+
+
+def load_sidecar(path: Path, root: Path) -> tuple[Sidecar | None, bytes | None, list[Problem]]:
+    """A sidecar file -> its text, its bytes (for the cache key; None when unreadable) and
+    why it could not be read, naming the sidecar: then the article builds without it."""
+    rel, data, problems = read_file(path, root)
+    if data is None:
+        return None, None, [replace(p, message=f"sidecar: {p.message}; its fields were not used",
+                                   severity="warning") for p in problems]
+    text, notes = decode(data)
+    if text is None:
+        return None, data, [Problem(rel, f"sidecar: {notes[0]}; its fields were not used")]
+    return Sidecar(rel, text), data, [Problem(rel, note) for note in notes]

@@ -9,6 +9,8 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from .text import kind_of
+
 try:  # the C loader is several times faster; it is just as safe
     _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
@@ -85,7 +87,7 @@ def split_front_matter(text: str) -> FrontMatter:
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        problems.append((2, f"front matter is a {type(meta).__name__}, not a mapping of keys "
+        problems.append((2, f"front matter is {kind_of(meta)}, not a mapping of keys "
                             "to values; metadata ignored"))
         meta = {}
     return FrontMatter({str(k): v for k, v in meta.items()}, body, body_line,

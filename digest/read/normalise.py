@@ -29,8 +29,8 @@ def normalise(source: SourceFile, config: SiteConfig,
     """SourceFile -> Article (None if nothing usable) and the problems found on the way."""
     problems: list[Problem] = []
 
-    def problem(message: str, line: int | None = None) -> None:
-        problems.append(Problem(source.rel, message, line))
+    def problem(message: str, line: int | None = None, severity: str = "warning") -> None:
+        problems.append(Problem(source.rel, message, line, severity))
 
     text = source.text
     if not text.strip():
@@ -135,7 +135,13 @@ def normalise(source: SourceFile, config: SiteConfig,
         topics = topics[:config.max_topics]
     if not topics:
         topics = _dedupe(topics_by_rules(title, f"{standfirst} {plain}", config.topic_rules,
-                                         config.default_topic))[:config.max_topics]
+                                         config.default_topic))
+        cap = min(config.max_rule_topics, config.max_topics)
+        if len(topics) > cap:
+            problem(f"topic rules matched {len(topics)} topics; only the best {cap} are kept "
+                    f"({', '.join(topics[cap:])} left out; topics.max_from_rules in "
+                    "digest.yaml)", severity="note")
+            topics = topics[:cap]
     excerpt = values.get("excerpt") or first_words(first_paragraph, config.excerpt_words)
     article = Article(
         path=source.rel,
@@ -165,12 +171,16 @@ def normalise(source: SourceFile, config: SiteConfig,
 
 
 def future_problem(article: Article, config: SiteConfig, now: datetime) -> Problem | None:
-    """The one problem that depends on the clock, kept apart so parsed articles can be cached."""
-    if article.published is None or article.published <= now + timedelta(days=1):
+    """The one problem that depends on the clock, kept apart so parsed articles can be cached.
+
+    Only with `future` on, where a date far ahead (a typo for a past year?) is shown: left
+    out, an article dated ahead waits for its day, and the summary counts it.
+    """
+    if not config.shows_future or article.published is None or \
+            article.published <= now + timedelta(days=1):
         return None
-    action = "shown anyway (--no-future to leave it out)" if config.future else "left out"
     return Problem(article.path, f"date {article.published.date().isoformat()} is in the "
-                   f"future; {action}")
+                   "future; shown anyway (--no-future to leave it out)")
 
 
 def _first_paragraph(fragment: str) -> str:

@@ -5,15 +5,17 @@ replace the article's own, without editing the article.
     read_sidecar(sidecar) -> (mapping, problems naming the sidecar)
     with_sidecar(front, side) -> the front matter with the sidecar's fields in their place
 
-normalise merges SourceFile.sidecar when it is set, and files.find_sidecar reads one.
-Wiring left to the scan and the build cache (digest/incremental, build.py, owned by
-another branch): call find_sidecar beside each article, pass it as SourceFile.sidecar,
-put its bytes in the article's cache key (and its stat beside the article's), and have
-the watcher's change of a sidecar rebuild its article. Until then builds ignore sidecars.
+    pair_sidecars(articles, yamls) -> {article: its sidecar}, for the articles that have one
+    sidecar_of(rel) -> the articles a YAML file could be the sidecar of
+
+normalise merges SourceFile.sidecar when it is set. The scan (incremental/scan.py) finds
+the YAML files beside the articles and pairs them; the build reads the pair
+(files.load_sidecar) and keys the parsed article by both files' bytes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -22,12 +24,39 @@ from .fields import FIELDS
 from .frontmatter import YamlProblem, load_yaml
 
 SIDECAR_SUFFIXES = (".yaml", ".meta.yaml")
+# The articles a sidecar can describe: plain text and Markdown (front matter or none).
+WITH_SIDECAR = (".txt", ".md", ".markdown")
 
 
 def sidecar_names(rel: str) -> tuple[str, ...]:
     """'news/001.txt' -> ('news/001.yaml', 'news/001.meta.yaml')."""
     path = PurePosixPath(rel)
     return tuple(str(path.with_suffix(suffix)) for suffix in SIDECAR_SUFFIXES)
+
+
+def pair_sidecars(articles: Iterable[str], yamls: Collection[str]) -> dict[str, str]:
+    """Article paths and the YAML files beside them -> {article: its sidecar}; NAME.yaml
+    before NAME.meta.yaml. A YAML file with no article of its name pairs with nothing."""
+    if not yamls:
+        return {}
+    pairs: dict[str, str] = {}
+    for rel in articles:
+        if not rel.lower().endswith(WITH_SIDECAR):
+            continue
+        for name in sidecar_names(rel):
+            if name in yamls:
+                pairs[rel] = name
+                break
+    return pairs
+
+
+def sidecar_of(rel: str) -> tuple[str, ...]:
+    """A YAML file -> the article paths it would be the sidecar of ('a/x.meta.yaml' ->
+    a/x.txt, a/x.md, … and a/x.meta.txt, …)."""
+    stems = [rel[:-len(".yaml")]]
+    if rel.endswith(".meta.yaml"):
+        stems.insert(0, rel[:-len(".meta.yaml")])
+    return tuple(stem + suffix for stem in stems for suffix in WITH_SIDECAR)
 
 
 def read_sidecar(sidecar: Sidecar) -> tuple[dict[str, Any], list[Problem]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
@@ -10,7 +11,7 @@ from urllib.parse import urlsplit
 
 from slugify import slugify as transliterate
 
-from ..model import Article, Problem
+from ..model import Article, Problem, article_path
 
 _SLUG_RESERVED = {"articles", "topics", "sources", "archive", "page", "index", "static",
                   "feeds", "search"}
@@ -35,21 +36,54 @@ def slugify(text: str, max_length: int = 80) -> str:
 
 
 def assign_slugs(articles: Iterable[Article]) -> tuple[list[Article], list[Problem]]:
-    """Give every article a unique slug; later files (by path) get -2, -3 … on a clash."""
+    """Give every article a unique URL; later files (by path) get -2, -3 … on a clash.
+
+    Articles migrated from a Hugo, Jekyll or Pelican site (they have an old path) whose
+    slugs clash, or whose slug is one of digest's own names, keep the folders of their
+    old URL instead: `/fr/posts/markdown-syntax/` and `/posts/markdown-syntax/` become
+    `articles/fr/posts/markdown-syntax/` and `articles/posts/markdown-syntax/`. An old URL
+    without folders (Pelican's `{slug}.html`) has none to keep: -2 as for everyone."""
+    ordered = sorted(articles, key=lambda a: a.path)
+    clashes = Counter(a.slug.casefold() for a in ordered)
     taken: set[str] = set()
     out: list[Article] = []
     problems: list[Problem] = []
-    for article in sorted(articles, key=lambda a: a.path):
-        base = article.slug if article.slug not in _SLUG_RESERVED else f"{article.slug}-article"
+    for article in ordered:
+        section = ""
+        if clashes[article.slug.casefold()] > 1 or article.slug in _SLUG_RESERVED:
+            section = old_section(article.old_paths[0]) if article.old_paths else ""
+        base = article.slug if section or article.slug not in _SLUG_RESERVED \
+            else f"{article.slug}-article"
         slug, n = base, 2
-        while slug in taken:
+        while article_path(slug, section).casefold() in taken:
             slug, n = f"{base}-{n}", n + 1
         if slug != article.slug:
             problems.append(Problem(article.path, f"slug {article.slug!r} is already taken; "
                                     f"using {slug!r}"))
-        taken.add(slug)
-        out.append(replace(article, slug=slug) if slug != article.slug else article)
+        taken.add(article_path(slug, section).casefold())
+        out.append(replace(article, slug=slug, section=section)
+                   if (slug, section) != (article.slug, article.section) else article)
     return out, problems
+
+
+_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
+
+
+def old_section(old: str) -> str:
+    """An old URL path -> its folders, each safe in a URL and a file name
+    ('/fr/posts/x/' -> 'fr/posts', '/travel news/2024/03/05/x.html' -> 'travel-news/2024/03/05',
+    '/x.html' -> '')."""
+    parts = [p for p in old.split("?", 1)[0].split("#", 1)[0].split("/")
+             if p not in {"", ".", ".."}]
+    if parts and parts[-1].lower() in {"index.html", "index.htm"}:
+        parts.pop()
+    segments = []
+    for part in parts[:-1]:
+        if not (_SAFE_SEGMENT.fullmatch(part) and len(part) <= 80
+                and part.lower() not in _WINDOWS_RESERVED):
+            part = slugify(part)
+        segments.append(part)
+    return "/".join(segments)
 
 
 @lru_cache(maxsize=200_000)

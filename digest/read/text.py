@@ -23,6 +23,20 @@ class FieldProblem(Exception):
         self.partial = partial
 
 
+_KINDS = ((bool, "true/false"), (int, "an integer"), (float, "a number"), (str, "text"),
+          (list, "a list"), (tuple, "a list"), (dict, "a mapping"), (type(None), "null"))
+
+
+def kind_of(value: Any) -> str:
+    """A parsed value -> what a reader calls it: 3 -> 'an integer', {} -> 'a mapping'."""
+    import datetime as dt
+
+    if isinstance(value, dt.date | dt.time):
+        return "a date" if not isinstance(value, dt.time) else "a time"
+    return next((name for kind, name in _KINDS if isinstance(value, kind)),
+                f"a {type(value).__name__}")
+
+
 def clean_text(value: str) -> str:
     """Collapse white space and drop control, zero-width and bidi characters."""
     return " ".join(strip_controls(value).split())
@@ -42,7 +56,7 @@ def text_of(value: Any, field: str) -> str:
         if value:
             return clean_text(" ".join(str(v) for v in value))
         return ""
-    raise FieldProblem(f"{field} is a {type(value).__name__}, not text; ignored")
+    raise FieldProblem(f"{field} is {kind_of(value)}, not text; ignored")
 
 
 def strip_tags(value: str) -> str:
@@ -70,7 +84,7 @@ def first_words(text: str, count: int) -> str:
 def safe_url(value: Any, allow_relative: bool = True) -> str:
     """Only http(s), mailto and relative URLs survive; anything else raises FieldProblem."""
     if not isinstance(value, str):
-        raise FieldProblem(f"URL is a {type(value).__name__}, not text; dropped")
+        raise FieldProblem(f"URL is {kind_of(value)}, not text; dropped")
     url = re.sub(r"[\x00-\x20\x7f]+", "", strip_controls(value)) if value.strip() else ""
     if not url:
         return ""

@@ -3,7 +3,7 @@ so two builds on different machines are byte-identical."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
@@ -22,3 +22,12 @@ def short_date(d: date) -> str:
 
 def month_name(month: int) -> str:
     return MONTH_NAMES[month - 1]
+
+
+def zone_label(dt: datetime) -> str:
+    """An aware datetime -> its zone as a reader knows it: 'CET', 'UTC', 'UTC-03'
+    (zones without a common abbreviation are named by their offset)."""
+    name = dt.tzname() or "UTC"
+    if name[:1] in "+-":
+        name = "UTC" + name.replace("-", "\N{MINUS SIGN}")
+    return name

@@ -1,8 +1,9 @@
 """Pure: one page -> the metadata search engines, social sites and feed readers read from
 its <head>: description, canonical URL, Open Graph, Twitter card and JSON-LD.
 
-URLs in metadata must be absolute, so they appear only when `base_url` is set (the
-canonical link is the exception: a relative one still names the page correctly).
+URLs in metadata must be absolute, so they appear only when `base_url` is set. The
+canonical link too: a relative one is allowed by HTML, but search engines advise against
+it and Lighthouse's SEO audit fails it ("Is not an absolute URL").
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from ..config import SiteConfig
 from .dates import long_date, month_name
+from .front import newest_first
+from .images import ShownImage
 from ..model import Article, Digest, Image
 
 NOT_FOUND = "404.html"
@@ -43,14 +46,22 @@ def modified(article: Article) -> datetime | None:
     return article.updated or article.published
 
 
-def shareable_image(article: Article, config: SiteConfig) -> Image | None:
+def shareable_image(article: Article, config: SiteConfig,
+                    shown: ShownImage | None = None) -> Image | None:
     """The lead image for social cards and feeds, with an absolute URL, or None.
 
-    A card image must be absolute, so a relative one needs base_url. An image on another
-    server is shared only when the site may show remote images at all (`remote_images`):
-    an owner who keeps third-party images off the site keeps them off its cards too.
+    `shown` is what the article's page shows (site/images.py): a local copy is published
+    next to the page under its own name ('lead.png'), so cards point there, whatever
+    path or remote URL the front matter named. Otherwise a card image must be absolute,
+    so a relative one needs base_url. An image on another server is shared only when the
+    site may show remote images at all (`remote_images`): an owner who keeps third-party
+    images off the site keeps them off its cards too.
     """
     image = article.image
+    if shown is not None and not urlsplit(shown.src).scheme:
+        if not config.base_url:
+            return None
+        return Image(config.base_url + shown.src, shown.width, shown.height, shown.alt)
     if image is None or not image.url or image.url.startswith("mailto:"):
         return None
     if image.url.startswith(("http://", "https://")):
@@ -80,7 +91,9 @@ def page_articles(template: str, context: Mapping[str, Any], digest: Digest) -> 
         return [a for month in context["year"].months for day in month.days
                 for a in day.articles]
     if "days" in context:
-        return [a for day in context["days"] for a in day.articles] + list(context["undated"])
+        # in the front page's order: each day newest first
+        return [a for day in context["days"] for a in newest_first(day)] + list(
+            context["undated"])
     if template == NOT_FOUND:
         return []
     return list(digest.articles)
@@ -93,8 +106,10 @@ def newest(articles: Iterable[Article]) -> datetime | None:
 
 def page_meta(path: str, template: str, context: Mapping[str, Any], digest: Digest,
               config: SiteConfig, absolute: Callable[[str], str],
-              feeds: Sequence[FeedLink] = ()) -> dict[str, Any]:
-    """One page -> what templates/_meta.html writes into its <head>."""
+              feeds: Sequence[FeedLink] = (),
+              images: Mapping[str, ShownImage] | None = None) -> dict[str, Any]:
+    """One page -> what templates/_meta.html writes into its <head> (`images`: what
+    each article's page shows, by article path)."""
     has_base = bool(config.base_url)
     url = absolute(path) if has_base else None
     article: Article | None = context.get("article")
@@ -102,11 +117,12 @@ def page_meta(path: str, template: str, context: Mapping[str, Any], digest: Dige
     meta: dict[str, Any] = {
         "title": title,
         "description": description,
-        "canonical": None if template == NOT_FOUND else absolute(path),
+        "canonical": None if template == NOT_FOUND else url,
         "url": None if template == NOT_FOUND else url,
         "type": "article" if article else "website",
         "locale": _og_locale(config.language),
-        "image": shareable_image(article, config) if article else None,
+        "image": (shareable_image(article, config, (images or {}).get(article.path))
+                  if article else None),
         "published": rfc3339(article.published) if article and article.published else None,
         "modified": _maybe(rfc3339, modified(article)) if article else None,
         "tags": [t.name for t in article.topics] if article else [],

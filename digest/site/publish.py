@@ -9,7 +9,6 @@ XML is built with ElementTree, never by pasting strings, and every text goes thr
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -23,8 +22,10 @@ from urllib.parse import urljoin
 
 import nh3
 
-from .. import __version__
+from .. import PROJECT_URL, __version__
 from ..config import SiteConfig
+from .images import LocalImage, ShownImage, shown_images
+from .coverage import also_covered, fed, story_others
 from .meta import FeedLink, modified, newest, page_articles, rfc3339, shareable_image
 from ..model import Article, Digest, topic_path
 from ..read.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
@@ -43,7 +44,6 @@ FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml",
               "json": "application/feed+json"}
 FEED_NAMES = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org protocol)
-GENERATOR_URI = "https://pypi.org/project/digest/"
 
 # Characters XML 1.0 does not allow anywhere, not even escaped.
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -54,69 +54,88 @@ def xml_text(value: str) -> str:
     return _XML_ILLEGAL.sub("", value)
 
 
+Entered = Mapping[str, datetime]  # article path -> when its file entered the digest (git)
+
+
 @dataclass(frozen=True)
 class Feed:
-    """One feed (in three formats): the site's, or one topic's."""
+    """One feed: the site's, or one topic's; in RSS and JSON Feed, and in Atom when it has
+    an entry Atom can date."""
 
     folder: str  # '' for the site, 'topics/<slug>/' for a topic; the feed files live here
     title: str
     description: str
-    articles: tuple[Article, ...]  # newest first, dated, published
-    # a story's lead -> its other articles, linked in the lead's entry (one entry a story)
+    articles: tuple[Article, ...]  # published; the dated newest first, then the undated
+    atom_times: tuple[tuple[Article, datetime], ...] = ()  # Atom's entries, with <updated>
     others: Mapping[str, tuple[Article, ...]] = field(default_factory=dict, compare=False)
 
     def url(self, config: SiteConfig, kind: str = "") -> str:
         return config.base_url + self.folder + (FEED_FILES[kind] if kind else "")
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The formats this feed is written in."""
+        return tuple(kind for kind in FEED_FILES if kind != "atom" or self.atom_times)
 
 
 @dataclass
 class Publication:
     files: dict[str, bytes] = field(default_factory=dict)
     feeds: list[Feed] = field(default_factory=list)
-    undated: int = 0  # dated-only feeds leave these out
+    undated: int = 0  # undated stories Atom leaves out (no time they entered the digest)
     sitemap_urls: int = 0
 
 
-def publish(digest: Digest, config: SiteConfig) -> Publication:
-    """Digest -> the publishing files (feeds and sitemap only with a base_url)."""
-    out = Publication(undated=sum(1 for a in digest.undated if not a.draft))
+def publish(digest: Digest, config: SiteConfig, entered: Entered | None = None,
+            images: Mapping[str, LocalImage] | None = None) -> Publication:
+    """Digest (when each file entered it, if known, and the local lead images, by article
+    path) -> the publishing files (feeds and sitemap only with a base_url)."""
+    entered = entered or {}
+    out = Publication(undated=sum(1 for a in digest.undated
+                                  if not a.draft and a.path not in entered))
     out.files[".nojekyll"] = b""  # GitHub Pages: serve the folder as is, no Jekyll
     if config.cname:
         out.files["CNAME"] = (config.cname + "\n").encode("ascii")
     out.files["robots.txt"] = robots(config).encode("utf-8")
     if not config.base_url:
         return out
-    out.feeds = site_feeds(digest, config)
+    out.feeds = site_feeds(digest, config, entered)
+    shown = shown_images(digest.articles, images or {}, config)
     for feed in out.feeds:
-        out.files[feed.folder + FEED_FILES["atom"]] = atom(feed, config)
+        if feed.atom_times:
+            out.files[feed.folder + FEED_FILES["atom"]] = atom(feed, config)
         out.files[feed.folder + FEED_FILES["rss"]] = rss(feed, config)
-        out.files[feed.folder + FEED_FILES["json"]] = json_feed(feed, config)
+        out.files[feed.folder + FEED_FILES["json"]] = json_feed(feed, config, shown)
     urls = sitemap_entries(digest, config)
     out.sitemap_urls = len(urls)
     out.files.update(sitemaps(urls, config))
     return out
 
 
-def site_feeds(digest: Digest, config: SiteConfig) -> list[Feed]:
-    """The site's feed and one per topic: the latest `feed_size` dated, published articles.
+def site_feeds(digest: Digest, config: SiteConfig, entered: Entered | None = None,
+               ) -> list[Feed]:
+    """The site's feed and one per topic: `feed_size` published stories, the dated newest
+    first, then the undated (RSS and JSON Feed let an item go without a date).
 
-    An undated article has no place in a feed (readers sort and expire by date, and a
-    made-up date would lie), and drafts never go out: a feed entry cannot be recalled.
-    A feed with nothing in it is not written.
+    Atom requires an entry time: an undated story is in it only with the time its file
+    entered the digest (`entered`, its first commit), never a made-up one. Drafts never go
+    out: a feed entry cannot be recalled. A feed with nothing in it is not written.
     """
-    def latest(articles: Iterable[Article]) -> tuple[Article, ...]:
-        dated = [a for a in articles if a.published is not None and not a.draft
-                 and digest.story(a).lead is a]  # one entry a story: its lead's
-        dated.sort(key=lambda a: a.sort_key)
-        return tuple(dated[: config.feed_size])
+    entered = entered or {}
 
-    others = {s.lead.path: tuple(a for a in s.others if not a.draft)
-              for s in digest.stories.values()}
-    feeds = [Feed("", config.title, config.description, latest(digest.articles), others)]
+    def latest(folder: str, title: str, description: str,
+               articles: Iterable[Article]) -> Feed:
+        chosen = sorted(filter(fed(digest), articles), key=lambda a: a.sort_key)
+        chosen = chosen[: config.feed_size]
+        times = tuple((a, a.published or entered[a.path]) for a in chosen
+                      if a.published is not None or a.path in entered)
+        return Feed(folder, title, description, tuple(chosen), times, story_others(digest))
+
+    feeds = [latest("", config.title, config.description, digest.articles)]
     for group in digest.topics:
-        feeds.append(Feed(topic_path(group.topic.slug), f"{group.topic.name} · {config.title}",
-                          f"The latest stories on {group.topic.name} in {config.title}.",
-                          latest(group.articles), others))
+        feeds.append(latest(topic_path(group.topic.slug), f"{group.topic.name} · {config.title}",
+                            f"The latest stories on {group.topic.name} in {config.title}.",
+                            group.articles))
     return [feed for feed in feeds if feed.articles]
 
 
@@ -125,7 +144,7 @@ def feed_links(feeds: Sequence[Feed], config: SiteConfig) -> Callable[[str], lis
     pages first, then the site's feeds (on every page, so any page can be subscribed from)."""
     def links(feed: Feed) -> list[FeedLink]:
         return [FeedLink(FEED_TYPES[kind], f"{feed.title} ({FEED_NAMES[kind]})",
-                         feed.url(config, kind)) for kind in FEED_FILES]
+                         feed.url(config, kind)) for kind in feed.kinds]
 
     site = [link for feed in feeds if feed.folder == "" for link in links(feed)]
     topics = {feed.folder: links(feed) for feed in feeds if feed.folder}
@@ -151,18 +170,6 @@ def absolute_body(article: Article, config: SiteConfig) -> str:
     away from the site, where a relative URL would point nowhere."""
     return _absolute_html(article.body_html, permalink(article, config)) if \
         article.body_html else ""
-
-
-def entry_body(feed: Feed, article: Article, config: SiteConfig) -> str:
-    """A feed entry's HTML: the body, then links to the story's other coverage."""
-    body = absolute_body(article, config)
-    others = feed.others.get(article.path, ())
-    if not others:
-        return body
-    links = ", ".join(
-        f'<a href="{html.escape(permalink(a, config))}">'
-        f"{html.escape(a.source.name if a.source else a.title)}</a>" for a in others)
-    return body + xml_text(f"<p>Also covered by {links}</p>")
 
 
 @lru_cache(maxsize=4096)  # a story is in the site's feed and its topics', in three formats
@@ -214,14 +221,13 @@ def atom(feed: Feed, config: SiteConfig) -> bytes:
     _element(root, "id", feed.url(config))
     _element(root, "title", feed.title)
     _element(root, "subtitle", feed.description)
-    _element(root, "updated", rfc3339(newest(feed.articles)))  # type: ignore[arg-type]
+    _element(root, "updated", rfc3339(max(modified(a) or when for a, when in feed.atom_times)))
     _element(root, "link", rel="alternate", type="text/html", href=feed.url(config))
     _element(root, "link", rel="self", type=FEED_TYPES["atom"],
              href=feed.url(config, "atom"))
     _element(_element(root, "author"), "name", config.author or config.title)
-    _element(root, "generator", "digest", uri=GENERATOR_URI, version=__version__)
-    for article in feed.articles:
-        assert article.published is not None
+    _element(root, "generator", "digest", uri=PROJECT_URL, version=__version__)
+    for article, when in feed.atom_times:
         entry = _element(root, "entry")
         _element(entry, "id", permalink(article, config))
         _element(entry, "title", article.title, type="text")
@@ -230,15 +236,17 @@ def atom(feed: Feed, config: SiteConfig) -> bytes:
         if article.original_url.startswith(("http://", "https://")):
             _element(entry, "link", rel="related", type="text/html",
                      href=article.original_url)
-        _element(entry, "published", rfc3339(article.published))
-        _element(entry, "updated", rfc3339(modified(article)))  # type: ignore[arg-type]
+        if article.published is not None:
+            _element(entry, "published", rfc3339(article.published))
+        # undated: the time the story entered the digest, its one honest time
+        _element(entry, "updated", rfc3339(modified(article) or when))
         _element(_element(entry, "author"), "name", author_name(article, config))
         for topic in article.topics:
             _element(entry, "category", term=topic.name,
                      scheme=config.base_url + "topics/")
         if summary(article):
             _element(entry, "summary", summary(article), type="text")
-        body = entry_body(feed, article, config)
+        body = absolute_body(article, config) + also_covered(feed.others, article, config)
         if body:
             _element(entry, "content", body, type="html")
     return _serialise(root)
@@ -260,23 +268,24 @@ def rss(feed: Feed, config: SiteConfig) -> bytes:
     _element(channel, "link", feed.url(config))
     _element(channel, "description", feed.description)
     _element(channel, "language", config.language)
-    _element(channel, "lastBuildDate", rfc822(newest(feed.articles)))  # type: ignore[arg-type]
+    if (latest := newest(feed.articles)) is not None:  # (none when every story is undated)
+        _element(channel, "lastBuildDate", rfc822(latest))
     _element(channel, "generator", f"digest {__version__}")
     _element(channel, "docs", "https://www.rssboard.org/rss-specification")
     _element(channel, f"{{{ATOM}}}link", rel="self", type=FEED_TYPES["rss"],
              href=feed.url(config, "rss"))
     for article in feed.articles:
-        assert article.published is not None
         item = _element(channel, "item")
         _element(item, "title", article.title)
         _element(item, "link", permalink(article, config))
         _element(item, "guid", permalink(article, config), isPermaLink="true")
-        _element(item, "pubDate", rfc822(article.published))
+        if article.published is not None:
+            _element(item, "pubDate", rfc822(article.published))
         _element(item, f"{{{DC}}}creator", author_name(article, config))
         for topic in article.topics:
             _element(item, "category", topic.name)
         _element(item, "description", summary(article) or article.title)
-        body = entry_body(feed, article, config)
+        body = absolute_body(article, config) + also_covered(feed.others, article, config)
         if body:
             _element(item, f"{{{CONTENT}}}encoded", body)
     return _serialise(root)
@@ -285,30 +294,32 @@ def rss(feed: Feed, config: SiteConfig) -> bytes:
 # ------------------------------------------------------------------ JSON Feed 1.1
 
 
-def json_feed(feed: Feed, config: SiteConfig) -> bytes:
-    """Feed -> JSON Feed 1.1 document."""
+def json_feed(feed: Feed, config: SiteConfig,
+              shown: Mapping[str, ShownImage] | None = None) -> bytes:
+    """Feed (+ the lead image each article's page shows) -> JSON Feed 1.1 document."""
     items = []
     for article in feed.articles:
-        assert article.published is not None
         item: dict[str, Any] = {
             "id": permalink(article, config),
             "url": permalink(article, config),
             "title": article.title,
-            "date_published": rfc3339(article.published),
-            "date_modified": rfc3339(modified(article)),  # type: ignore[arg-type]
-            "authors": [{"name": author_name(article, config)}],
-            "language": config.language,
         }
+        if article.published is not None:  # an undated item has no date (JSON Feed 1.1)
+            item["date_published"] = rfc3339(article.published)
+        if (changed := modified(article)) is not None:
+            item["date_modified"] = rfc3339(changed)
+        item["authors"] = [{"name": author_name(article, config)}]
+        item["language"] = config.language
         if article.original_url.startswith(("http://", "https://")):
             item["external_url"] = article.original_url
         if summary(article):
             item["summary"] = summary(article)
-        body = entry_body(feed, article, config)
+        body = absolute_body(article, config) + also_covered(feed.others, article, config)
         if body:
             item["content_html"] = body
         else:
             item["content_text"] = summary(article) or article.title
-        image = shareable_image(article, config)
+        image = shareable_image(article, config, (shown or {}).get(article.path))
         if image:
             item["image"] = image.url
         if article.topics:

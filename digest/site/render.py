@@ -11,6 +11,7 @@ import hashlib
 import json
 import math
 import posixpath
+import re
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,10 +30,11 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from .. import __version__
+from .. import PROJECT_URL, __version__
 from ..config import SiteConfig
 from ..stories.related import reading_list
-from .dates import long_date, month_name, short_date
+from .dates import long_date, month_name, short_date, zone_label
+from .front import latest, newest_first, top_topics, trending
 from .meta import page_meta
 from ..model import (
     Article,
@@ -78,11 +80,18 @@ def make_environment(config: SiteConfig) -> Environment:
     env.filters["short_date"] = lambda d: short_date(d.astimezone(zone) if isinstance(
         d, datetime) else d)
     env.filters["clock"] = lambda dt: _clock(dt.astimezone(zone))
+    env.filters["zone"] = lambda dt: zone_label(dt.astimezone(zone))
+    env.filters["newest_first"] = newest_first
     env.filters["iso"] = lambda d: _iso(d.astimezone(zone) if isinstance(d, datetime) else d)
     env.filters["month_name"] = month_name
     env.filters["tojson_script"] = _json_script
+    env.filters["scrolling_tables"] = scrolling_tables
     env.globals["version"] = __version__
+    env.globals["project_url"] = PROJECT_URL
     env.globals["by_day"] = lambda articles: by_day(articles, zone)
+    env.globals["latest_story"] = latest
+    env.globals["trending"] = trending
+    env.globals["top_topics"] = top_topics
     return env
 
 
@@ -139,6 +148,33 @@ def _json_script(value: Any) -> Markup:
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=None)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
+
+
+_TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>")  # (sanitised HTML: tags are well formed)
+_SCROLL_BOX = '<div class="table-scroll" role="region" tabindex="0" aria-label="Table">'
+
+
+def scrolling_tables(body: str) -> Markup:
+    """A sanitised article body -> the same, each (outermost) table in a box that scrolls
+    sideways on a narrow screen, as a table is as wide as its columns. The box can be
+    focused and is a named region, so it scrolls from the keyboard and a screen reader
+    says what it is; the table keeps `display: table`, and with it its semantics."""
+    if "<table" not in body:
+        return Markup(body)
+    out, depth, last = [], 0, 0
+    for tag in _TABLE_TAG.finditer(body):
+        closing = bool(tag.group(1))
+        if not closing and depth == 0:
+            out += [body[last:tag.start()], _SCROLL_BOX]
+            last = tag.start()
+        depth = max(depth + (-1 if closing else 1), 0)
+        if closing and depth == 0:
+            out += [body[last:tag.end()], "</div>"]
+            last = tag.end()
+    out.append(body[last:])
+    if depth:  # never closed (not from the sanitiser): as it came
+        return Markup(body)
+    return Markup("".join(out))
 
 
 @dataclass(frozen=True)
@@ -274,7 +310,7 @@ def render_page(env: Environment, page: Page, site: dict[str, Any], config: Site
     links = Links(page.path, config, rooted=rooted)
     feeds = site["feeds_for"](page.path) if "feeds_for" in site else []
     meta = page_meta(page.path, page.template, page.context, site["digest"], config,
-                     links.absolute, feeds)
+                     links.absolute, feeds, site.get("images"))
     context = site | page.context | {"url": links.url, "absolute": links.absolute,
                                      "page_path": page.path, "meta": meta,
                                      # (cards say a story's other sources: article
@@ -312,6 +348,9 @@ def site_context(digest: Digest, config: SiteConfig) -> dict[str, Any]:
     return {
         "site": config,
         "digest": digest,
+        # the nav links to sources/ only when there are some (a site-wide value, not
+        # `digest`, so that a page's key need not be the whole site's: output/assemble.py)
+        "has_sources": bool(digest.sources),
         "generator": f"digest {__version__}",
         "paths": {
             "article": lambda a: a.url,

@@ -117,7 +117,7 @@ def test_a_config_without_sources_fetches_nothing(tmp_path: Path) -> None:
     ("sources: {name: Wire}", "sources must be a list of feeds"),
     ("sources: [Wire]", "sources[0] must be a mapping"),
     ("sources:\n  - name: Wire\n    feed: https://example.org/f.xml\n    topic: AI",
-     "unknown key(s) in sources[0]: topic (known: name, feed, topics, include, exclude)"),
+     "unknown key `topic` in sources[0]: did you mean `topics`?"),
     ("sources:\n  - name: Wire", "sources[0] needs a feed"),
     ("sources:\n  - {name: Wire, feed: ftp://example.org/f.xml}", "sources[0].feed must be an "
      "http(s) URL such as 'https://example.org/feed.xml'"),
@@ -142,7 +142,7 @@ def test_sources_are_kept_on_the_config(tmp_path: Path) -> None:
         name="Example Wire", feed="https://example.org/f.xml", topics=("AI",),
         exclude=("podcast", "sponsored")),)
     assert load_config(None).sources == ()
-    with pytest.raises(ConfigError, match=r"unknown key 'source'.*sources"):
+    with pytest.raises(ConfigError, match=r"unknown key `source`: did you mean `sources`"):
         load_config(None, {"source": []})  # the known keys list `sources`
 
 

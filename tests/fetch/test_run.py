@@ -331,7 +331,7 @@ def test_config_errors_exit_2(tmp_path: Path) -> None:
     config = write_config(tmp_path, [{"name": "X", "feed": "https://x.org/f", "tpoics": []}])
     status, out = run(config, tmp_path)
     assert status == 2
-    assert "digest.yaml: unknown key(s) in sources[0]: tpoics" in out
+    assert "digest.yaml: unknown key `tpoics` in sources[0]: did you mean `topics`?" in out
 
 
 def test_one_request_per_host_at_a_time(tmp_path: Path) -> None:

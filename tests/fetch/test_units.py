@@ -21,7 +21,7 @@ from .helpers import fixture
     ([{"name": "X"}], "digest.yaml: sources[0] needs a feed"),
     ([{"name": "X", "feed": "ftp://x.org/f"}], "sources[0].feed must be an http(s) URL"),
     ([{"name": "X", "feed": "https://x.org/f", "tags": []}],
-     "unknown key(s) in sources[0]: tags (known: name, feed, topics, include, exclude)"),
+     "unknown key `tags` in sources[0] (known keys: name, feed, topics, include, exclude)"),
     ([{"name": "X", "feed": "https://x.org/f", "topics": {"a": 1}}],
      "sources[0].topics must be a list"),
     ([{"name": "X", "feed": "https://x.org/f", "include": [True]}],

@@ -47,10 +47,22 @@ def test_content_advice(article: Article, lacks: list[str]) -> None:
 
 def test_each_lack_says_its_fix() -> None:
     advice = content_advice([art(None, DEFAULT, None)], SiteConfig(), TODAY)
-    assert str(advice[0]) == ("seeds/001.txt: no date — add `date: 2026-12-01` to its front "
-                              "matter (a `---` block at the top of the file)")
+    assert str(advice[0]) == ("seeds/001.txt: no date — add `date: 2026-12-01` to a sidecar "
+                              "`001.yaml` beside it (the text stays as it is)")
     assert "`topics: [Topic name]`" in advice[1].fix and "topics.rules" in advice[1].fix
     assert "`source: Outlet name`" in advice[2].fix
+
+
+@pytest.mark.parametrize(("path", "where"), [
+    ("news/a.md", "to its front matter (a `---` block at the top of the file), or to a "
+                  "sidecar `a.yaml` beside it"),
+    ("news/a.html", "to its front matter (a `---` block at the top of the file)"),
+    ("news/a.rst", "to its front matter (a `---` block at the top of the file)"),
+])
+def test_the_fix_says_where_the_field_goes(path: str, where: str) -> None:
+    article = Article(path=path, slug="a", title="A", published=None, topics=AI, source=WIRED)
+    [advice] = content_advice([article], SiteConfig(), TODAY)
+    assert advice.fix == f"add `date: 2026-12-01` {where}"
 
 
 def test_summary() -> None:
@@ -74,3 +86,9 @@ def test_check_content_on_the_command_line(tmp_path: Path) -> None:
         "news/001.txt: no source"]
     assert lines[-1].startswith("digest check --content: 1 of 2 article(s)")
     assert not (tmp_path / "site").exists()  # it reads; it builds nothing
+    # the fix it gives, done: a sidecar beside the text, which is not an article of its own
+    write(tmp_path / "news", "001.yaml", "date: 2026-11-30\ntopics: [Rail]\nsource: NRK\n")
+    done = subprocess.run([sys.executable, "-m", "digest", "check", "--content"], cwd=tmp_path,
+                          text=True, capture_output=True, timeout=120)
+    assert done.stdout.splitlines() == [
+        "digest check --content: 2 article(s), each with a date, a topic and a source"]

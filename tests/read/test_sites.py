@@ -486,9 +486,10 @@ def test_pelican_role(site: Site, rel: str, meta: dict[str, Any] | None, kind: s
     assert (found.kind, found.reason) == (kind, reason)
 
 
-def test_pelican_hidden_is_published_and_unlisted() -> None:
+def test_pelican_hidden_is_a_draft() -> None:
+    """Pelican lists a hidden article nowhere (no index, feed or tag page): a draft here."""
     found = sites.role(PELICAN, "content/a.md", True, BASE | {"status": "hidden"})
-    assert (found.kind, found.hidden, found.published(NOW)) == ("article", True, True)
+    assert (found.kind, found.hidden, found.published(NOW)) == ("draft", True, False)
 
 
 @pytest.mark.parametrize(("site", "rel", "meta", "date_value", "source"), [

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from ..frontmatter import YamlProblem, load_yaml
+from ..text import kind_of
 from .base import (
     KEY_LINE,
     RESERVED_START,
@@ -63,7 +64,7 @@ def parse_block(block: str, first_line: int) -> tuple[dict[str, Any], Problems]:
     if value is None:
         return {}, tuple(problems)
     if not isinstance(value, dict):
-        problems.append((first_line, f"front matter is a {type(value).__name__}, not a mapping "
+        problems.append((first_line, f"front matter is {kind_of(value)}, not a mapping "
                          "of keys to values; metadata ignored"))
         return {}, tuple(problems)
     return {str(k): v for k, v in value.items()}, tuple(problems)
@@ -111,7 +112,7 @@ def _recover(block: str, first_line: int, message: str,
             for key, item in value.items():
                 _put(meta, str(key), item, where, problems)
         elif value is not None:
-            problems.append((where, f"a {type(value).__name__} where a 'key: value' line was "
+            problems.append((where, f"{kind_of(value)} where a 'key: value' line was "
                              "expected; ignored"))
     if not any(p for p in problems if "duplicate key" not in p[1]):
         # every entry reads alone, so the trouble is between them (an alias, a stray marker)

@@ -12,6 +12,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..text import kind_of
+
 HUGO_FILES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
 HUGO_LEGACY_FILES = ("config.toml", "config.yaml", "config.yml", "config.json")
 JEKYLL_FILES = ("_config.yml", "_config.yaml", "_config.toml")
@@ -237,7 +239,7 @@ def read_date(value: Any, zone: tzinfo,
         except (OverflowError, OSError, ValueError):
             return None, f"{value!r} is out of range for a Unix time"
     if not isinstance(value, str):
-        return None, f"a {type(value).__name__} is not a date"
+        return None, f"{kind_of(value)} is not a date"
     text = " ".join(value.split())
     if len(text) > 80:
         return None, "too long to be a date"

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..formats.toml_fm import error_place
 from ..frontmatter import YamlProblem, load_yaml
+from ..text import kind_of
 from .common import (
     CONFIG_FILES,
     HUGO_FILES,
@@ -122,6 +123,6 @@ def _load_config(name: str, text: str) -> tuple[dict[str, Any], list[ConfigProbl
     if value is None:
         return {}, []
     if not isinstance(value, dict):
-        return {}, [(name, 1, f"is a {type(value).__name__}, not a mapping of settings; not "
+        return {}, [(name, 1, f"is {kind_of(value)}, not a mapping of settings; not "
                      "used")]
     return value, []

@@ -200,9 +200,8 @@ def _pelican_role(site: Site, rel: str, meta: Mapping[str, Any] | None) -> Role:
         return Role("skip", "no date and no DEFAULT_DATE: Pelican skips it")
     if status == "draft":
         return Role("draft", "Status: draft: written to drafts/, not published")
-    if status == "hidden":
-        return Role("article", "Status: hidden: published at its URL, left out of lists",
-                    hidden=True)
+    if status == "hidden":  # Pelican writes it at its URL but lists it nowhere: a draft here
+        return Role("draft", "Status: hidden: not listed, so a draft", hidden=True)
     return Role("article")
 
 

@@ -1,0 +1,194 @@
+"""Does search in shards find what one whole Pagefind index finds? Top-10 overlap per query.
+
+    .venv/bin/python bench/search_quality.py --size 10000          # corpus + build if needed
+    .venv/bin/python bench/search_quality.py --site path/to/site   # a site digest built
+
+The site's own bundle (shards merged in the browser, as static/search.js does) is asked
+the same queries as a whole Pagefind index of the same article pages (Pagefind's command
+over `articles/*/index.html`, as digest built it before shards), both in headless
+Chromium (/usr/bin/chromium through Playwright) on a server at 127.0.0.1. For each query:
+how many results each finds, and how many of the whole index's top 10 are in the
+shards' top 10. Results go to bench/.work/search-quality-<size>.json and a Markdown
+table to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+WORK = REPO / "bench" / ".work"
+sys.path.insert(0, str(REPO))
+
+# (what it tests, the words, the filters)
+QUERIES: list[tuple[str, str, dict[str, str]]] = [
+    ("word", "inflation", {}),
+    ("word", "glacier", {}),
+    ("word", "Kestrel", {}),
+    ("word", "heatwave", {}),
+    ("word", "Melbourne", {}),
+    ("two words", "interest rates", {}),
+    ("two words", "flood defences", {}),
+    ("phrase", '"growth forecast"', {}),
+    ("phrase", '"senior economist"', {}),
+    ("misspelling", "inflaton", {}),
+    ("misspelling", "goverment", {}),
+    ("topic filter", "wages", {"topic": "Economy"}),
+    ("topic filter, no words", "", {"topic": "Climate"}),
+    ("source filter", "bank", {"source": "Frontier Review"}),
+    ("source filter, no words", "", {"source": "Frontier Review"}),
+]
+
+_ASK = """async ([bundle, shards, queries]) => {
+  const pf = await import(bundle);
+  await pf.options({ excerptLength: 32 });
+  if (shards) {
+    const list = await (await fetch(shards)).json();
+    for (const shard of list.shards) {
+      const where = new URL(shard.path, new URL(bundle, location.href)).pathname;
+      if (shard.path) await pf.mergeIndex(where, { excerptLength: 32 });
+    }
+  }
+  const out = [];
+  for (const [words, filters] of queries) {
+    const found = await pf.search(words || null, { filters });
+    const top = await Promise.all(found.results.slice(0, 10).map(r => r.data()));
+    // the score of every result, to tell a different order from a tie
+    const scores = {};
+    const scored = found.results.slice(0, 3000);
+    for (let i = 0; i < scored.length; i += 100) {  // (all at once: the browser gives up)
+      const some = await Promise.all(scored.slice(i, i + 100).map(async r => [
+        (await r.data()).url, r.score]));
+      for (const [url, score] of some) scores[url] = score;
+    }
+    out.push({ count: found.results.length, top: top.map(d => d.url), scores });
+  }
+  return out;
+}"""
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def build_site(size: int) -> Path:
+    """A digest site of `size` generated articles (search on), built once."""
+    home = WORK / f"quality-{size}"
+    site = home / "site"
+    if (site / "pagefind" / "shards.json").is_file():
+        return site
+    content = home / "content"
+    if not content.is_dir():
+        make = REPO.parent / "shared" / "bench" / "make_corpus.py"
+        subprocess.run([sys.executable, str(make), "--seed", "42", "--count", str(size),
+                        "--format", "digest", "--out", str(content)], check=True,
+                       stdout=subprocess.DEVNULL)
+    (home / "digest.yaml").write_text("content: content\noutput: site\n", encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "digest", "build", "--config",
+                    str(home / "digest.yaml"), "--quiet"], check=True)
+    return site
+
+
+def whole_index(site: Path) -> Path:
+    """One Pagefind index of every article page of the site, beside it -> its folder."""
+    from pagefind.service import get_executable
+
+    out = site.parent / "whole"
+    bundle = out / "pagefind-whole"
+    if (bundle / "pagefind-entry.json").is_file():
+        return out
+    shutil.rmtree(out, ignore_errors=True)
+    subprocess.run([str(get_executable()), "--site", str(site), "--glob",
+                    "articles/*/index.html", "--output-path", str(bundle),
+                    "--force-language", "en", "--keep-index-url", "--quiet"], check=True)
+    return out
+
+
+def ask(root: Path, bundle: str, shards: str | None) -> list[dict[str, Any]]:
+    """Run QUERIES against the bundle at /<bundle> of the folder served."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import ARGS, CHROMIUM
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            page = browser.new_page()
+            page.goto(base + "index.html")
+            result = page.evaluate(_ASK, [base + bundle, shards and base + shards,
+                                          [[words, filters] for _, words, filters in QUERIES]])
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return list(result)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=10000)
+    parser.add_argument("--site", type=Path, help="a site digest built (search on)")
+    args = parser.parse_args()
+    site = args.site.resolve() if args.site else build_site(args.size)
+    whole = whole_index(site)
+    for name in ("index.html",):  # the page the queries run on
+        shutil.copy(site / name, whole / name)
+    sharded = ask(site, "pagefind/pagefind.js", "pagefind/shards.json")
+    full = ask(whole, "pagefind-whole/pagefind.js", None)
+    pages = len(list(site.glob("articles/*/index.html")))
+    rows = []
+    listed = json.loads((site / "pagefind" / "shards.json").read_bytes())["shards"]
+    print(f"{pages:,} article pages; {len(listed)} shards\n")
+    print("| query | kind | results, shards / whole index | top-10 overlap | "
+          "overlap, ties counted | shards' top 10 as the whole index scores them |")
+    print("|---|---|---|---|---|---|")
+    for (kind, words, filters), a, b in zip(QUERIES, sharded, full, strict=True):
+        expected = b["top"]
+        overlap = len(set(a["top"]) & set(expected))
+        out_of = len(expected)
+        # a shard result the whole index scores as high as its own 10th is as good a
+        # 10th result: the whole index only broke the tie another way
+        tenth = b["scores"][expected[-1]] if expected else 0.0
+        tied = sum(1 for url in a["top"]
+                   if b["scores"].get(url, -1.0) >= tenth * (1 - 1e-6))
+        # how good the shards' top 10 are by the whole index's own scores: the sum of
+        # their scores there over the sum of its top 10's (1.00: as good)
+        best = sum(b["scores"][url] for url in expected)
+        score = sum(b["scores"].get(url, 0.0) for url in a["top"]) / best if best else 1.0
+        shown = words or "(none)"
+        shown += "".join(f" · {k}={v}" for k, v in filters.items())
+        print(f"| `{shown}` | {kind} | {a['count']:,} / {b['count']:,} | "
+              f"{overlap}/{out_of} | {tied}/{out_of} | {score:.3f} |")
+        rows.append({"kind": kind, "words": words, "filters": filters, "shards": a,
+                     "whole": b, "overlap": overlap, "tied": tied, "of": out_of,
+                     "score": score})
+    total = sum(r["overlap"] for r in rows)
+    tied = sum(r["tied"] for r in rows)
+    possible = sum(r["of"] for r in rows)
+    print(f"\nOverall: {total}/{possible} of the whole index's top-10 results are in the "
+          f"shards' top 10 ({100 * total / max(possible, 1):.0f} %); counting ties, "
+          f"{tied}/{possible} ({100 * tied / max(possible, 1):.0f} %); the shards' top 10 "
+          f"score, by the whole index's scores, "
+          f"{min(r['score'] for r in rows):.3f}–{max(r['score'] for r in rows):.3f} of "
+          "its own top 10's.")
+    WORK.mkdir(parents=True, exist_ok=True)
+    (WORK / f"search-quality-{pages}.json").write_text(json.dumps(rows, indent=1),
+                                                         encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
