@@ -124,9 +124,14 @@ def index_shards(shards: Mapping[str, Callable[[], Sequence[Document]]], config:
             thread.join()
         if failed:
             raise failed[0]
-    finally:
+    except BaseException:
+        # Ctrl-C or SIGTERM (a KeyboardInterrupt here) or a failure: a shard may be minutes
+        # from done, and closing waited for each service in turn (10 s at 10,000 articles).
         for service in services:
-            service.close()
+            service.close(wait=False)
+        raise
+    for service in services:
+        service.close()
     return {name: stabilise(files) for name, files in sorted(done.items())}
 
 
@@ -195,12 +200,15 @@ class _Service:
         said = f"exit status {status}" if status is not None else why
         return SearchUnavailable(f"pagefind failed ({said}), so the site has no search index")
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """End the service: told to (its input closed), or at once when not `wait`."""
+        if not wait:
+            self.process.kill()
         with contextlib.suppress(OSError):
             if self.process.stdin is not None:
                 self.process.stdin.close()
         try:
-            self.process.wait(timeout=5)
+            self.process.wait(timeout=5 if wait else None)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
