@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import SiteConfig
+from ..parallel import STOPS, held
 
 BUNDLE = "pagefind/"
 _SIGNATURE = b"pagefind_dcd"
@@ -95,9 +96,13 @@ def index_shards(shards: Mapping[str, Callable[[], Sequence[Document]]], config:
     todo = sorted(shards)
     services: list[_Service] = []
     try:
-        # Started here, before any thread: see _die_with_parent.
-        for _ in range(max(1, min(jobs, len(todo)))):
-            services.append(_Service(executable, env))
+        # Started here, before any thread: see _die_with_parent. Ctrl-C while one forks
+        # was swallowed by a fork handler: the build went on, its search index failed.
+        # (Held only where the child can let them through again: see _die_with_parent.)
+        alone = threading.active_count() == 1
+        with held(STOPS) if alone else contextlib.nullcontext():
+            for _ in range(max(1, min(jobs, len(todo)))):
+                services.append(_Service(executable, env))
         done: dict[str, dict[str, bytes]] = {}
         failed: list[BaseException] = []
         lock = threading.Lock()
@@ -234,6 +239,7 @@ def _die_with_parent() -> Callable[[], None] | None:
     parent = os.getpid()
 
     def set_signal() -> None:  # runs in the child between fork and exec: keep it tiny
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)  # held while it was forked
         prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         if os.getppid() != parent:  # the build died before the line above
             os._exit(1)
