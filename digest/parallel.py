@@ -59,7 +59,8 @@ def run(task: Callable[[T], R], chunks: Sequence[T], jobs: int) -> Iterator[R]:
                     # (not pool.map: stopped, it cancels the chunks not done, and the
                     # pool's thread, failing them as the workers are killed, raised
                     # InvalidStateError on a cancelled one, a traceback on stderr)
-                    futures = [pool.submit(_run_task, chunk) for chunk in reversed(chunks)]
+                    futures = [pool.submit(_run_task, chunk) for chunk in chunks]
+                futures.reverse()
                 while futures:
                     result = futures.pop().result()  # (popped: done with, it is freed)
                     done += 1
