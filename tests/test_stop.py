@@ -108,3 +108,27 @@ def test_a_stopped_build_ends_at_once_and_leaves_the_site(
         assert assert_complete(root / "site") == 0  # the previous site, whole
     finally:
         end(process)
+
+
+BIG_RESULTS = """
+from digest import parallel
+
+def task(n):
+    return bytes(48 << 20)  # a result that takes a while to pass through the pipe
+
+results = parallel.run(task, range(6), 2)
+next(results)  # read whole while the other worker sends its own: it is killed mid-way
+results.close()  # (the caller stops: the workers are killed, wherever they are)
+print("closed")
+"""
+
+
+@LINUX
+def test_a_pool_stopped_while_a_worker_sends_its_result_ends() -> None:
+    """A worker killed halfway through sending a result left half a message in the pipe,
+    and the pool's thread (and so the build) waited for the rest for ever."""
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", BIG_RESULTS], capture_output=True,
+                              timeout=20, start_new_session=True)
+        assert done.returncode == 0 and done.stdout == b"closed\n", done.stderr.decode()[-2000:]
+        assert not done.stderr, done.stderr.decode()[-2000:]
