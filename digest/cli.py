@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
-import signal
 import sys
 import threading
 from collections.abc import Sequence
@@ -27,6 +26,7 @@ from .output.manifest import OutputError
 from .progress import progress_bar
 from .read.files import shown_name
 from .results import BuildResult
+from .stop import exit_stopped, stop_on_sigterm
 
 if TYPE_CHECKING:  # serve and watch (and watchdog) are imported only when used
     from .live.rebuild import Rebuild
@@ -187,7 +187,7 @@ def build_command(config_file: Path | None, content: Path | None, output: Path |
                   base_url: str | None, future: bool | None, strict: bool, quiet: bool,
                   drafts: bool, no_cache: bool, jobs: int | None) -> None:
     """Read the articles and write the site."""
-    _stop_on_sigterm()  # so a build told to stop removes its half-made site
+    stop_on_sigterm()  # so a build told to stop removes its half-made site
     try:
         config = make_config(config_file, content, output, base_url, future=future,
                              drafts=drafts or None)
@@ -201,6 +201,8 @@ def build_command(config_file: Path | None, content: Path | None, output: Path |
         click.echo(f"error: {err.filename or 'digest'}: {err.strerror or err}; nothing was "
                    "replaced", err=True)
         sys.exit(2)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see stop_on_sigterm)
+        exit_stopped("digest build")
     print_summary(result, config, quiet)
     problems = [p for p in result.problems if p.counts]
     if strict and (problems or result.link_problems):
@@ -256,13 +258,6 @@ def _start(options: dict[str, Any], strict: bool, quiet: bool) -> tuple[Rebuild,
     except ConfigError as err:
         click.echo(shown_name(f"error: {err}"), err=True)
         sys.exit(2)
-
-
-def _stop_on_sigterm() -> None:
-    """SIGTERM stops build, serve and watch the way Ctrl-C does."""
-    def interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-    signal.signal(signal.SIGTERM, interrupt)
 
 
 def preview_options(func: Any) -> Any:
@@ -331,7 +326,7 @@ def serve_command(config_file: Path | None, content: Path | None, output: Path |
             settle()  # after the pages are told to reload
 
     watcher = watcher_for(rebuild, config, on_change, poll, debounce)
-    _stop_on_sigterm()
+    stop_on_sigterm()
     try:
         # The first build runs before any thread starts, so that it may fork workers and
         # use every core (a large site builds in half the time, in less memory); then a
@@ -383,7 +378,7 @@ def watch_command(config_file: Path | None, content: Path | None, output: Path |
             settle()
 
     watcher = watcher_for(rebuild, config, on_change, poll, debounce)
-    _stop_on_sigterm()
+    stop_on_sigterm()
     try:
         build_once([])  # before any thread starts: the first build may use every core
         watcher.start()

@@ -55,9 +55,14 @@ def run(task: Callable[[T], R], chunks: Sequence[T], jobs: int) -> Iterator[R]:
             pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
                                        initializer=_worker_start)
             try:
-                with _held(_STOPS):  # forking the workers
-                    results = pool.map(_run_task, chunks)
-                for result in results:
+                with held(STOPS):  # forking the workers
+                    # (not pool.map: stopped, it cancels the chunks not done, and the
+                    # pool's thread, failing them as the workers are killed, raised
+                    # InvalidStateError on a cancelled one, a traceback on stderr)
+                    futures = [pool.submit(_run_task, chunk) for chunk in chunks]
+                futures.reverse()
+                while futures:
+                    result = futures.pop().result()  # (popped: done with, it is freed)
                     done += 1
                     yield result
             except BaseException:
@@ -67,7 +72,7 @@ def run(task: Callable[[T], R], chunks: Sequence[T], jobs: int) -> Iterator[R]:
                 _kill_workers(pool)
                 raise
             finally:
-                pool.shutdown(wait=True, cancel_futures=True)
+                pool.shutdown(wait=True)  # (not cancel_futures: see above)
     except (BrokenProcessPool, OSError):
         # no workers (a sandbox without fork, out of memory): do the rest here
         yield from map(task, chunks[done:])
@@ -114,7 +119,7 @@ def collector(on: bool) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _held(signals: frozenset[signal.Signals]) -> Iterator[None]:
+def held(signals: frozenset[signal.Signals]) -> Iterator[None]:
     """These signals wait until the end. Ctrl-C or SIGTERM while the workers are forked
     was raised in one of Python's fork handlers, which swallow it, or before the pool
     knew every worker: the build then went on, or left a worker running."""
@@ -125,7 +130,7 @@ def _held(signals: frozenset[signal.Signals]) -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
-_STOPS = frozenset({signal.SIGINT, signal.SIGTERM})
+STOPS = frozenset({signal.SIGINT, signal.SIGTERM})
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
@@ -134,6 +139,13 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
     for process in list(processes.values()):
         with contextlib.suppress(OSError, ValueError, AttributeError):
             process.kill()
+    # A worker killed while it sent its chunk's result leaves half a message in the pipe,
+    # and the pool's thread waits for the rest for ever (and shutdown for that thread:
+    # 1 Ctrl-C in 5 mid-render hung). This process's end of the pipe is then the last one
+    # open for writing: closed, the wait ends when the killed workers' ends close.
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    with contextlib.suppress(OSError, AttributeError):
+        writer.close()  # type: ignore[union-attr]
 
 
 def _worker_start() -> None:
@@ -143,7 +155,7 @@ def _worker_start() -> None:
     (SIGKILL gives it no chance to end them): Linux ends its workers when it dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # held while it was forked
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)  # held while it was forked
     with contextlib.suppress(OSError, AttributeError, TypeError):
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -263,8 +263,8 @@ def _replace(output: Path, job: _RenderJob, todo: list[int], files: dict[str, by
             for rel, data in bundle.items():
                 hashes[rel] = staging.put(rel, data)
         return staging.commit(hashes)
-    except BaseException:
-        staging.abort()
+    except BaseException as err:
+        staging.abort(stopped=isinstance(err, KeyboardInterrupt))
         raise
 
 

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import SiteConfig
+from ..parallel import STOPS, held
 
 BUNDLE = "pagefind/"
 _SIGNATURE = b"pagefind_dcd"
@@ -95,9 +96,13 @@ def index_shards(shards: Mapping[str, Callable[[], Sequence[Document]]], config:
     todo = sorted(shards)
     services: list[_Service] = []
     try:
-        # Started here, before any thread: see _die_with_parent.
-        for _ in range(max(1, min(jobs, len(todo)))):
-            services.append(_Service(executable, env))
+        # Started here, before any thread: see _die_with_parent. Ctrl-C while one forks
+        # was swallowed by a fork handler: the build went on, its search index failed.
+        # (Held only where the child can let them through again: see _die_with_parent.)
+        alone = threading.active_count() == 1
+        with held(STOPS) if alone else contextlib.nullcontext():
+            for _ in range(max(1, min(jobs, len(todo)))):
+                services.append(_Service(executable, env))
         done: dict[str, dict[str, bytes]] = {}
         failed: list[BaseException] = []
         lock = threading.Lock()
@@ -124,9 +129,14 @@ def index_shards(shards: Mapping[str, Callable[[], Sequence[Document]]], config:
             thread.join()
         if failed:
             raise failed[0]
-    finally:
+    except BaseException:
+        # Ctrl-C or SIGTERM (a KeyboardInterrupt here) or a failure: a shard may be minutes
+        # from done, and closing waited for each service in turn (10 s at 10,000 articles).
         for service in services:
-            service.close()
+            service.close(wait=False)
+        raise
+    for service in services:
+        service.close()
     return {name: stabilise(files) for name, files in sorted(done.items())}
 
 
@@ -195,12 +205,15 @@ class _Service:
         said = f"exit status {status}" if status is not None else why
         return SearchUnavailable(f"pagefind failed ({said}), so the site has no search index")
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """End the service: told to (its input closed), or at once when not `wait`."""
+        if not wait:
+            self.process.kill()
         with contextlib.suppress(OSError):
             if self.process.stdin is not None:
                 self.process.stdin.close()
         try:
-            self.process.wait(timeout=5)
+            self.process.wait(timeout=5 if wait else None)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
@@ -226,6 +239,7 @@ def _die_with_parent() -> Callable[[], None] | None:
     parent = os.getpid()
 
     def set_signal() -> None:  # runs in the child between fork and exec: keep it tiny
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)  # held while it was forked
         prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         if os.getppid() != parent:  # the build died before the line above
             os._exit(1)

@@ -111,8 +111,8 @@ def write_site(files: Mapping[str, bytes], output: Path,
             for path in sorted(files):
                 hashes[check_relative(path)] = staging.put(path, files[path])
             return staging.commit(hashes)
-        except BaseException:
-            staging.abort()
+        except BaseException as err:
+            staging.abort(stopped=isinstance(err, KeyboardInterrupt))
             raise
 
 
