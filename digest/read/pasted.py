@@ -182,13 +182,9 @@ def parse_stamp(text: str, zone: tzinfo) -> datetime | None:
         rest = _STAMP.match(first.group("rest"))
         if rest is None or rest.group("hour"):
             return None
-        return _build(rest.groupdict() | _time_parts(first.groupdict()), zone)
+        clock = {k: v for k, v in first.groupdict().items() if k != "rest"}  # time, zone
+        return _build(rest.groupdict() | clock, zone)
     return _build(match.groupdict(), zone) if match else None
-
-
-def _time_parts(parts: dict[str, str | None]) -> dict[str, str | None]:
-    keys = ("hour", "minute", "second", "ampm", "zone", "offset")
-    return {key: parts.get(key) for key in keys}
 
 
 def _build(parts: dict[str, str | None], zone: tzinfo) -> datetime | None:
@@ -387,14 +383,18 @@ def _header_line(line: str, zone: tzinfo) -> tuple[Byline | None, PastedDate | N
         return byline, None
     if stamp := parse_pasted_date(line, zone):
         return None, stamp
-    pieces = [p for p in _PIECE.split(" ".join(line.split())) if p]
-    if len(pieces) < 2:
-        pieces = line.split(",", 1)  # 'By Lars Nielsen, 22 November 2026'
-    if len(pieces) < 2:
-        return None
-    bylines = [b for p in pieces if (b := parse_byline(p))]
-    dates = [d for p in pieces if (d := parse_pasted_date(p, zone))]
-    if len(bylines) != 1 or not dates or len(bylines) + len(dates) != len(pieces):
+    first = _PIECE.search(line := " ".join(line.split()))  # none: 'By A, 2 May 2026'; a
+    if first and first.start() > 140:  # first piece over 140 characters is neither byline
+        return None  # nor date: a paragraph
+    # one piece (no comma either) is the line again: neither, as above
+    pieces = [p for p in _PIECE.split(line) if p] if first else line.split(",", 1)
+    bylines: list[Byline] = []  # each piece is a byline or a date, never both (a byline has
+    dates: list[PastedDate] = []  # no digit), so the first that is neither settles it
+    for piece in pieces:
+        if not (found := parse_byline(piece) or parse_pasted_date(piece, zone)):
+            return None
+        (bylines if isinstance(found, Byline) else dates).append(found)
+    if len(bylines) != 1 or not dates:
         return None
     return bylines[0], PastedDate(next((d.published for d in dates if d.published), None),
                                   next((d.updated for d in dates if d.updated), None))
