@@ -5,7 +5,7 @@
     FURNITURE_PATTERNS                                 page furniture, one regex a whole line
     is_furniture(line, patterns) -> bool               as promo_patterns are matched
     lists_under_lines(unit) -> units                   '- ' items right under a text line
-    read_pasted_header(lines, zone) -> Header          byline and dates near the top
+    (read_pasted_header, the byline and dates near the top: pasted_header.py)
 
 Standard library only; nothing here reads a clock or a file.
 """
@@ -182,9 +182,13 @@ def parse_stamp(text: str, zone: tzinfo) -> datetime | None:
         rest = _STAMP.match(first.group("rest"))
         if rest is None or rest.group("hour"):
             return None
-        clock = {k: v for k, v in first.groupdict().items() if k != "rest"}  # time, zone
-        return _build(rest.groupdict() | clock, zone)
+        return _build(rest.groupdict() | _time_parts(first.groupdict()), zone)
     return _build(match.groupdict(), zone) if match else None
+
+
+def _time_parts(parts: dict[str, str | None]) -> dict[str, str | None]:
+    keys = ("hour", "minute", "second", "ampm", "zone", "offset")
+    return {key: parts.get(key) for key in keys}
 
 
 def _build(parts: dict[str, str | None], zone: tzinfo) -> datetime | None:
@@ -326,75 +330,3 @@ def lists_under_lines(unit: Sequence[str]) -> list[list[str]]:
 
 def _is_item(line: str) -> bool:
     return bool(_ITEM.match(line))
-
-
-# ------------------------------------------------------------------ header
-
-
-@dataclass(frozen=True)
-class Header:
-    author: str = ""
-    published: datetime | None = None
-    updated: datetime | None = None
-    consumed_lines: tuple[int, ...] = ()  # indexes into the lines given
-    dropped: tuple[str, ...] = ()  # those lines, as they were
-    byline: Byline | None = None
-
-
-HEADER_LINES = 12
-_PIECE = re.compile(r"\s+(?:\||·|•|—|–)\s+|\s+(?=by\s)", re.IGNORECASE)
-
-
-def read_pasted_header(lines: Sequence[str], zone: tzinfo, limit: int = HEADER_LINES) -> Header:
-    """Lines after the title -> the byline and dates among the first `limit` non-blank ones."""
-    byline: Byline | None = None
-    dates: dict[str, datetime] = {}
-    consumed: list[int] = []
-    seen = 0
-    for index, line in enumerate(lines):
-        if not line.strip():
-            continue
-        seen += 1
-        if seen > limit:
-            break
-        found = _header_line(line, zone)
-        if found is None:
-            continue
-        line_byline, line_date = found
-        if (line_byline and byline) or (line_date and _taken(line_date, dates)):
-            continue  # a second byline or date is text (or another article's)
-        byline = byline or line_byline
-        if line_date:
-            for kind in ("published", "updated"):
-                if getattr(line_date, kind):
-                    dates[kind] = getattr(line_date, kind)
-        consumed.append(index)
-    return Header(byline.author if byline else "", dates.get("published"), dates.get("updated"),
-                  tuple(consumed), tuple(lines[i] for i in consumed), byline)
-
-
-def _taken(found: PastedDate, dates: dict[str, datetime]) -> bool:
-    return any(getattr(found, kind) and kind in dates for kind in ("published", "updated"))
-
-
-def _header_line(line: str, zone: tzinfo) -> tuple[Byline | None, PastedDate | None] | None:
-    """A byline, a date, or both ('By Lars Nielsen | 22 November 2026'); None for text."""
-    if byline := parse_byline(line):
-        return byline, None
-    if stamp := parse_pasted_date(line, zone):
-        return None, stamp
-    first = _PIECE.search(line := " ".join(line.split()))  # none: 'By A, 2 May 2026'; a
-    if first and first.start() > 140:  # first piece over 140 characters is neither byline
-        return None  # nor date: a paragraph
-    # one piece (no comma either) is the line again: neither, as above
-    pieces = [p for p in _PIECE.split(line) if p] if first else line.split(",", 1)
-    bylines: list[Byline] = []  # each piece is a byline or a date, never both (a byline has
-    dates: list[PastedDate] = []  # no digit), so the first that is neither settles it
-    for piece in pieces:
-        if not (found := parse_byline(piece) or parse_pasted_date(piece, zone)):
-            return None
-        (bylines if isinstance(found, Byline) else dates).append(found)
-    if len(bylines) != 1 or not dates:
-        return None
-    return bylines[0], PastedDate(next((d.published for d in dates if d.published), None),
-                                  next((d.updated for d in dates if d.updated), None))
