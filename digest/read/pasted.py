@@ -5,7 +5,7 @@
     FURNITURE_PATTERNS                                 page furniture, one regex a whole line
     is_furniture(line, patterns) -> bool               as promo_patterns are matched
     lists_under_lines(unit) -> units                   '- ' items right under a text line
-    read_pasted_header(lines, zone) -> Header          byline and dates near the top
+    (read_pasted_header, the byline and dates near the top: pasted_header.py)
 
 Standard library only; nothing here reads a clock or a file.
 """
@@ -330,71 +330,3 @@ def lists_under_lines(unit: Sequence[str]) -> list[list[str]]:
 
 def _is_item(line: str) -> bool:
     return bool(_ITEM.match(line))
-
-
-# ------------------------------------------------------------------ header
-
-
-@dataclass(frozen=True)
-class Header:
-    author: str = ""
-    published: datetime | None = None
-    updated: datetime | None = None
-    consumed_lines: tuple[int, ...] = ()  # indexes into the lines given
-    dropped: tuple[str, ...] = ()  # those lines, as they were
-    byline: Byline | None = None
-
-
-HEADER_LINES = 12
-_PIECE = re.compile(r"\s+(?:\||·|•|—|–)\s+|\s+(?=by\s)", re.IGNORECASE)
-
-
-def read_pasted_header(lines: Sequence[str], zone: tzinfo, limit: int = HEADER_LINES) -> Header:
-    """Lines after the title -> the byline and dates among the first `limit` non-blank ones."""
-    byline: Byline | None = None
-    dates: dict[str, datetime] = {}
-    consumed: list[int] = []
-    seen = 0
-    for index, line in enumerate(lines):
-        if not line.strip():
-            continue
-        seen += 1
-        if seen > limit:
-            break
-        found = _header_line(line, zone)
-        if found is None:
-            continue
-        line_byline, line_date = found
-        if (line_byline and byline) or (line_date and _taken(line_date, dates)):
-            continue  # a second byline or date is text (or another article's)
-        byline = byline or line_byline
-        if line_date:
-            for kind in ("published", "updated"):
-                if getattr(line_date, kind):
-                    dates[kind] = getattr(line_date, kind)
-        consumed.append(index)
-    return Header(byline.author if byline else "", dates.get("published"), dates.get("updated"),
-                  tuple(consumed), tuple(lines[i] for i in consumed), byline)
-
-
-def _taken(found: PastedDate, dates: dict[str, datetime]) -> bool:
-    return any(getattr(found, kind) and kind in dates for kind in ("published", "updated"))
-
-
-def _header_line(line: str, zone: tzinfo) -> tuple[Byline | None, PastedDate | None] | None:
-    """A byline, a date, or both ('By Lars Nielsen | 22 November 2026'); None for text."""
-    if byline := parse_byline(line):
-        return byline, None
-    if stamp := parse_pasted_date(line, zone):
-        return None, stamp
-    pieces = [p for p in _PIECE.split(" ".join(line.split())) if p]
-    if len(pieces) < 2:
-        pieces = line.split(",", 1)  # 'By Lars Nielsen, 22 November 2026'
-    if len(pieces) < 2:
-        return None
-    bylines = [b for p in pieces if (b := parse_byline(p))]
-    dates = [d for p in pieces if (d := parse_pasted_date(p, zone))]
-    if len(bylines) != 1 or not dates or len(bylines) + len(dates) != len(pieces):
-        return None
-    return bylines[0], PastedDate(next((d.published for d in dates if d.published), None),
-                                  next((d.updated for d in dates if d.updated), None))

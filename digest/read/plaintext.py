@@ -13,8 +13,8 @@ from .pasted import (
     FURNITURE_PATTERNS,
     is_furniture,
     lists_under_lines,
-    read_pasted_header,
 )
+from .pasted_header import read_pasted_header
 
 
 @dataclass(frozen=True)

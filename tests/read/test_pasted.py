@@ -20,8 +20,8 @@ from digest.read.pasted import (
     lists_under_lines,
     parse_byline,
     parse_pasted_date,
-    read_pasted_header,
 )
+from digest.read.pasted_header import read_pasted_header
 
 OSLO = ZoneInfo("Europe/Oslo")
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
