@@ -68,24 +68,41 @@ def test_undated_stories_are_paginated_and_the_front_page_shows_one_page(
     assert "Stories without a date" in (site / "archive/index.html").read_text()
 
 
-def test_memo_renders_a_block_once_per_key_and_way_to_the_root(
+def test_memo_renders_a_block_once_per_key_for_every_depth(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from digest.site import render
 
+    config = SiteConfig(clean_links=True)
     calls: list[str] = []
 
-    def block(text: str) -> Callable[[], str]:
-        return lambda: calls.append(text) or text
+    def block(links: Links, text: str) -> Callable[[], str]:
+        return lambda: calls.append(text) or f'<a href="{links.url("articles/a/")}">{text}</a>'
 
     fragments: dict[tuple[Hashable, ...], str] = {}
-    assert render._memo(fragments, "../../", "card", "a", caller=block("a at 2")) == "a at 2"
-    assert render._memo(fragments, "../../", "card", "a", caller=block("again")) == "a at 2"
-    assert render._memo(fragments, "../../../", "card", "a", caller=block("a at 3")) == "a at 3"
-    assert render._memo(fragments, "../../", "card", "b", caller=block("b at 2")) == "b at 2"
-    assert calls == ["a at 2", "a at 3", "b at 2"]
+    two, three, home = Links("topics/x/", config), Links("2024/01/02/", config), Links("", config)
+    memo = render._memo
+    assert memo(fragments, two, "card", "a", caller=block(two, "a")) == \
+        '<a href="../../articles/a/">a</a>'
+    assert memo(fragments, two, "card", "a", caller=block(two, "again")) == \
+        '<a href="../../articles/a/">a</a>'
+    assert memo(fragments, three, "card", "a", caller=block(three, "a at 3")) == \
+        '<a href="../../../articles/a/">a</a>'  # the one rendering, its links from depth 3
+    assert memo(fragments, home, "card", "a", caller=block(home, "a at 0")) == \
+        '<a href="articles/a/">a at 0</a>'  # the home page renders its own
+    assert memo(fragments, three, "card", "b", caller=block(three, "b")) == \
+        '<a href="../../../articles/a/">b</a>'
+    assert calls == ["a", "a at 0", "b"]
+    assert (two.to_root, three.to_root) == ("../../", "../../../")  # as they were
+
+    def shouted(links: Links, text: str) -> Callable[[], str]:  # a filter changes the link
+        return lambda: calls.append(text) or links.url("articles/c/").upper()
+
+    assert memo(fragments, two, "card", "c", caller=shouted(two, "c at 2")) == "../../ARTICLES/C/"
+    assert memo(fragments, three, "card", "c", caller=shouted(three, "c at 3")) == \
+        "../../../ARTICLES/C/"  # then each depth renders its own
     monkeypatch.setattr(render, "MEMO_MAX", 3)
-    render._memo(fragments, "", "card", "c", caller=block("c at 0"))
-    assert list(fragments) == [("", "card", "c")]  # full: emptied, never unbounded
+    memo(fragments, home, "card", "d", caller=block(home, "d at 0"))
+    assert list(fragments) == [("", "card", "d")]  # full: emptied, never unbounded
 
 
 def test_a_card_links_right_from_every_page_it_is_on(tmp_path: Path,

@@ -316,27 +316,58 @@ def render_page(env: Environment, page: Page, site: dict[str, Any], config: Site
                                      # (cards say a story's other sources: article
                                      # keys take them, see incremental.keys.article_keys)
                                      "story_of": site["digest"].story,
-                                     "memo": partial(_memo, site["fragments"], links.to_root)}
+                                     "memo": partial(_memo, site["fragments"], links)}
     return env.get_template(page.template).render(context).encode("utf-8")
 
 
-def _memo(fragments: dict[tuple[Hashable, ...], str], to_root: str, *key: Hashable,
+def _memo(fragments: dict[tuple[Hashable, ...], str], links: Links, *key: Hashable,
           caller: Callable[[], str]) -> str:
     """`{% call memo(key…) %}…{% endcall %}`: the block's output, rendered once per build
-    for each key and each way to the site's root (its links are relative to the page).
+    for each key, and given to each way to the site's root (its links are relative to
+    the page) by putting that in where its url() calls began.
 
     A story's card is on its topics', its source's and its day's pages, and
     the Jinja calls a card makes cost more than its markup: at 10,000 stories, a sixth of
     a cold build. The key must name everything the block shows that is not the same on
     every page of the site.
     """
+    to_root = links.to_root
+    if to_root == _ROOT_MARK:  # a block inside a block being rendered for every depth
+        return caller()
     whole = (to_root, *key)
     found = fragments.get(whole)
     if found is None:
         if len(fragments) >= MEMO_MAX:  # a bound on memory, not an eviction policy
             fragments.clear()
-        found = fragments[whole] = caller()
+        shared = None
+        if _DEPTH.fullmatch(to_root):  # '../' a level: nothing in it for escape() to change
+            marked = (_ROOT_MARK, *key)
+            if marked not in fragments:
+                fragments[marked] = _with_mark(links, caller)
+            shared = fragments[marked]
+        found = fragments[whole] = caller() if shared is None else shared.replace(
+            _ROOT_MARK, to_root)
     return found
+
+
+# What url() starts its links with while a block is rendered for every depth (private-use
+# characters, which no template writes), and the depths that can share a rendering: the
+# home page's url('') is './', not the way to the root followed by ''.
+_ROOT_MARK = "\ue000\U000f0000digest-root\U000f0001\ue001"
+_DEPTH = re.compile(r"(?:\.\./)+")
+
+
+def _with_mark(links: Links, caller: Callable[[], str]) -> str | None:
+    """The block rendered with _ROOT_MARK as the way to the root; None when it shows the
+    mark other than whole (a filter changed a link: then each depth renders its own)."""
+    real = links.to_root
+    links.__dict__["to_root"] = _ROOT_MARK  # where cached_property keeps it
+    try:
+        text = caller()
+    finally:
+        links.__dict__["to_root"] = real
+    whole = text.count(_ROOT_MARK)
+    return text if text.count("\ue000") == text.count("digest-root") == whole else None
 
 
 # ~1.3 KB a card: at most ~65 MB a process, a limit only sites of ~20,000 stories reach
