@@ -78,15 +78,10 @@ def _read_image(root: Path, rel: str, problems: list[Problem]) -> LocalImage | N
     is there but unusable)."""
     from PIL import Image, UnidentifiedImageError
 
-    path = root / rel
     try:
-        if not path.is_file() or not path.resolve().is_relative_to(root):
+        data = _bytes_inside(root, rel, problems)
+        if data is None:
             return None
-        if path.stat().st_size > MAX_IMAGE_BYTES:
-            problems.append(Problem(rel, f"image is over {MAX_IMAGE_BYTES // 2**20} MB; "
-                                    "not copied into the site"))
-            return None
-        data = path.read_bytes()
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
     except (OSError, UnidentifiedImageError, ValueError):
@@ -143,14 +138,20 @@ def _inside_name(src: str) -> str | None:
 
 
 def _read_resource(root: Path, rel: str, problems: list[Problem]) -> bytes | None:
-    path = root / rel
     try:
-        if not path.is_file() or not path.resolve().is_relative_to(root):
-            return None
-        if path.stat().st_size > MAX_IMAGE_BYTES:
-            problems.append(Problem(rel, f"image is over {MAX_IMAGE_BYTES // 2**20} MB; "
-                                    "not copied into the site"))
-            return None
-        return path.read_bytes()
+        return _bytes_inside(root, rel, problems)
     except OSError:
         return None
+
+
+def _bytes_inside(root: Path, rel: str, problems: list[Problem]) -> bytes | None:
+    """The bytes of a file inside root, or None when it is not there, points out of root,
+    or is too big to copy (with a problem); OSError when it cannot be read."""
+    path = root / rel
+    if not path.is_file() or not path.resolve().is_relative_to(root):
+        return None
+    if path.stat().st_size > MAX_IMAGE_BYTES:
+        problems.append(Problem(rel, f"image is over {MAX_IMAGE_BYTES // 2**20} MB; "
+                                "not copied into the site"))
+        return None
+    return path.read_bytes()
