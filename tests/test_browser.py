@@ -42,6 +42,37 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, threading.Thread, str]:
+    """A static server of folder on 127.0.0.1: (server, its thread, its root URL)."""
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def axe_problems(page: Any) -> list[str]:
+    """What axe-core finds on an open page, a line per rule broken (none: [])."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                           AXE_TAGS)
+    return [f"{v['id']} ({v['impact']}): {v['help']} at "
+            f"{[n['target'] for n in v['nodes']][:5]}" for v in result["violations"]]
+
+
+def nu_problems(folder: Path | str) -> list[str]:
+    """What the Nu HTML Checker finds in every page of a built site (none: [])."""
+    need(VNU.is_file(), f"the Nu Html Checker (an npm validator) is not installed: "
+         f"{VNU.relative_to(REPO)} is missing (run `npm ci`)")
+    need(shutil.which("java") is not None, "java is not installed")
+    run = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json",
+                          "--skip-non-html", str(folder)],
+                         capture_output=True, text=True, timeout=300)
+    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
+    return [f"{m.get('url', '').rsplit('/repo/', 1)[-1]}:{m.get('lastLine')}: "
+            f"{m['message']}" for m in messages]
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """(URL of the site's root, its output folder), served at http://127.0.0.1:port/repo/."""
@@ -52,12 +83,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
                          base_url="https://user.github.io/repo/")
     result = build(config, now=NOW)
     assert not result.warnings, result.warnings
-    handler = functools.partial(Quiet, directory=str(root / "www"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server, thread, url = serve(root / "www")
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/repo/", root / "www" / "repo"
+        yield url + "repo/", root / "www" / "repo"
     finally:
         server.shutdown()
         server.server_close()
@@ -147,25 +175,13 @@ def test_axe_finds_no_violations(site: tuple[str, Path], open_page: Any, kind: s
     page = open_page(base + path, color_scheme=scheme)
     if kind == "search":
         page.wait_for_selector("#search-results li")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                           AXE_TAGS)
-    problems = [f"{v['id']} ({v['impact']}): {v['help']} at "
-                f"{[n['target'] for n in v['nodes']][:5]}" for v in result["violations"]]
+    problems = axe_problems(page)
     assert not problems, f"{path} in {scheme}:\n" + "\n".join(problems)
 
 
 def test_nu_html_checker_finds_no_errors(site: tuple[str, Path]) -> None:
     _, output = site
-    need(VNU.is_file(), f"the Nu Html Checker (an npm validator) is not installed: "
-         f"{VNU.relative_to(REPO)} is missing (run `npm ci`)")
-    need(shutil.which("java") is not None, "java is not installed")
-    run = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json",
-                          "--skip-non-html", str(output)],
-                         capture_output=True, text=True, timeout=300)
-    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
-    problems = [f"{m.get('url', '').rsplit('/repo/', 1)[-1]}:{m.get('lastLine')}: "
-                f"{m['message']}" for m in messages]
+    problems = nu_problems(output)
     assert not problems, "\n".join(problems)
     assert len(pages_of(output)) > 20
 

@@ -7,13 +7,7 @@ whose watcher fails a test on a console error or a request to another host).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
-import json
-import shutil
-import subprocess
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +19,7 @@ from PIL import Image
 from digest.build import build
 from tests.browser import launch, need
 from tests.conftest import SEEDS, make_config, write
-from tests.test_browser import AXE, AXE_TAGS, VNU, Quiet, Watched
+from tests.test_browser import AXE, Watched, axe_problems, nu_problems, serve
 
 pytestmark = pytest.mark.browser
 
@@ -52,14 +46,6 @@ def busy_site(content: Path) -> None:
               f"date: {day}T{20 - n:02d}:00:00Z\ntopics: [{names}]\nsource: Wire {n % 3}\n"
               f"{image}---\n\nWhat happened in story {n}, told in a sentence or two.\n")
     write(content, "lead.png", png(1200, 675))
-
-
-def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, threading.Thread, str]:
-    handler = functools.partial(Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server, thread, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 @pytest.fixture(scope="module")
@@ -178,19 +164,10 @@ def test_axe_finds_nothing_on_a_busy_front_page(sites: dict[str, str], opened: A
     need(AXE.is_file(), f"{AXE} is missing (npm ci)")
     page = opened(sites["busy"], color_scheme=scheme, clock=datetime(2026, 12, 1, 20,
                                                                      tzinfo=UTC))
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                           AXE_TAGS)
-    problems = [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-                for v in result["violations"]]
+    problems = axe_problems(page)
     assert not problems, "\n".join(problems)
 
 
 def test_nu_html_checker_finds_no_errors_on_a_busy_site(sites: dict[str, str]) -> None:
-    need(VNU.is_file(), f"{VNU} is missing (npm ci)")
-    need(shutil.which("java") is not None, "java is not installed")
-    run = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json",
-                          "--skip-non-html", sites["busy_folder"]],
-                         capture_output=True, text=True, timeout=300)
-    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
-    assert not [f"{m.get('url')}:{m.get('lastLine')}: {m['message']}" for m in messages]
+    problems = nu_problems(sites["busy_folder"])
+    assert not problems, "\n".join(problems)

@@ -9,12 +9,9 @@ The 404 page is meant to be left out of search engines (noindex), so its SEO is 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +20,7 @@ import pytest
 from digest.build import build
 from tests.browser import CHROMIUM, need
 from tests.conftest import NOW, REPO, SEEDS, make_config
-from tests.test_browser import Quiet
+from tests.test_browser import serve
 
 pytestmark = pytest.mark.browser
 
@@ -38,14 +35,6 @@ def _page_types(output: Path) -> list[str]:
             "sources/", "search/", "404.html"]
 
 
-def _serve(folder: Path) -> tuple[str, http.server.ThreadingHTTPServer, threading.Thread]:
-    handler = functools.partial(Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return f"http://127.0.0.1:{server.server_address[1]}/", server, thread
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
     """The URL of every page type of both builds, each served where it expects to be (the
@@ -58,7 +47,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
     for name, (subpath, overrides) in builds.items():
         output = root / name / subpath
         build(make_config(root, root / "seeds", output_dir=output, **overrides), now=NOW)
-        base, server, thread = _serve(root / name)
+        server, thread, base = serve(root / name)
         servers.append((server, thread))
         urls += [f"{base}{subpath}{page}" for page in _page_types(output)]
     try:

@@ -3,12 +3,6 @@ the story markup ("Also covered by", other coverage, related reading) stays clea
 
 from __future__ import annotations
 
-import functools
-import http.server
-import json
-import shutil
-import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +11,7 @@ import pytest
 
 from digest.build import build
 from tests.conftest import NOW, make_config
-from tests.test_browser import AXE, AXE_TAGS, VNU, Quiet, browser, need, open_page
+from tests.test_browser import AXE, axe_problems, browser, need, nu_problems, open_page, serve
 
 from .test_build import content
 
@@ -36,12 +30,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
     result = build(make_config(root, root / "content", output_dir=output,
                                base_url="https://user.github.io/repo/"), now=NOW)
     assert [str(p) for p in result.problems if "exact duplicates" not in p.message] == []
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(root / "www")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server, thread, url = serve(root / "www")
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/repo/", output
+        yield url + "repo/", output
     finally:
         server.shutdown()
         server.server_close()
@@ -57,22 +48,11 @@ def test_axe_finds_no_violations_on_story_pages(site: tuple[str, Path], open_pag
         (output / path).read_text()
     for scheme in ("light", "dark"):
         page = open_page(base + path, color_scheme=scheme)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-        problems = [f"{v['id']} ({v['impact']}): {v['help']} at "
-                    f"{[n['target'] for n in v['nodes']][:5]}" for v in result["violations"]]
+        problems = axe_problems(page)
         assert not problems, f"{path} in {scheme}:\n" + "\n".join(problems)
 
 
 def test_nu_html_checker_finds_no_errors_on_story_pages(site: tuple[str, Path]) -> None:
     _, output = site
-    need(VNU.is_file(), f"{VNU} is missing (npm ci)")
-    need(shutil.which("java") is not None, "java is not installed")
-    run = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json",
-                          "--skip-non-html", str(output)],
-                         capture_output=True, text=True, timeout=300)
-    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
-    problems = [f"{m.get('url', '').rsplit('/repo/', 1)[-1]}:{m.get('lastLine')}: "
-                f"{m['message']}" for m in messages]
+    problems = nu_problems(output)
     assert not problems, "\n".join(problems)
