@@ -157,7 +157,7 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
         if not isinstance(loaded, dict):
             raise ConfigError(f"{path}: the config must be a mapping of keys to values")
         raw = loaded
-        lines = key_lines(text)
+        lines = key_lines(text, path)
     values = _coerce({**raw, **{k: v for k, v in (overrides or {}).items() if v is not None}},
                      path, lines)
     return SiteConfig(root=root, config_path=path, **values)

@@ -14,16 +14,23 @@ import yaml
 from .errors import ConfigError
 
 
-def key_lines(text: str) -> dict[str, int]:
+def key_lines(text: str, path: Path | None = None) -> dict[str, int]:
     """YAML text -> {'topics.rules[0].min_mentions': its line, …} for every key, so that a
-    message can say where a bad key is (the nodes' marks; the text parsed already)."""
+    message can say where a bad key is (the nodes' marks; the text parsed already).
+    A key given twice in one mapping is an error: YAML would keep the last silently."""
     lines: dict[str, int] = {}
 
     def walk(node: yaml.Node, prefix: str) -> None:
         if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
             for key, value in node.value:
                 name = f"{prefix}.{key.value}" if prefix else str(key.value)
-                lines.setdefault(name, key.start_mark.line + 1)
+                line = key.start_mark.line + 1
+                if name in seen and key.value != "<<":
+                    raise ConfigError(f"{path or 'the config'}:{line}: {name} is given twice "
+                                      f"(first on line {seen[name]}); keep one")
+                seen[name] = line
+                lines.setdefault(name, line)
                 walk(value, name)
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):

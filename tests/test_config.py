@@ -150,6 +150,9 @@ def test_min_mentions_in_words_exits_2_without_a_traceback(tmp_path: Path) -> No
     ("title: A\npage_size: 20\nfeed_size: lots\n", 3, "feed_size must be a whole number"),
     ("title: A\nlang: english\n", 2, "language must be a BCP 47 language tag"),
     ("title: A\n\n\ntimezone: Mars/Olympus\n", 4, "unknown timezone 'Mars/Olympus'"),
+    ("title: A\npage_size: 20\ntitle: B\n", 3, "title is given twice (first on line 1); keep one"),
+    ("topics:\n  aliases: {ai: AI}\n  rules: []\n  aliases: {ml: ML}\n", 4,
+     "topics.aliases is given twice (first on line 2)"),
 ])
 def test_a_bad_key_is_named_with_its_line(tmp_path: Path, text: str, line: int,
                                           message: str) -> None:
