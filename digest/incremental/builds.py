@@ -30,6 +30,7 @@ from ..output.records import intact
 from ..output.static import read_static
 from ..results import BuildResult
 from ..site.render import shared_environment
+from ..stories.blocks import StoryMemo
 from .cache import Cache, Entry, cache_folder, code_fingerprint, parse_fingerprint
 from .keys import KeyMemo
 from .scan import Scan, scan_sources
@@ -47,6 +48,7 @@ class BuildCache:
         # the rebuild its save asks for would find nothing to do.
         self.settings = _settings_key(config) if store is not None else ""
         self.inputs = ""
+        self._stories: StoryMemo | None = None
 
     @classmethod
     def open(cls, config: SiteConfig, enabled: bool) -> BuildCache:
@@ -113,6 +115,16 @@ class BuildCache:
         self.store.keep("keys", memo)
         return memo
 
+    def story_memo(self) -> StoryMemo | None:
+        """What the last build's story clustering found (stories.blocks), or None."""
+        if self.store is None:
+            return None
+        memo = self.store.value("stories")
+        if not isinstance(memo, StoryMemo):
+            memo = StoryMemo()
+        self._stories = memo
+        return memo
+
     def may_patch(self) -> bool:
         """Whether the output's manifest is the one the last build with this cache wrote: a
         patch goes only into the site the last build left, not after another process (a
@@ -129,6 +141,9 @@ class BuildCache:
         if self.store is None:
             return
         self.store.save(set(keys.values()), pages)
+        if self._stories is not None and self._stories.changed:
+            self._stories.changed = False
+            self.store.set_value("stories", self._stories)
         inputs = self.inputs or _inputs_key(self.settings, scan)
         self.store.set_last_build(_LastBuild(inputs, now.timestamp(),
                                              _valid_until(articles, now),

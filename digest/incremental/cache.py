@@ -108,6 +108,7 @@ class _Memory:
     files: dict[str, tuple[str, str]] | None = None  # rel -> (stat key, sha256)
     last: Any = None  # what the last build left for the next (see incremental/builds._LastBuild)
     kept: dict[str, Any] = field(default_factory=dict)  # see Cache.keep
+    values: dict[str, Any] = field(default_factory=dict)  # see Cache.value
 
 
 _MEMORY: dict[Path, _Memory] = {}
@@ -225,6 +226,27 @@ class Cache:
             with contextlib.suppress(sqlite3.DatabaseError), self._db:
                 self._db.execute("INSERT OR REPLACE INTO meta VALUES ('last', ?)",
                                  (pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),))
+
+    def value(self, name: str) -> Any:
+        """What set_value stored under this name (None when nothing, or damaged)."""
+        if name in self._memory.values or self._db is None:
+            return self._memory.values.get(name)
+        found = None
+        with contextlib.suppress(Exception):  # damaged: as if nothing were stored
+            row = self._db.execute("SELECT value FROM meta WHERE name = ?",
+                                   (f"value:{name}",)).fetchone()
+            found = pickle.loads(row[0]) if row else None
+        self._memory.values[name] = found
+        return found
+
+    def set_value(self, name: str, value: Any) -> None:
+        """Store a value for the next build (in this process and on disk)."""
+        self._memory.values[name] = value
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.DatabaseError), self._db:
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                 (f"value:{name}",
+                                  pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
 
     def add(self, key: str, entry: Entry) -> None:
         self._new[key] = entry

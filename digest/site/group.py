@@ -11,6 +11,7 @@ from typing import TypeVar
 from ..config import SiteConfig
 from ..model import Article, Day, Digest, Month, Source, SourceGroup, Topic, TopicGroup, Year
 from ..read.slugs import slugify
+from ..stories.blocks import StoryMemo
 from ..stories.cluster import cluster_pairs
 from ..stories.related import related
 
@@ -18,11 +19,13 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-def group(articles: Iterable[Article], config: SiteConfig) -> Digest:
-    """Articles -> Digest with canonical topics and sources, newest first."""
+def group(articles: Iterable[Article], config: SiteConfig,
+          memo: StoryMemo | None = None) -> Digest:
+    """Articles -> Digest with canonical topics and sources, newest first. `memo`: what
+    the last build's story clustering found (updated: see stories.blocks)."""
     articles = _canonical_sources(_canonical_topics(list(articles), config))
     ordered = tuple(sorted(articles, key=lambda a: a.sort_key))
-    stories, pairs = cluster_pairs(ordered, config.story_window_days)
+    stories, pairs = cluster_pairs(ordered, config.story_window_days, memo)
     # A story is shown once on the front page, the day's, the topics' and the undated
     # pages, by its lead's card (the others are "Also covered by" on it); each source's
     # page lists every article of its own.

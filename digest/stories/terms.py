@@ -17,6 +17,7 @@ CAP = 50  # articles a term may be in within one period and still be looked up: 
 # event told by dozens of outlets in a few days keeps its own terms usable
 COMMON = 20  # a term in more than 1/COMMON of all articles is not looked up
 MIN_SHARED = 2
+CONCENTRATED = 2  # periods: a common term in no more is one event's
 
 
 def term_set(terms: str, shared: dict[str, str]) -> list[str]:
@@ -47,26 +48,30 @@ def term_score(a: frozenset[str], b: frozenset[str], weights: dict[str, float],
 
 
 def term_pairs(sets: Sequence[frozenset[str]], stamps: Sequence[float | None],
-               period: float) -> set[tuple[int, int]]:
+               period: float, floor: int = CAP) -> set[tuple[int, int]]:
     """Term sets and times (None: undated, left out) -> pairs (i < j) sharing MIN_SHARED
-    looked-up terms, at most two periods apart; so any pair `period` apart or less."""
+    looked-up terms, at most two periods apart; so any pair `period` apart or less.
+    A term of more than 1/COMMON of the sets, and more than `floor`, is not looked up,
+    unless it is in at most CONCENTRATED periods: one event's names, told by many."""
     counts = Counter(term for terms in sets for term in terms)
-    common = max(CAP, len(sets) // COMMON)
+    common = max(floor, len(sets) // COMMON)
+    periods = [int(stamp // period) if stamp is not None else None for stamp in stamps]
+    # (a term of one article pairs it with none)
+    wanted = [[t for t in terms if counts[t] > 1] if p is not None else []
+              for terms, p in zip(sets, periods, strict=True)]
+    spread = Counter(t for t, _ in {(t, p) for terms, p in zip(wanted, periods, strict=True)
+                                    for t in terms if counts[t] > common})
     # period -> term -> articles (one dict a period: no tuple key for every posting)
     postings: dict[int, dict[str, list[int]]] = {}
-    periods: list[int | None] = []
     looked_up: list[list[str]] = []
-    for terms, stamp in zip(sets, stamps, strict=True):
-        kept = [t for t in terms if 1 < counts[t] <= common] if stamp is not None else []
-        looked_up.append(kept)  # (a term of one article pairs it with none)
-        if stamp is None:
-            periods.append(None)
+    for i, (terms, p) in enumerate(zip(wanted, periods, strict=True)):
+        kept = [t for t in terms if counts[t] <= common or spread[t] <= CONCENTRATED]
+        looked_up.append(kept)
+        if p is None:
             continue
-        p = int(stamp // period)
-        periods.append(p)
         own = postings.setdefault(p, {})
         for term in kept:
-            own.setdefault(term, []).append(len(periods) - 1)
+            own.setdefault(term, []).append(i)
     pairs: set[tuple[int, int]] = set()
     for i, p in enumerate(periods):
         if p is None:

@@ -7,6 +7,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import NOW, BuildSite, make_config, write
 
 from .texts import LLAMA_APRIL, LLAMA_APRIL_REWRITE, STRIKE
@@ -132,3 +134,30 @@ def test_a_better_report_of_a_story_leads_it(tmp_path: Path) -> None:
     old = (cached / "articles" / "meta-releases-llama-2-free-for-commercial-use" /
            "index.html").read_text()
     assert 'data-story="llama-2-arrives"' in old and "Llama 2 arrives" in old
+
+
+def test_a_new_process_reclusters_only_the_block_an_edit_touched(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clustering's memo is in the build cache on disk: a `digest build` after an
+    edit scores again only the block of time the edit is in."""
+    from digest.build import build
+    from digest.incremental import cache
+    from digest.stories import blocks
+
+    folder = tmp_path / "content"
+    content(folder)
+    write(folder, "later.md", front("German rail strike ends", "2023-07-02T10:00:00Z",
+                                    "Rail News", "https://rail.example/ends") + STRIKE)
+    config = make_config(tmp_path, folder, base_url=BASE)
+    build(config, now=NOW)
+    cache._MEMORY.clear()  # as a new process finds it
+    scored: list[int] = []
+    real = blocks._score_block
+    monkeypatch.setattr(blocks, "_score_block", lambda context, end, window:
+                        scored.append(len(context)) or real(context, end, window))
+    write(folder, "late.md", front("Llama 2 arrives", "2023-04-19T12:00:00Z", "Late Post",
+                                   "https://late.example/d") + LLAMA_APRIL_REWRITE)
+    build(config, now=NOW)
+    assert scored == [5]  # April's block, not July's
+    home = (tmp_path / "site" / "index.html").read_text()
+    assert re.search(r"Also covered by .*>Late Post</a>", home)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from digest.stories.cluster import _jaccard, index, lean
 from digest.stories.fingerprint import fingerprint, key_terms, normalised_hash, signature
+from digest.stories.pairs import index, lean
+from digest.stories.pairs import jaccard as _jaccard
 
 
 def test_signatures_estimate_the_jaccard_of_their_sets() -> None:
