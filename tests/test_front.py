@@ -4,6 +4,7 @@ and trends from the articles' own dates (never the build clock), honest prev/nex
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -42,6 +43,25 @@ def test_trending_counts_the_last_week_against_the_one_before_from_content_dates
     trends = trending(group(articles, SiteConfig()))
     assert [(t.topic.name, t.recent, t.before, t.change) for t in trends] == [
         ("AI", 3, 0, 3), ("Chips", 1, 3, -2)]  # Policy: nothing new in the last week
+
+
+def test_trending_counts_a_story_once_from_its_first_report() -> None:
+    """Three outlets on one event are one new story, dated by its first report (in the
+    week before here), on every topic one of them has."""
+    from digest.stories.fingerprint import fingerprint
+    from tests.stories.texts import LLAMA_APRIL
+
+    def report(path: str, when: datetime, *topics: Topic) -> Article:
+        return replace(art(path, when, *topics), body_html=f"<p>{LLAMA_APRIL}</p>",
+                       fingerprint=fingerprint(path, LLAMA_APRIL))
+
+    articles = [report("wire", days_before(8), AI), report("daily", days_before(6.5), AI),
+                report("paper", days_before(6), AI, CHIPS), art("other", T0, AI),
+                art("chip", days_before(1), CHIPS), art("chip2", days_before(2), CHIPS)]
+    digest = group(articles, SiteConfig())
+    assert len(digest.stories["wire"].articles) == 3
+    assert [(t.topic.name, t.recent, t.before) for t in trending(digest)] == [
+        ("Chips", 2, 1), ("AI", 1, 1)]
 
 
 def test_trending_ranks_by_new_stories_then_rise_then_name_and_is_capped() -> None:

@@ -52,12 +52,18 @@ def trending(digest: Digest, ignore: str = "", days: int = TRENDING_DAYS,
     start, earlier = now - timedelta(days=days), now - timedelta(days=2 * days)
     recent: Counter[Topic] = Counter()
     before: Counter[Topic] = Counter()
-    for article in digest.articles:
-        when = article.published
+    counted: set[str] = set()
+    for article in digest.articles:  # a story counts once, from its first report, on
+        story = digest.stories.get(article.path)  # every topic one of its articles has
+        members = story.articles if story is not None else (article,)
+        if members[0].path in counted:
+            continue
+        counted.add(members[0].path)
+        when = min((a.published for a in members if a.published is not None), default=None)
         if when is None or when <= earlier:
             continue
         window = recent if when > start else before
-        window.update(set(article.topics))
+        window.update({topic for a in members for topic in a.topics})
     skip = ignore.casefold()
     trends = [Trend(topic, count, before[topic]) for topic, count in recent.items()
               if not skip or topic.name.casefold() != skip]
