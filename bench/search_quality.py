@@ -62,8 +62,11 @@ _ASK = """async ([bundle, shards, queries]) => {
   }
   const out = [];
   for (const [words, filters] of queries) {
+    await pf.search(words || null, { filters });  // (its chunks loaded: timed warm, below)
+    const start = performance.now();
     const found = await pf.search(words || null, { filters });
     const top = await Promise.all(found.results.slice(0, 10).map(r => r.data()));
+    const ms = performance.now() - start;
     // the score of every result, to tell a different order from a tie
     const scores = {};
     const scored = found.results.slice(0, 3000);
@@ -72,7 +75,7 @@ _ASK = """async ([bundle, shards, queries]) => {
         (await r.data()).url, r.score]));
       for (const [url, score] of some) scores[url] = score;
     }
-    out.push({ count: found.results.length, top: top.map(d => d.url), scores });
+    out.push({ count: found.results.length, top: top.map(d => d.url), scores, ms });
   }
   return out;
 }"""
@@ -124,6 +127,19 @@ _SHOWN = """() => {
 }"""
 
 
+_TYPED = """async (words) => {
+  const status = document.querySelector('#search-status');
+  const form = document.querySelector('#search');
+  form.elements.q.value = words;
+  const start = performance.now();
+  form.requestSubmit();
+  while (status.textContent === 'Searching…' || !status.textContent.includes('found')) {
+    await new Promise(r => setTimeout(r, 1));
+  }
+  return performance.now() - start;
+}"""
+
+
 def ask(root: Path, bundle: str, shards: str | None) -> list[dict[str, Any]]:
     """Run QUERIES against the bundle at /<bundle> of the folder served; with `shards`,
     also on the site's search page, whose top 10 go in each answer's "page"."""
@@ -149,6 +165,10 @@ def ask(root: Path, bundle: str, shards: str | None) -> list[dict[str, Any]]:
                     page.goto(base + "search/index.html?" + query)
                     answer["page"] = page.wait_for_function(_SHOWN, timeout=120_000
                                                             ).json_value()
+                    # then the same words typed again on the page, the index loaded: how
+                    # long until its results are shown (50, where the bare merge reads 10)
+                    if words:
+                        answer["page_ms"] = page.evaluate(_TYPED, words)
             browser.close()
     finally:
         server.shutdown()
@@ -170,6 +190,15 @@ def compare(top: list[str], whole: dict[str, Any]) -> tuple[int, int, float]:
     return overlap, tied, score
 
 
+def in_order(top: list[str], whole: dict[str, Any]) -> int:
+    """How many places of a top 10 hold a page the whole index scores as it scores the page
+    it puts in that place (the same order, a tie taken either way)."""
+    expected = whole["top"]
+    return sum(1 for mine, its in zip(top, expected, strict=False)
+               if abs(whole["scores"].get(mine, -1.0) - whole["scores"][its])
+               <= 1e-6 * whole["scores"][its])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=10000)
@@ -185,33 +214,36 @@ def main() -> None:
     rows = []
     listed = json.loads((site / "pagefind" / "shards.json").read_bytes())["shards"]
     print(f"{pages:,} article pages; {len(listed)} shards\n")
-    print("| query | kind | results, shards / whole index | top-10 overlap, search page "
-          "| counting ties | its score | top-10 overlap, bare merge | counting ties "
-          "| its score |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| query | kind | results, shards / whole index | search page: top-10 overlap "
+          "| counting ties | in the same order | its score | bare merge: top-10 overlap "
+          "| counting ties | in the same order | its score | ms, page / bare |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for (kind, words, filters), a, b in zip(QUERIES, sharded, full, strict=True):
         row: dict[str, Any] = {"kind": kind, "words": words, "filters": filters,
                                "shards": a, "whole": b, "of": len(b["top"])}
         cells = []
         for name, top in (("page", a["page"]), ("merge", a["top"])):
             overlap, tied, score = compare(top, b)
-            row[name] = {"overlap": overlap, "tied": tied, "score": score}
-            cells.append(f"{overlap}/{row['of']} | {tied}/{row['of']} | {score:.3f}")
+            order = in_order(top, b)
+            row[name] = {"overlap": overlap, "tied": tied, "order": order, "score": score}
+            cells.append(f"{overlap}/{row['of']} | {tied}/{row['of']} | {order}/{row['of']} "
+                         f"| {score:.3f}")
+        ms = f"{a['page_ms']:.0f} / {a['ms']:.0f}" if "page_ms" in a else "–"
         shown = words or "(none)"
         shown += "".join(f" · {k}={v}" for k, v in filters.items())
         print(f"| `{shown}` | {kind} | {a['count']:,} / {b['count']:,} | " + " | ".join(cells)
-              + " |")
+              + f" | {ms} |")
         rows.append(row)
     possible = sum(r["of"] for r in rows)
     cells = []
     for name in ("page", "merge"):
-        total = sum(r[name]["overlap"] for r in rows)
-        tied = sum(r[name]["tied"] for r in rows)
+        cell = []
+        for what in ("overlap", "tied", "order"):
+            total = sum(r[name][what] for r in rows)
+            cell.append(f"{total}/{possible} ({100 * total / max(possible, 1):.0f} %)")
         scores = [r[name]["score"] for r in rows]
-        cells.append(f"{total}/{possible} ({100 * total / max(possible, 1):.0f} %) | "
-                     f"{tied}/{possible} ({100 * tied / max(possible, 1):.0f} %) | "
-                     f"{min(scores):.3f}–{max(scores):.3f}")
-    print("| **all** | | | " + " | ".join(cells) + " |")
+        cells.append(" | ".join(cell) + f" | {min(scores):.3f}–{max(scores):.3f}")
+    print("| **all** | | | " + " | ".join(cells) + " | |")
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / f"search-quality-{pages}.json").write_text(json.dumps(rows, indent=1),
                                                          encoding="utf-8")
