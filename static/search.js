@@ -96,9 +96,11 @@
     return own ? [own, Math.round((score / own - 1) / TAG)] : [score, 0];
   }
 
-  /* A search's totalFilters -> for each shard, [its idf of the word, the whole index's]. */
+  /* A search's totalFilters -> for each shard, [its idf of the word, the whole index's]
+     (null without the counts: then Pagefind's own order stands). */
   function idfs(found, index) {
-    var counts = (found.totalFilters || {})[SHARD] || {};
+    var counts = (found.totalFilters || {})[SHARD];
+    if (!counts) return null;
     var all = 0;
     index.shards.forEach(function (shard) { all += counts[shard.name] || 0; });
     var out = {};
@@ -121,38 +123,36 @@
   function rescore(result, index, words) {
     var own = untag(result.score);
     var shard = index.shards[own[1] - 1];
-    if (!shard || !own[0]) return own[0];
+    if (!shard || !own[0] || !words.length && !words.exact) return own[0];
     if (words.exact) return result.matchedMetaFields ? own[0] * shard.scale : own[0];
     var n = shard.number;
-    if (words.length === 1) return own[0] * shard.scale * words[0].idf[n][1] / words[0].idf[n][0];
-    var base = 0, parts = 0, fields = {};
+    function shardIdf(w) { return words[w].idf[n][0]; }
+    function wholeIdf(w) { return words[w].idf[n][1]; }
+    function wholeWeight(field) { return index.whole.meta[field] || 1; }
+    function shardWeight(field) { return wholeWeight(field) / shard.scale; }
     var shardTotal = 0, wholeTotal = 0;
-    for (var t = 0; t < words.length; t++) {
-      var alone = words[t].pages[result.id];
-      var i = words[t].idf[n];
-      shardTotal += i[0];
-      wholeTotal += i[1];
-      if (!alone) return approximately();
-      var own_t = untag(alone.score)[0];
+    words.forEach(function (_, w) { shardTotal += shardIdf(w); wholeTotal += wholeIdf(w); });
+    /* (a page this model does not describe, e.g. a word matched twice at one place or two
+       forms of a word in its title: the idfs' sums swapped) */
+    var roughly = own[0] * shard.scale * wholeTotal / shardTotal;
+    if (words.length === 1) return roughly;
+    var parts = 0, base = 0, fields = {};
+    for (var w = 0; w < words.length; w++) {
+      var alone = words[w].pages[result.id];
+      if (!alone) return roughly;
       var matched = alone.matchedMetaFields || [];
-      matched.forEach(function (field) { (fields[field] = fields[field] || []).push(t); });
-      var tf = own_t / i[0] - matched.reduce(function (sum, field) {
-        return sum + (index.whole.meta[field] || 1) / shard.scale;
-      }, 0);
-      parts += i[0] * tf;
-      base += i[1] * tf * shard.scale;
+      var boost = 0;
+      matched.forEach(function (field) {
+        (fields[field] = fields[field] || []).push(w);
+        boost += shardWeight(field);
+      });
+      var tf = untag(alone.score)[0] / shardIdf(w) - boost;  // this word's BM25 part
+      parts += shardIdf(w) * tf;
+      base += wholeIdf(w) * tf * shard.scale;
     }
-    var shardMeta = metaBoost(fields, function (w) { return words[w].idf[n][0]; }, shardTotal,
-      function (field) { return (index.whole.meta[field] || 1) / shard.scale; });
-    /* the parts must add up to the shard's score, or the page is one this model does not
-       describe (a word matched twice at one place, two forms of a word in a title) */
-    if (Math.abs(parts + shardMeta - own[0]) > 1e-4 * own[0]) return approximately();
-    return base + metaBoost(fields, function (w) { return words[w].idf[n][1]; }, wholeTotal,
-      function (field) { return index.whole.meta[field] || 1; });
-
-    function approximately() {
-      return own[0] * shard.scale * wholeTotal / shardTotal;
-    }
+    if (Math.abs(parts + metaBoost(fields, shardIdf, shardTotal, shardWeight) - own[0]) >
+        1e-4 * own[0]) return roughly;  // the parts must add up to the shard's score
+    return base + metaBoost(fields, wholeIdf, wholeTotal, wholeWeight);
   }
 
   /* The words of a query as Pagefind takes them apart, each with the shards' idfs and
@@ -177,6 +177,9 @@
     return index.pf.search(term || null, { filters: filters }).then(function (found) {
       if (!term || !index.whole.size) return found.results;
       return words(index, term, filters, found).then(function (parts) {
+        if (!parts.exact && parts.some(function (part) { return !part.idf; })) {
+          return found.results;
+        }
         var scored = found.results.map(function (r) {
           return { result: r, score: rescore(r, index, parts) };
         });
