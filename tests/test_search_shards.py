@@ -9,6 +9,7 @@ import http.server
 import json
 import subprocess
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -279,8 +280,8 @@ _ASK_ALL = """async ([bundle, shards, queries]) => {
     }
   }
   const out = [];
-  for (const q of queries) {
-    const found = await pf.search(q);
+  for (const [q, filters] of queries) {
+    const found = await pf.search(q, { filters });
     out.push(await Promise.all(found.results.map(async r => [(await r.data()).url, r.score])));
   }
   return out;
@@ -293,8 +294,9 @@ def test_merged_shards_rank_as_one_whole_index(tmp_path: Path, browser: Any) -> 
 
     content = tmp_path / "content"
     for name, (day, title, words) in RANKED.items():
+        topic = "Weather" if name in ("j1", "f1", "f3", "m1") else "Ports"
         write(content, f"{name}.md", f"---\ntitle: {title}\npublishedDateTime: {day}T10:00:00Z"
-              f"\ntopics: [Ports]\nprovider:\n  name: Tide {name}\n---\n\n{words}\n")
+              f"\ntopics: [{topic}]\nprovider:\n  name: Tide {name}\n---\n\n{words}\n")
     www = tmp_path / "www"
     config = make_config(tmp_path, content, output_dir=www / "repo",
                          base_url="https://user.github.io/repo/")
@@ -307,16 +309,19 @@ def test_merged_shards_rank_as_one_whole_index(tmp_path: Path, browser: Any) -> 
         ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(www)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     root = f"http://127.0.0.1:{server.server_address[1]}/repo/"
-    queries = ["zephyr", "zephyr gale", "gale"]
+    queries = [("zephyr", {}), ("zephyr gale", {}), ("gale", {}),
+               ("zephyr", {"topic": "Weather"})]
     try:
         page = browser.new_page()
         page.goto(root + "index.html")
-        whole = page.evaluate(_ASK_ALL, [root + "whole/pagefind.js", None, queries])
+        asked = [[words, filters] for words, filters in queries]
+        whole = page.evaluate(_ASK_ALL, [root + "whole/pagefind.js", None, asked])
         merged = page.evaluate(_ASK_ALL, [root + "pagefind/pagefind.js",
-                                          root + "pagefind/shards.json", queries])
+                                          root + "pagefind/shards.json", asked])
         shown = []
-        for query in queries:
-            page.goto(f"{root}search/index.html?q={query}")
+        for words, filters in queries:
+            query = urllib.parse.urlencode({"q": words, **filters})
+            page.goto(f"{root}search/index.html?{query}")
             page.wait_for_function("document.getElementById('search-status').textContent"
                                    ".includes('found')")
             shown.append([new.split("/repo")[-1] for new in page.eval_on_selector_all(
@@ -325,6 +330,7 @@ def test_merged_shards_rank_as_one_whole_index(tmp_path: Path, browser: Any) -> 
     finally:
         server.shutdown()
         server.server_close()
+    assert len(whole[-1]) == 4  # the topic filter keeps the Weather pages
     for query, one, bare, ours in zip(queries, whole, merged, shown, strict=True):
         scores = [score for _, score in one]
         assert len(set(scores)) == len(scores), (query, one)  # no ties: one right order
