@@ -18,23 +18,23 @@
      beside pagefind.js, the others listed in shards.json and merged into it. */
   function pagefind() {
     if (!loading) {
-      loading = fetch(new URL("shards.json", bundle).href).then(function (response) {
+      var listed = fetch(new URL("shards.json", bundle).href).then(function (response) {
         if (!response.ok) throw new Error("no shards.json");
         return response.json();
-      }).then(function (listed) {
-        return import(bundle).then(function (pf) {
-          var shards = listed.shards;
-          var whole = wholeIndex(shards);
-          var primary = shards.filter(function (shard) { return !shard.path; })[0];
-          return Promise.resolve(pf.options(shardOptions(primary, whole))).then(function () {
-            return Promise.all(shards.filter(function (shard) { return shard.path; })
-              .map(function (shard) {
-                /* a path, not a URL: Pagefind's worker makes result URLs from it */
-                return pf.mergeIndex(new URL(shard.path, bundle).pathname,
-                  shardOptions(shard, whole));
-              }));
-          }).then(function () { return { pf: pf, shards: shards, whole: whole }; });
-        });
+      });
+      loading = Promise.all([import(bundle), listed]).then(function (both) {
+        var pf = both[0];
+        var shards = both[1].shards;
+        var whole = wholeIndex(shards);
+        var primary = shards.filter(function (shard) { return !shard.path; })[0];
+        return Promise.resolve(pf.options(shardOptions(primary, whole))).then(function () {
+          return Promise.all(shards.filter(function (shard) { return shard.path; })
+            .map(function (shard) {
+              /* a path, not a URL: Pagefind's worker makes result URLs from it */
+              return pf.mergeIndex(new URL(shard.path, bundle).pathname,
+                shardOptions(shard, whole));
+            }));
+        }).then(function () { return { pf: pf, shards: shards, whole: whole }; });
       });
       loading.catch(function () { loading = null; });
     }
