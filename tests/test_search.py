@@ -42,6 +42,10 @@ def test_the_index_holds_the_article_pages(seeds: Path, build_site: BuildSite) -
     counts = [json.loads((out / "pagefind" / s["path"] / "pagefind-entry.json").read_bytes())
               ["languages"]["en"]["page_count"] for s in listed]
     assert counts == [1, 3] and sum(counts) == result.articles_built
+    # what search.js ranks by: each shard's pages, the words Pagefind counted, meta fields
+    assert [s["size"] for s in listed] == counts
+    assert all(s["words"] > 50 * s["size"] for s in listed)
+    assert listed[0]["meta"] == ["date", "title"]  # (the 2023-09 article names no source)
     article = html.fromstring((out / "articles" / "mark-zuckerbergs-meta-setting-the-stage-for-"
                                "an-ai-revolution-against-openai" / "index.html").read_bytes())
     body = article.xpath("//*[@data-pagefind-body]")[0]

@@ -7,7 +7,9 @@ import functools
 import gzip
 import http.server
 import json
+import subprocess
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +19,7 @@ import pytest
 
 from digest.build import build
 from digest.output import shards
-from digest.output.shards import indexed, shard_names
+from digest.output.shards import indexed, shard_names, shard_stats
 from tests.browser import launch
 from tests.conftest import NOW, BuildSite, make_config, write
 
@@ -97,6 +99,17 @@ def test_pagefind_is_given_the_element_it_indexes() -> None:
     assert indexed(plain, "en") == plain
 
 
+def test_a_shards_figures_come_from_its_fragments() -> None:
+    def fragment(words: int, **meta: str) -> bytes:
+        return gzip.compress(b"pagefind_dcd" + json.dumps(
+            {"url": "/x/", "content": "", "word_count": words, "meta": meta}).encode())
+
+    files = {"fragment/en_1.pf_fragment": fragment(40, title="A", source="S"),
+             "fragment/en_2.pf_fragment": fragment(2, title="B", image="i.png"),
+             "index/en_3.pf_index": b"not a fragment", "pagefind-entry.json": b"{}"}
+    assert shard_stats(files) == {"size": 2, "words": 42, "meta": ["image", "source", "title"]}
+
+
 def test_an_edit_indexes_only_its_shard_again(content: Path, build_site: BuildSite,
                                               indexing: list[list[str]]) -> None:
     result, out = build_site(content)
@@ -106,11 +119,20 @@ def test_an_edit_indexes_only_its_shard_again(content: Path, build_site: BuildSi
     assert [(s["name"], s["path"]) for s in listed["shards"]] == [
         ("2024-01", ""), ("2024-02", "2024-02/"), ("2024-03", "2024-03/")]
     before = bundle(out)
+    counted = [json.loads(gzip.decompress(data)[12:])["word_count"]
+               for rel, data in shard_files(before, "2024-02").items() if "fragment/" in rel]
+    stats = {s["name"]: (s["size"], s["words"], s["meta"]) for s in listed["shards"]}
+    assert stats["2024-02"] == (2, sum(counted), ["date", "source", "title"])
 
     write(content, "c.md", article("c", "A zeppelin moored overnight."))
     result, out = build_site(content)
     assert not result.warnings
     assert indexing[1:] == [["2024-02"]]
+    listed = json.loads((out / "pagefind" / "shards.json").read_bytes())
+    now = {s["name"]: (s["size"], s["words"], s["meta"]) for s in listed["shards"]}
+    assert now["2024-02"] == (2, stats["2024-02"][1] + 4, stats["2024-02"][2])  # 4 words more
+    assert {k: v for k, v in now.items() if k != "2024-02"} == {
+        k: v for k, v in stats.items() if k != "2024-02"}  # kept: their figures carried on
     after = bundle(out)
     assert shard_files(after, "2024-03") == shard_files(before, "2024-03")
     primary = {rel: data for rel, data in after.items() if rel != "shards.json" and (
@@ -232,3 +254,87 @@ def test_search_finds_an_edit_and_forgets_a_deleted_article(tmp_path: Path, cont
     finally:
         server.shutdown()
         server.server_close()
+
+
+# Pages where each shard's own statistics order the results otherwise than one index
+# would, for each query: in January "zephyr" is rare (a high idf there), in February and
+# March it is everywhere, the months' pages differ in length, and one title matches.
+RANKED = {
+    "j1": ("2024-01-10", "Quiet January", "zephyr " + "calm water and long quays " * 12),
+    "j2": ("2024-01-12", "Tide tables", "gale " + "cranes and ships " * 10),
+    "j3": ("2024-01-14", "Dock workers", "cranes and ships " * 14),
+    "j4": ("2024-01-16", "Night shift", "gale gale " + "cranes " * 20),
+    "f1": ("2024-02-03", "Windy February", "zephyr zephyr zephyr gale over the quay"),
+    "f2": ("2024-02-05", "A gale warning", "zephyr gale " + "ships at anchor " * 6),
+    "f3": ("2024-02-07", "Zephyr over the harbour", "zephyr " + "calm " * 30),
+    "m1": ("2024-03-02", "March winds", "zephyr zephyr gale gale " + "long quays " * 20),
+    "m2": ("2024-03-04", "Spring tides", "zephyr " + "ships " * 8),
+}
+
+_ASK_ALL = """async ([bundle, shards, queries]) => {
+  const pf = await import(bundle);
+  if (shards) {
+    const list = await (await fetch(shards)).json();
+    for (const shard of list.shards) {
+      if (shard.path) await pf.mergeIndex(new URL(shard.path, bundle).pathname);
+    }
+  }
+  const out = [];
+  for (const [q, filters] of queries) {
+    const found = await pf.search(q, { filters });
+    out.push(await Promise.all(found.results.map(async r => [(await r.data()).url, r.score])));
+  }
+  return out;
+}"""
+
+
+@pytest.mark.browser
+def test_merged_shards_rank_as_one_whole_index(tmp_path: Path, browser: Any) -> None:
+    from pagefind.service import get_executable
+
+    content = tmp_path / "content"
+    for name, (day, title, words) in RANKED.items():
+        topic = "Weather" if name in ("j1", "f1", "f3", "m1") else "Ports"
+        write(content, f"{name}.md", f"---\ntitle: {title}\npublishedDateTime: {day}T10:00:00Z"
+              f"\ntopics: [{topic}]\nprovider:\n  name: Tide {name}\n---\n\n{words}\n")
+    www = tmp_path / "www"
+    config = make_config(tmp_path, content, output_dir=www / "repo",
+                         base_url="https://user.github.io/repo/")
+    assert not build(config, now=NOW).warnings
+    out = www / "repo"
+    subprocess.run([str(get_executable()), "--site", str(out), "--glob", "articles/*/index.html",
+                    "--output-path", str(out / "whole"), "--force-language", "en",
+                    "--keep-index-url", "--quiet"], check=True)
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(www)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    root = f"http://127.0.0.1:{server.server_address[1]}/repo/"
+    queries = [("zephyr", {}), ("zephyr gale", {}), ("gale", {}),
+               ("zephyr", {"topic": "Weather"})]
+    try:
+        page = browser.new_page()
+        page.goto(root + "index.html")
+        asked = [[words, filters] for words, filters in queries]
+        whole = page.evaluate(_ASK_ALL, [root + "whole/pagefind.js", None, asked])
+        merged = page.evaluate(_ASK_ALL, [root + "pagefind/pagefind.js",
+                                          root + "pagefind/shards.json", asked])
+        shown = []
+        for words, filters in queries:
+            query = urllib.parse.urlencode({"q": words, **filters})
+            page.goto(f"{root}search/index.html?{query}")
+            page.wait_for_function("document.getElementById('search-status').textContent"
+                                   ".includes('found')")
+            shown.append([new.split("/repo")[-1] for new in page.eval_on_selector_all(
+                "#search-results h2 a", "links => links.map(a => new URL(a.href).pathname)")])
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(whole[-1]) == 4  # the topic filter keeps the Weather pages
+    for query, one, bare, ours in zip(queries, whole, merged, shown, strict=True):
+        scores = [score for _, score in one]
+        assert len(set(scores)) == len(scores), (query, one)  # no ties: one right order
+        expected = [url.split("/repo")[-1] for url, _ in one]
+        assert ours == expected, query
+        # (and the bare merge orders them by each shard's own statistics)
+        assert [url.split("/repo")[-1] for url, _ in bare] != expected, query

@@ -15,6 +15,11 @@ lists them for search.js and records what each was built from:
   their bytes is kept without reading them; one whose pages changed is read and kept
   when its indexed text did not change (an edit elsewhere changed a "newer" link);
   only the rest are indexed again.
+- `size` and `words`: its pages and the words Pagefind counted on them, and `meta`: the
+  metadata fields they have. Pagefind scores a page by BM25 over its own index's
+  statistics (page count, average page length, pages holding a word); search.js puts
+  these together into the whole site's, so that the merged results are ranked as one
+  index of every article would rank them.
 
 The files kept are those of the last build's output (the caller checks they are still
 as written); everything goes through the same staging folder and swap as the pages.
@@ -22,6 +27,7 @@ as written); everything goes through the same staging folder and swap as the pag
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import json
@@ -32,6 +38,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import partial
 from importlib import metadata
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -44,7 +51,8 @@ SHARDS = BUNDLE + "shards.json"
 # pair of requests when the reader's first search loads the index, and one more request
 # per word searched. At 10,000 articles: 24 months of ~330, undated ones in 5 parts.
 SHARD_SIZE = 500
-_FORMAT = 1
+_FORMAT = 2
+_SIGNATURE = b"pagefind_dcd"
 # A shard's own files; the rest of a bundle (pagefind.js, its worker, the WebAssembly)
 # is the same in every shard and kept once, at the top.
 _OWN = re.compile(r"(?:pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|(?:index|fragment|filter)/.+)")
@@ -104,6 +112,7 @@ def search_bundle(config: SiteConfig, shard_of: Mapping[str, str], hashes: dict[
     root = min(groups)
     old = _old_shards(state, settings, previous)
     keys: dict[str, str] = {}  # of the shards read
+    stats: dict[str, dict[str, object]] = {}
     read_before: dict[str, list[Document]] = {}  # (read to compare, then to be indexed)
 
     def documents(name: str) -> list[Document]:
@@ -124,12 +133,14 @@ def search_bundle(config: SiteConfig, shard_of: Mapping[str, str], hashes: dict[
         if own and before.get("pages") == _hash("\n".join(files)) and all(
                 previous.get(f) == hashes.get(f) for f in files):
             keys[name] = before["key"]  # no page changed
+            stats[name] = before["stats"]
         elif own:  # pages changed: is what Pagefind would be given the same?
             read_before[name] = documents(name)
             if keys[name] != before["key"]:
                 todo[name] = partial(documents, name)
             else:
                 del read_before[name]
+                stats[name] = before["stats"]
         else:  # nothing to compare with: read while indexing
             todo[name] = partial(documents, name)
         if name not in todo:
@@ -142,6 +153,7 @@ def search_bundle(config: SiteConfig, shard_of: Mapping[str, str], hashes: dict[
     out: dict[str, bytes] = {}
     for name, files in index_shards(todo, config, jobs).items():
         path = "" if name == root else name + "/"
+        stats[name] = shard_stats(files)
         for rel, data in files.items():
             if _OWN.fullmatch(rel):
                 out[BUNDLE + path + rel] = data
@@ -151,11 +163,26 @@ def search_bundle(config: SiteConfig, shard_of: Mapping[str, str], hashes: dict[
         common = {}
     hashes.update(kept | common)
     shards = [{"name": name, "path": "" if name == root else name + "/",
-               "pages": _hash("\n".join(files)), "key": keys[name]}
+               "pages": _hash("\n".join(files)), "key": keys[name], **stats[name]}
               for name, files in sorted(groups.items())]
     out[SHARDS] = json.dumps({"format": _FORMAT, "settings": settings, "shards": shards},
                              sort_keys=True, separators=(",", ":")).encode("utf-8")
     return out
+
+
+def shard_stats(files: Mapping[str, bytes]) -> dict[str, object]:
+    """A shard's bundle files -> {"size": its pages, "words": the words Pagefind counted
+    on them, "meta": its metadata fields}, from its fragments (one per page: gzip,
+    Pagefind's signature, JSON)."""
+    size = words = 0
+    meta: set[str] = set()
+    for rel, data in files.items():
+        if rel.startswith("fragment/"):
+            fragment = json.loads(gzip.decompress(data)[len(_SIGNATURE):])
+            size += 1
+            words += int(fragment["word_count"])
+            meta.update(fragment.get("meta", {}))
+    return {"size": size, "words": words, "meta": sorted(meta)}
 
 
 def _settings(config: SiteConfig) -> str:
@@ -168,7 +195,7 @@ def _settings(config: SiteConfig) -> str:
 
 
 def _old_shards(state: bytes | None, settings: str, previous: Mapping[str, str]
-                ) -> dict[str, dict[str, str]]:
+                ) -> dict[str, dict[str, Any]]:
     """The last build's shards.json -> {name: its record}; {} when it does not fit."""
     if state is None or not previous.get(SHARDS):
         return {}
@@ -176,7 +203,9 @@ def _old_shards(state: bytes | None, settings: str, previous: Mapping[str, str]
         data = json.loads(state)
         if data.get("format") != _FORMAT or data.get("settings") != settings:
             return {}
-        return {s["name"]: {k: str(s[k]) for k in ("path", "pages", "key")}
+        return {s["name"]: {**{k: str(s[k]) for k in ("path", "pages", "key")},
+                            "stats": {"size": int(s["size"]), "words": int(s["words"]),
+                                      "meta": [str(m) for m in s["meta"]]}}
                 for s in data["shards"]}
     except (ValueError, TypeError, KeyError, AttributeError):
         return {}
