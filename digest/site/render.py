@@ -215,8 +215,9 @@ class Page:
     template: str
     context: dict[str, Any]
 
-    @property
+    @cached_property
     def file(self) -> str:
+        """The file it is written to (asked for 10+ times a page by every build: kept)."""
         return self.path + "index.html" if self.path == "" or self.path.endswith("/") else self.path
 
 
