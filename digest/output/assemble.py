@@ -95,15 +95,15 @@ def write_output(digest: Digest, config: SiteConfig, publication: Publication,
     static, files, (env, templates), site = _render_inputs(digest, config, publication, images)
     files |= publication.files  # written every build: small, and cheap to make
     pages = [*site_pages(digest, config), Page(NOT_FOUND, NOT_FOUND, {})]
+    job = _RenderJob(env, site, config, pages)
+    if ready is not None:  # (what follows renders no page)
+        ready(job.renderer())
     # the old tool's URLs, where no page of ours is (redirects.py)
     moved, moved_problems = redirect_pages(digest.articles, config,
                                            {page.file for page in pages} | set(files))
     files |= moved
     if result is not None:
         result.problems.extend(moved_problems)
-    job = _RenderJob(env, site, config, pages)
-    if ready is not None:
-        ready(job.renderer())
     try:
         keys = _page_keys(digest, env, templates, site, entry_keys, pages, memo)
     except TemplateError as err:

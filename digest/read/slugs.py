@@ -55,12 +55,12 @@ def assign_slugs(articles: Iterable[Article]) -> tuple[list[Article], list[Probl
         base = article.slug if section or article.slug not in _SLUG_RESERVED \
             else f"{article.slug}-article"
         slug, n = base, 2
-        while article_path(slug, section).casefold() in taken:
+        while (where := article_path(slug, section).casefold()) in taken:
             slug, n = f"{base}-{n}", n + 1
         if slug != article.slug:
             problems.append(Problem(article.path, f"slug {article.slug!r} is already taken; "
                                     f"using {slug!r}"))
-        taken.add(article_path(slug, section).casefold())
+        taken.add(where)
         out.append(replace(article, slug=slug, section=section)
                    if (slug, section) != (article.slug, article.section) else article)
     return out, problems

@@ -13,7 +13,7 @@ import math
 import posixpath
 import re
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property, partial
 from pathlib import Path
@@ -65,9 +65,7 @@ def make_environment(config: SiteConfig) -> Environment:
     env = Environment(
         loader=ChoiceLoader([PrefixLoader({"!default": builtin}), *loaders]),
         autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
         # shared_environment gives a new environment when any source changes, so
         # templates need not be checked for changes (four stats a page) as they render
@@ -215,9 +213,11 @@ class Page:
     template: str
     context: dict[str, Any]
 
-    @property
-    def file(self) -> str:
-        return self.path + "index.html" if self.path == "" or self.path.endswith("/") else self.path
+    file: str = field(init=False, repr=False, compare=False)  # asked for often: kept
+
+    def __post_init__(self) -> None:
+        folder = self.path == "" or self.path.endswith("/")
+        object.__setattr__(self, "file", self.path + "index.html" if folder else self.path)
 
 
 @dataclass(frozen=True)
