@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-import numpy as np
+import re
 
-from digest.stories.fingerprint import fingerprint, key_terms, normalised_hash, signature
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from digest.stories.fingerprint import (
+    _TERM,
+    fingerprint,
+    key_terms,
+    normalised_hash,
+    signature,
+)
 from digest.stories.pairs import index, lean
 from digest.stories.pairs import jaccard as _jaccard
 
@@ -43,3 +53,15 @@ def test_normalised_text_ignores_case_and_spacing() -> None:
     assert normalised_hash("Hello  World\n") == normalised_hash("hello world")
     assert normalised_hash("hello world") != normalised_hash("hello, world")
     assert normalised_hash("  ") == ""
+
+
+# _TERM as it was first written; the one in fingerprint.py is the same, reordered for speed
+_TERM_AS_WRITTEN = re.compile(r"(?<![.!?]\s)\b(?:[A-Z][\w'’-]*(?:\.\d+)?|\d[\d.,]*%?)")
+
+
+@given(st.text(alphabet="aZx1٣9 .!?\n'’-,%_ß", max_size=60))
+def test_key_term_pattern_finds_what_it_was_written_to_find(text: str) -> None:
+    def found(pattern: re.Pattern[str]) -> list[tuple[int, str]]:
+        return [(m.start(), m.group()) for m in pattern.finditer(text)]
+
+    assert found(_TERM) == found(_TERM_AS_WRITTEN)
