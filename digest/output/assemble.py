@@ -42,6 +42,7 @@ from ..site.render import (
 from ..site.render import pages as site_pages
 from .check import LinkProblem, check_site
 from .manifest import WriteResult, file_hash, read_manifest
+from .order import render_order
 from .records import intact
 from .redirects import redirect_pages
 from .search import BUNDLE, SearchUnavailable, searchable
@@ -178,9 +179,12 @@ _NO_PROBLEMS = "[]"
 _NOT_AS_LEFT = (FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError)
 
 
-def _link_problems(path: str, data: bytes, config: SiteConfig, paths: set[str]) -> str:
-    """A rendered page -> its link problems as JSON (kept with the page's record)."""
-    found = check_site({path: data}, config, exists=paths)
+def _link_problems(path: str, data: bytes, config: SiteConfig, paths: set[str],
+                   digest: str | None = None) -> str:
+    """A rendered page (and its file_hash) -> its link problems as JSON (kept with the
+    page's record)."""
+    found = check_site({path: data}, config, exists=paths,
+                       hashes={path: digest} if digest else None)
     return json.dumps([[p.link, p.message] for p in found]) if found else _NO_PROBLEMS
 
 
@@ -197,7 +201,8 @@ def _patch(output: Path, job: _RenderJob, todo: list[int], files: dict[str, byte
         except TemplateError as err:
             raise BuildError(_template_error(err)) from err
         hashes[page.file] = file_hash(data)
-        links[page.file] = _link_problems(page.file, data, job.config, paths)
+        links[page.file] = _link_problems(page.file, data, job.config, paths,
+                                          hashes[page.file])
         if previous.get(page.file) != hashes[page.file]:
             changed[page.file] = data
     prefix = str(output) + os.sep
@@ -232,7 +237,7 @@ def _replace(output: Path, job: _RenderJob, todo: list[int], files: dict[str, by
         # The workers render; this process writes. ext4 makes one folder at a time in a
         # folder, and two processes making folders in articles/ at once spent two to four
         # times the system time of one (a fifth of all CPU at 100,000 articles).
-        for chunk, error in parallel.run(task, chunked(todo, 50), workers):
+        for chunk, error in parallel.run(task, chunked(render_order(job.pages, todo), 50), workers):
             if error:
                 raise BuildError(error)
             for path, (data, digest, problems) in chunk.items():
@@ -342,8 +347,9 @@ def _render_pages(job: _RenderJob, paths: set[str], indexes: Sequence[int],
             for index in indexes:
                 page = job.pages[index]
                 data = job.render(index)
-                done[page.file] = (data, file_hash(data),
-                                   _link_problems(page.file, data, job.config, paths))
+                digest = file_hash(data)
+                done[page.file] = (data, digest,
+                                   _link_problems(page.file, data, job.config, paths, digest))
     except TemplateError as err:
         return done, _template_error(err)
     return done, ""

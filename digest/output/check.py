@@ -8,7 +8,6 @@ URL under base_url in the feeds and sitemaps.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import posixpath
 import re
@@ -23,7 +22,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..config import SiteConfig
 from ..site.meta import NOT_FOUND
-from .manifest import MANIFEST
+from .manifest import MANIFEST, file_hash
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _URL_ATTRIBUTES = ("href", "src", "poster", "action", "data")
@@ -41,17 +40,18 @@ class LinkProblem:
 
 
 _URL_SELECTOR = ",".join(f"[{name}]" for name in (*_URL_ATTRIBUTES, *_SRCSET_ATTRIBUTES))
-_PARSED: dict[bytes, tuple[str, ...]] = {}  # page hash -> its links; pages repeat across builds
+_PARSED: dict[str, tuple[str, ...]] = {}  # page hash -> its links; pages repeat across builds
 
 
-def html_links(page: bytes) -> tuple[str, ...]:
-    """An HTML page -> the URLs it points at, in document order.
+def html_links(page: bytes, digest: str | None = None) -> tuple[str, ...]:
+    """An HTML page (and its manifest.file_hash, when the caller has it) -> the URLs it
+    points at, in document order.
 
     Lexbor parses as a browser does (entities in attributes decoded, comments and script
     text ignored) at a tenth of html.parser's cost, which was most of a cold build's
     link check. A page whose bytes did not change since the last build is not parsed again.
     """
-    key = hashlib.blake2b(page, digest_size=16).digest()
+    key = digest or file_hash(page)
     if key not in _PARSED:
         found: list[str] = []
         for node in LexborHTMLParser(page).css(_URL_SELECTOR):
@@ -102,18 +102,19 @@ def json_links(document: bytes, base_url: str) -> list[str]:
 
 
 def check_site(files: Mapping[str, bytes], config: SiteConfig,
-               exists: Collection[str] | None = None) -> list[LinkProblem]:
+               exists: Collection[str] | None = None,
+               hashes: Mapping[str, str] | None = None) -> list[LinkProblem]:
     """{output path: bytes} -> every link that ignores the base path or leads nowhere.
 
     `exists` is every file of the site when `files` holds only some of them (a build that
-    rendered only the pages whose inputs changed).
+    rendered only the pages whose inputs changed); `hashes`, the files' file_hash if known.
     """
     present = files if exists is None else exists
     problems: list[LinkProblem] = []
     for path in sorted(files):
         links: Sequence[str]
         if path.endswith(".html"):
-            links = html_links(files[path])
+            links = html_links(files[path], hashes.get(path) if hashes else None)
         elif config.base_url and path.endswith(".xml"):
             links = xml_links(files[path], config.base_url)
         elif config.base_url and path.endswith(".json"):
