@@ -140,7 +140,9 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
         published, slug_problems = assign_slugs(published)
         result.problems.extend(slug_problems)
 
-        digest = group(published, config, known.story_memo())
+        # (the preview keeps related reading for its next rebuild; a build has none)
+        digest = group(published, config, known.story_memo(),
+                       known.related_memo() if patch else None)
         result.digest = digest
         result.articles_built = len(digest.articles)
         result.undated = sum(1 for a in digest.articles if a.published is None)

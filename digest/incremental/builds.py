@@ -31,6 +31,7 @@ from ..output.static import read_static
 from ..results import BuildResult
 from ..site.render import shared_environment
 from ..stories.blocks import StoryMemo
+from ..stories.related_memo import RelatedMemo
 from .cache import Cache, Entry, cache_folder, code_fingerprint, parse_fingerprint
 from .keys import KeyMemo
 from .scan import Scan, scan_sources
@@ -123,6 +124,17 @@ class BuildCache:
         if not isinstance(memo, StoryMemo):
             memo = StoryMemo()
         self._stories = memo
+        return memo
+
+    def related_memo(self) -> RelatedMemo | None:
+        """The related reading this process kept from its last build (the live preview's:
+        one build has no next to keep it for), or None."""
+        if self.store is None:
+            return None
+        memo = self.store.recall("related")
+        if not isinstance(memo, RelatedMemo):
+            memo = RelatedMemo()
+            self.store.keep("related", memo)
         return memo
 
     def may_patch(self) -> bool:

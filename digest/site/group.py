@@ -14,15 +14,17 @@ from ..read.slugs import slugify
 from ..stories.blocks import StoryMemo
 from ..stories.cluster import cluster_pairs
 from ..stories.related import related
+from ..stories.related_memo import RelatedMemo, related_kept
 
 K = TypeVar("K")
 V = TypeVar("V")
 
 
 def group(articles: Iterable[Article], config: SiteConfig,
-          memo: StoryMemo | None = None) -> Digest:
+          memo: StoryMemo | None = None, reading: RelatedMemo | None = None) -> Digest:
     """Articles -> Digest with canonical topics and sources, newest first. `memo`: what
-    the last build's story clustering found (updated: see stories.blocks)."""
+    the last build's story clustering found (updated: see stories.blocks); `reading`:
+    its related reading (stories.related_memo), kept by the live preview."""
     articles = _canonical_sources(_canonical_topics(list(articles), config))
     ordered = tuple(sorted(articles, key=lambda a: a.sort_key))
     stories, pairs = cluster_pairs(ordered, config.story_window_days, memo)
@@ -70,7 +72,8 @@ def group(articles: Iterable[Article], config: SiteConfig,
                       sorted(sources.values(), key=lambda sa: (sa[0].name.casefold(), sa[0].slug))),
         neighbours=neighbours,
         stories=stories,
-        related=related(ordered, stories, pairs),
+        related=related(ordered, stories, pairs) if reading is None
+        else related_kept(ordered, stories, pairs, reading),
     )
 
 
