@@ -47,13 +47,19 @@ def group(articles: Iterable[Article], config: SiteConfig,
     topics: dict[str, tuple[Topic, list[Article]]] = {}
     sources: dict[str, tuple[Source, list[Article]]] = {}
     listed: set[tuple[str, str]] = set()
+    unsorted: set[str] = set()  # topics a story's lead joined out of the site's order
     for article in ordered:
         story = stories.get(article.path)
-        lead = story.lead if story is not None else article
-        for topic in article.topics:  # a story is on the pages of every topic it has
-            if (topic.slug, lead.path) not in listed:
-                listed.add((topic.slug, lead.path))
-                topics.setdefault(topic.slug, (topic, []))[1].append(lead)
+        if story is None:  # its own lead, met once, in order (its topics are unique)
+            for topic in article.topics:
+                topics.setdefault(topic.slug, (topic, []))[1].append(article)
+        else:
+            lead = story.lead
+            for topic in article.topics:  # a story is on the pages of every topic it has
+                if (topic.slug, lead.path) not in listed:
+                    listed.add((topic.slug, lead.path))
+                    topics.setdefault(topic.slug, (topic, []))[1].append(lead)
+                    unsorted.add(topic.slug)
         if (source := article.source) is not None:
             sources.setdefault(source.slug, (source, []))[1].append(article)
     neighbours = {
@@ -66,7 +72,8 @@ def group(articles: Iterable[Article], config: SiteConfig,
         days=days,
         years=years,
         undated=undated,
-        topics=tuple(TopicGroup(t, tuple(sorted(a, key=_sort_key))) for t, a in
+        topics=tuple(TopicGroup(t, tuple(sorted(a, key=_sort_key) if t.slug in unsorted
+                                         else a)) for t, a in
                      sorted(topics.values(), key=lambda ta: (ta[0].name.casefold(), ta[0].slug))),
         sources=tuple(SourceGroup(s, tuple(a)) for s, a in
                       sorted(sources.values(), key=lambda sa: (sa[0].name.casefold(), sa[0].slug))),

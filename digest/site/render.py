@@ -6,7 +6,6 @@ root, under a subpath such as /repo/, and opened straight from disk.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import math
@@ -32,10 +31,6 @@ from markupsafe import Markup
 
 from .. import PROJECT_URL, __version__
 from ..config import SiteConfig
-from ..stories.related import reading_list
-from .dates import long_date, month_name, short_date, zone_label
-from .front import latest, newest_first, top_topics, trending
-from .meta import page_meta
 from ..model import (
     Article,
     Digest,
@@ -46,6 +41,10 @@ from ..model import (
     undated_path,
     year_path,
 )
+from ..stories.related import reading_list
+from .dates import long_date, month_name, short_date, zone_label
+from .front import latest, newest_first, top_topics, trending
+from .meta import page_meta
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 if not BUILTIN_TEMPLATES.is_dir():  # installed from a wheel: the theme ships in the package
@@ -266,19 +265,20 @@ def pages(digest: Digest, config: SiteConfig) -> Iterator[Page]:
         "undated_total": len(digest.undated),
         "more_days": len(digest.days) > config.front_page_days,
     })
+    neighbours, stories, related = digest.neighbours, digest.stories, digest.related
     for article in digest.articles:
-        newer, older = digest.neighbours[article.path]
-        story = digest.story(article)
-        yield Page(article.url, "article.html",
-                   {"article": article, "newer": newer, "older": older,
-                    "coverage": tuple(a for a in story.articles if a is not article),
-                    "related": digest.related.get(article.path, ())})
+        newer, older = neighbours[article.path]
+        story = stories.get(article.path)  # (an article of its own story has no coverage)
+        coverage = () if story is None else tuple(a for a in story.articles if a is not article)
+        yield Page(article.url, "article.html", {"article": article, "newer": newer, "older": older,
+                                                 "coverage": coverage,
+                                                 "related": related.get(article.path, ())})
     yield Page("topics/", "topics.html", {})
     for topic_group in digest.topics:
         yield from _listing(topic_group.articles, "topic", topic_group.topic,
                             partial(topic_path, topic_group.topic.slug), config)
     yield Page("sources/", "sources.html",
-               {"unsourced": sum(1 for a in digest.articles if a.source is None)})
+               {"unsourced": [a.source for a in digest.articles].count(None)})
     for source_group in digest.sources:
         yield from _listing(source_group.articles, "source", source_group.source,
                             partial(source_path, source_group.source.slug), config)

@@ -81,3 +81,19 @@ def test_an_edit_ranks_again_only_what_it_can_change() -> None:
     again = readings(articles, memo)
     assert 0 < memo.ranked < len(memo.leads) / 3
     assert again == readings(articles)
+
+
+def test_a_topic_lists_story_leads_in_the_sites_order() -> None:
+    """A story joins a topic's list where its first article is met; the list is still
+    newest first (group() sorts only the lists a story joined)."""
+    from digest.config import SiteConfig
+    from digest.site.group import group
+    rng = random.Random(4)
+    articles = with_topics(site(rng), rng)
+    digest = group(articles, SiteConfig(story_window_days=3))
+    assert digest.stories
+    for topic_group in digest.topics:
+        keys = [a.sort_key for a in topic_group.articles]
+        assert keys == sorted(keys)
+        assert len({a.path for a in topic_group.articles}) == len(keys)
+        assert all(digest.story(a).lead is a for a in topic_group.articles)
