@@ -64,6 +64,9 @@ class RelatedMemo:
     by_topic: dict[str, list[tuple[float, str]]] = field(default_factory=dict)  # in time
     near: dict[str, frozenset[str]] = field(default_factory=dict)  # lead -> candidates
     chosen: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lead -> related leads
+    chosen_by: dict[str, set[str]] = field(default_factory=dict)  # lead -> leads that chose it
+    out: dict[str, tuple[Article, ...]] = field(default_factory=dict)  # what related() gives
+    members: set[str] = field(default_factory=set)  # stories' articles other than the leads
     ranked: int = 0  # leads ranked by the last build (for tests)
 
 
@@ -76,6 +79,7 @@ def related_kept(articles: Sequence[Article], stories: Mapping[str, Story],
     old = memo.leads
     new: dict[str, _Lead] = {}
     changed: set[str] = set()
+    renamed: list[str] = []  # new objects, changed or not: who lists them lists them anew
     shared: dict[str, str] = {}
     for a in leads:
         was = old.get(a.path)
@@ -83,6 +87,7 @@ def related_kept(articles: Sequence[Article], stories: Mapping[str, Story],
             new[a.path] = was
             continue
         new[a.path] = lead = _lead(a, shared)
+        renamed.append(a.path)
         if was is None or not lead.same(was):
             changed.add(a.path)
     removed = old.keys() - new.keys()
@@ -98,16 +103,30 @@ def related_kept(articles: Sequence[Article], stories: Mapping[str, Story],
     else:
         dirty = _follow(memo, new, changed, removed, lead_pairs)
     memo.leads = new
+    chosen_by = memo.chosen_by
     for path in dirty:
-        memo.chosen[path] = _rank(path, memo)
+        for q in memo.chosen.get(path, ()):
+            chosen_by[q].discard(path)
+        memo.chosen[path] = chosen = _rank(path, memo)
+        for q in chosen:
+            chosen_by.setdefault(q, set()).add(path)
+    for path in removed:
+        chosen_by.pop(path, None)
     memo.ranked = len(dirty)
-    out: dict[str, tuple[Article, ...]] = {}
-    for a in leads:
-        chosen = tuple([new[q].article for q in memo.chosen[a.path]])
-        story = stories.get(a.path)
-        for member in story.articles if story is not None else (a,):
-            out[member.path] = chosen
-    return out
+    out = memo.out
+    for path in removed:
+        out.pop(path, None)
+    for path in dirty.union(*(chosen_by.get(q, ()) for q in renamed)):
+        out[path] = tuple([new[q].article for q in memo.chosen[path]])
+    members = set()  # (few: a story's articles take its lead's list)
+    for path, story in stories.items():
+        if story.lead.path != path:
+            members.add(path)
+            out[path] = out[story.lead.path]
+    for path in memo.members - members - new.keys():
+        out.pop(path, None)
+    memo.members = members
+    return dict(out)
 
 
 def _start(memo: RelatedMemo, leads: dict[str, _Lead], pairs: set[tuple[str, str]]) -> None:
@@ -127,7 +146,7 @@ def _start(memo: RelatedMemo, leads: dict[str, _Lead], pairs: set[tuple[str, str
     for entries in memo.by_topic.values():
         entries.sort()
     memo.near = {p: _near(p, lead, memo) for p, lead in leads.items()}
-    memo.chosen = {}
+    memo.chosen, memo.chosen_by, memo.out = {}, {}, {}
 
 
 def _follow(memo: RelatedMemo, leads: dict[str, _Lead], changed: set[str],

@@ -97,3 +97,15 @@ def test_a_topic_lists_story_leads_in_the_sites_order() -> None:
         assert keys == sorted(keys)
         assert len({a.path for a in topic_group.articles}) == len(keys)
         assert all(digest.story(a).lead is a for a in topic_group.articles)
+
+
+def test_a_story_that_loses_an_article_lists_as_a_clean_build() -> None:
+    rng = random.Random(5)
+    articles = with_topics(site(rng), rng)
+    memo = RelatedMemo()
+    first = readings(articles, memo)
+    assert first["s3b.md"] == first["s3a.md"]  # one story
+    articles = [a for a in articles if a.path != "s3b.md"]
+    assert readings(articles, memo) == readings(articles)
+    articles.append(replace(site(random.Random(5))[0], path="s3b.md"))
+    assert readings(articles, memo) == readings(articles)
