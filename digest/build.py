@@ -137,7 +137,7 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
                 published.append(article)
         published, duplicate_problems = collapse_duplicates(published)  # before slugs, too
         result.problems.extend(duplicate_problems)
-        published, slug_problems = assign_slugs(published)
+        published, slug_problems = assign_slugs(published, known.kept("slugs", dict))
         result.problems.extend(slug_problems)
 
         # (the preview keeps related reading for its next rebuild; a build has none)

@@ -12,7 +12,7 @@ the cache is off.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -125,6 +125,17 @@ class BuildCache:
             memo = StoryMemo()
         self._stories = memo
         return memo
+
+    def kept(self, name: str, made: Callable[[], Any]) -> Any:
+        """What the last build of this process kept under this name (`made()` in a new
+        process, and kept for the next build), or None with the cache off."""
+        if self.store is None:
+            return None
+        value = self.store.recall(name)
+        if value is None:
+            value = made()
+            self.store.keep(name, value)
+        return value
 
     def related_memo(self) -> RelatedMemo | None:
         """The related reading this process kept from its last build (the live preview's:

@@ -35,8 +35,11 @@ def slugify(text: str, max_length: int = 80) -> str:
     return slug
 
 
-def assign_slugs(articles: Iterable[Article]) -> tuple[list[Article], list[Problem]]:
+def assign_slugs(articles: Iterable[Article], last: dict[str, tuple[Article, Article]] | None
+                 = None) -> tuple[list[Article], list[Problem]]:
     """Give every article a unique URL; later files (by path) get -2, -3 … on a clash.
+    `last`: path -> (article, with its slug) of the last call, updated: an article given
+    the same slug as then is the same object as then (later stages know it by identity).
 
     Articles migrated from a Hugo, Jekyll or Pelican site (they have an old path) whose
     slugs clash, or whose slug is one of digest's own names, keep the folders of their
@@ -48,6 +51,7 @@ def assign_slugs(articles: Iterable[Article]) -> tuple[list[Article], list[Probl
     taken: set[str] = set()
     out: list[Article] = []
     problems: list[Problem] = []
+    moved: dict[str, tuple[Article, Article]] = {}
     for article in ordered:
         section = ""
         if clashes[article.slug.casefold()] > 1 or article.slug in _SLUG_RESERVED:
@@ -61,8 +65,18 @@ def assign_slugs(articles: Iterable[Article]) -> tuple[list[Article], list[Probl
             problems.append(Problem(article.path, f"slug {article.slug!r} is already taken; "
                                     f"using {slug!r}"))
         taken.add(where)
-        out.append(replace(article, slug=slug, section=section)
-                   if (slug, section) != (article.slug, article.section) else article)
+        if (slug, section) == (article.slug, article.section):
+            out.append(article)
+            continue
+        was = last.get(article.path) if last is not None else None
+        if was is None or was[0] is not article or (was[1].slug, was[1].section) != (slug, section):
+            was = (article, replace(article, slug=slug, section=section))
+        out.append(was[1])
+        if last is not None:
+            moved[article.path] = was
+    if last is not None:
+        last.clear()
+        last.update(moved)
     return out, problems
 
 

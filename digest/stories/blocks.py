@@ -156,11 +156,13 @@ def near_pairs(items: Sequence[Item], memo: StoryMemo) -> Found:
     candidates, scored), from the memo's for the articles whose text has not changed."""
     texts = {it.article.path: (it.text, it.stamp is None) for it in items if it.signature}
     changed = {p for p in texts.keys() | memo.texts.keys() if texts.get(p) != memo.texts.get(p)}
-    by_path = {it.article.path: it for it in items if it.signature}
-    if memo.near is not None and len(changed) <= FEW:
-        found = _patched(memo.near, changed, by_path)
+    if memo.near is not None and not changed:
+        found = memo.near
+    elif memo.near is not None and len(changed) <= FEW:
+        found = _patched(memo.near, changed, {it.article.path: it for it in items
+                                              if it.signature})
     else:
-        found = _indexed(list(by_path.values()))
+        found = _indexed([it for it in items if it.signature])
     memo.changed |= bool(changed) or memo.near is None
     memo.texts, memo.near = texts, found
     return found
@@ -181,9 +183,13 @@ def _indexed(items: Sequence[Item]) -> Found:
 
 
 def _patched(old: Found, changed: set[str], by_path: dict[str, Item]) -> Found:
-    """The last pairs without the changed articles', and the changed articles' band mates."""
-    keep = {pair for pair in old.checked if pair[0] not in changed and pair[1] not in changed}
-    pairs = {_ordered(by_path[a], by_path[b]) for a, b in keep}
+    """The last pairs without the changed articles' (and their scores: a pair with an
+    undated article is scored by the two texts alone), and the changed articles' band
+    mates, scored."""
+    keep = tuple(pair for pair in old.checked if pair[0] not in changed
+                 and pair[1] not in changed)
+    kept = tuple(s for s in old.scored if s[1] not in changed and s[2] not in changed)
+    pairs = set()
     others = list(by_path.values())
     signatures = [it.signature for it in others]
     for path in sorted(changed & by_path.keys()):
@@ -192,7 +198,8 @@ def _patched(old: Found, changed: set[str], by_path: dict[str, Item]) -> Found:
             other = others[j]
             if other is not mine and (mine.stamp is None or other.stamp is None):
                 pairs.add(_ordered(mine, other))
-    return _scored(pairs)
+    found = _scored(pairs)
+    return Found(keep + found.checked, kept + found.scored)
 
 
 def _ordered(a: Item, b: Item) -> tuple[Item, Item]:
