@@ -9,6 +9,7 @@ from datetime import date
 from typing import TypeVar
 
 from ..config import SiteConfig
+from ..passes import Last, Passes, changed_at
 from ..model import Article, Day, Digest, Month, Source, SourceGroup, Topic, TopicGroup, Year
 from ..read.slugs import slugify
 from ..stories.blocks import StoryMemo
@@ -21,11 +22,15 @@ V = TypeVar("V")
 
 
 def group(articles: Iterable[Article], config: SiteConfig,
-          memo: StoryMemo | None = None, reading: RelatedMemo | None = None) -> Digest:
+          memo: StoryMemo | None = None, reading: RelatedMemo | None = None,
+          passes: Passes | None = None) -> Digest:
     """Articles -> Digest with canonical topics and sources, newest first. `memo`: what
     the last build's story clustering found (updated: see stories.blocks); `reading`:
-    its related reading (stories.related_memo), kept by the live preview."""
-    articles = _canonical_sources(_canonical_topics(list(articles), config))
+    its related reading (stories.related_memo), kept by the live preview; `passes`: the
+    last canonical topics and sources (passes.py)."""
+    articles = _canonical_sources(
+        _canonical_topics(list(articles), config, passes.topics if passes else None),
+        passes.sources if passes else None)
     ordered = tuple(sorted(articles, key=lambda a: a.sort_key))
     stories, pairs = cluster_pairs(ordered, config.story_window_days, memo)
     # A story is shown once on the front page, the day's, the topics' and the undated
@@ -117,12 +122,20 @@ def _bucket(items: Iterable[V], key: Callable[[V], K]) -> dict[K, list[V]]:
     return buckets
 
 
-def _canonical_topics(articles: list[Article], config: SiteConfig) -> list[Article]:
+def _canonical_topics(articles: list[Article], config: SiteConfig, last: Last | None = None
+                      ) -> list[Article]:
     """'AI', 'ai' and ' Ai ' become one topic named by config's alias or the commonest spelling.
 
     A site has few topics named many times over, so the work is done once per name, and
     every article then takes the one Topic object of each of its topics.
     """
+    if (at := changed_at(articles, last, _topic_view)) is not None and \
+            last is not None and last.kept[0] == config.topic_aliases:
+        out, topic_of = list(last.kept[1]), last.kept[2]
+        for i in at:
+            out[i] = _with_topics(articles[i], topic_of)
+        last.inputs, last.kept = articles, (config.topic_aliases, out, topic_of)
+        return out
     counts = Counter([topic.name for article in articles for topic in article.topics])
     spelt = {}
     for name in counts:
@@ -135,26 +148,41 @@ def _canonical_topics(articles: list[Article], config: SiteConfig) -> list[Artic
         {k: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, c in spellings.items()})
     made = {key: Topic(name, slug) for key, (name, slug) in canonical.items()}
     topic_of = {name: made[spelt[name].casefold()] for name in counts}
-    out = []
-    for article in articles:
-        topics = article.topics
-        for topic in topics:  # most articles name their topics as the site does
-            fixed = topic_of[topic.name]
-            if fixed.slug != topic.slug or fixed.name != topic.name:
-                break
-        else:
-            if len(topics) < 2 or len({topic.slug for topic in topics}) == len(topics):
-                out.append(article)
-                continue
-        # one object per canonical topic: the same object is the same slug
-        unique = {id(t): t for t in (topic_of[topic.name] for topic in topics)}
-        out.append(replace(article, topics=tuple(unique.values())))
+    out = [_with_topics(article, topic_of) for article in articles]
+    if last is not None:
+        last.inputs, last.kept = articles, (config.topic_aliases, out, topic_of)
     return out
 
 
-def _canonical_sources(articles: list[Article]) -> list[Article]:
+def _topic_view(article: Article) -> tuple[tuple[str, str], ...]:
+    return tuple((topic.name, topic.slug) for topic in article.topics)
+
+
+def _with_topics(article: Article, topic_of: dict[str, Topic]) -> Article:
+    """An article with its canonical topics (`topic_of`: name -> its canonical topic)."""
+    topics = article.topics
+    for topic in topics:  # most articles name their topics as the site does
+        fixed = topic_of[topic.name]
+        if fixed.slug != topic.slug or fixed.name != topic.name:
+            break
+    else:
+        if len(topics) < 2 or len({topic.slug for topic in topics}) == len(topics):
+            return article
+    # one object per canonical topic: the same object is the same slug
+    unique = {id(t): t for t in (topic_of[topic.name] for topic in topics)}
+    return replace(article, topics=tuple(unique.values()))
+
+
+def _canonical_sources(articles: list[Article], last: Last | None = None) -> list[Article]:
     """One Source per outlet: sources sharing a name (case-insensitively) or a domain are
     one, named as most files name it, with the domain most files give."""
+    if (at := changed_at(articles, last, _source_view)) is not None:
+        assert last is not None
+        out, source_of = list(last.kept[0]), last.kept[1]
+        for i in at:
+            out[i] = _with_source(articles[i], source_of)
+        last.inputs, last.kept = articles, (out, source_of)
+        return out
     counts = Counter([(s.name, s.domain) for a in articles if (s := a.source) is not None])
     outlets = _outlets(counts)
     names: dict[str, Counter[str]] = defaultdict(Counter)
@@ -177,15 +205,25 @@ def _canonical_sources(articles: list[Article]) -> list[Article]:
     canonical = _unique_slugs({keys[o]: name for o, (name, _) in chosen.items()})
     made = {o: Source(canonical[keys[o]][0], d, canonical[keys[o]][1])
             for o, (_, d) in chosen.items()}
-    out = []
-    for article in articles:
-        source = article.source
-        if source is not None:
-            fixed = made[outlets[source.name.casefold()]]
-            if fixed != source:
-                article = replace(article, source=fixed)
-        out.append(article)
+    source_of = {name: made[outlet] for name, outlet in outlets.items()}
+    out = [_with_source(article, source_of) for article in articles]
+    if last is not None:
+        last.inputs, last.kept = articles, (out, source_of)
     return out
+
+
+def _source_view(article: Article) -> Source | None:
+    return article.source
+
+
+def _with_source(article: Article, source_of: dict[str, Source]) -> Article:
+    """An article with its canonical source (`source_of`: casefolded name -> it)."""
+    source = article.source
+    if source is not None:
+        fixed = source_of[source.name.casefold()]
+        if fixed != source:
+            return replace(article, source=fixed)
+    return article
 
 
 def _outlets(counts: Counter[tuple[str, str]]) -> dict[str, str]:
