@@ -38,15 +38,15 @@ class Passes:
     sources: Last = field(default_factory=Last)
 
 
-def changed_at(new: Sequence[T], last: Last | None, view: Callable[[T], object]
+def changed_at(new: Sequence[T], last: Last | None, view: Callable[[T], object] | None
                ) -> list[int] | None:
     """The positions where `new` has other objects than the last run's inputs, when there
-    are few and each agrees with the old one in `view`; None when the pass must run whole
-    (no last run, another length, many changes, or one that the pass reads)."""
+    are few and each agrees with the old one in `view` (if given); None when the pass must
+    run whole (no last run, another length, many changes, or one that the pass reads)."""
     if last is None or last.inputs is None or len(new) != len(last.inputs):
         return None
     old = last.inputs
     at = list(compress(count(), map(is_not, new, old)))
-    if len(at) > FEW or any(view(new[i]) != view(old[i]) for i in at):
+    if len(at) > FEW or (view is not None and any(view(new[i]) != view(old[i]) for i in at)):
         return None
     return at

@@ -9,6 +9,7 @@ or headline is that outlet's coverage, one more source of the story (cluster.py)
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from ..model import Article, Problem
@@ -31,21 +32,34 @@ def collapse_duplicates(articles: Sequence[Article], last: Last | None = None,
                         ) -> tuple[list[Article], list[Problem]]:
     """Articles -> the articles with each set of exact duplicates as one, and a problem
     naming what was merged. Order is kept. `last`: the last call's (passes.py), updated."""
-    if changed_at(articles, last, _view) is not None:
+    if (at := changed_at(articles, last, None)) is not None:
         assert last is not None
-        dropped, problems = last.kept
-        last.inputs = list(articles)
-        return ([a for i, a in enumerate(articles) if i not in dropped] if dropped
-                else list(articles)), list(problems)
+        dropped, problems, counts = last.kept
+        if _alone(articles, last.inputs, at, counts):
+            last.inputs = list(articles)
+            return ([a for i, a in enumerate(articles) if i not in dropped] if dropped
+                    else list(articles)), list(problems)
     out, dropped, problems = _collapse(articles)
     if last is not None:
-        last.inputs, last.kept = list(articles), (dropped, problems)
+        counts = Counter([key for article in articles for key in _keys(article)])
+        last.inputs, last.kept = list(articles), (dropped, problems, counts)
     return out, list(problems)
 
 
-def _view(article: Article) -> tuple[list[str], tuple[int, float, float, str]]:
-    """What decides an article's duplicates and which of them stays."""
-    return _keys(article), lead_order(article)
+def _alone(articles: Sequence[Article], before: Sequence[Article], at: list[int],
+           counts: Counter[str]) -> bool:
+    """Were the articles at these positions, and are they now, duplicates of none (then
+    the others' duplicates are as they were)? `counts`: articles a key had, updated."""
+    old = [key for i in at for key in _keys(before[i])]
+    new = [key for i in at for key in _keys(articles[i])]
+    if any(counts[key] != 1 for key in old):
+        return False
+    counts.subtract(old)
+    if len(set(new)) != len(new) or any(counts[key] > 0 for key in new):
+        counts.update(old)
+        return False
+    counts.update(new)
+    return True
 
 
 def _keys(article: Article) -> list[str]:
