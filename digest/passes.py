@@ -36,6 +36,9 @@ class Passes:
     slugs: Last = field(default_factory=Last)
     topics: Last = field(default_factory=Last)
     sources: Last = field(default_factory=Last)
+    order: Last = field(default_factory=Last)  # group(): the site's order and neighbours
+    days: dict[str, tuple[Any, Any, Any]] = field(default_factory=dict)  # path ->
+    # (article, zone, its local day)
 
 
 def changed_at(new: Sequence[T], last: Last | None, view: Callable[[T], object] | None

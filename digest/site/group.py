@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import partial
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..config import SiteConfig
 from ..passes import Last, Passes, changed_at
@@ -31,16 +32,20 @@ def group(articles: Iterable[Article], config: SiteConfig,
     articles = _canonical_sources(
         _canonical_topics(list(articles), config, passes.topics if passes else None),
         passes.sources if passes else None)
-    ordered = tuple(sorted(articles, key=lambda a: a.sort_key))
+    ordered, neighbours = _order(articles, passes.order if passes else None)
     stories, pairs = cluster_pairs(ordered, config.story_window_days, memo)
     # A story is shown once on the front page, the day's, the topics' and the undated
     # pages, by its lead's card (the others are "Also covered by" on it); each source's
     # page lists every article of its own.
-    leads = [a for a in ordered if a.path not in stories or stories[a.path].lead is a]
+    members = {path for path, story in stories.items() if story.lead.path != path}
+    leads = [a for a in ordered if a.path not in members] if members else list(ordered)
     dated = [a for a in leads if a.published is not None]
     undated = tuple(a for a in leads if a.published is None)
 
-    by_day = _bucket(dated, lambda a: local_day(a, config))
+    if passes is None:
+        by_day = _bucket(dated, lambda a: local_day(a, config))
+    else:
+        by_day = _bucket(dated, partial(_known_day, passes.days, config))
     days = tuple(_day(day, arts) for day, arts in sorted(by_day.items(), reverse=True))
     by_month = _bucket(days, lambda d: (d.day.year, d.day.month))
     months = [Month(y, m, tuple(ds)) for (y, m), ds in sorted(by_month.items(), reverse=True)]
@@ -67,11 +72,6 @@ def group(articles: Iterable[Article], config: SiteConfig,
                     unsorted.add(topic.slug)
         if (source := article.source) is not None:
             sources.setdefault(source.slug, (source, []))[1].append(article)
-    neighbours = {
-        a.path: (ordered[i - 1] if i > 0 else None,
-                 ordered[i + 1] if i + 1 < len(ordered) else None)
-        for i, a in enumerate(ordered)
-    }
     return Digest(
         articles=ordered,
         days=days,
@@ -91,6 +91,49 @@ def group(articles: Iterable[Article], config: SiteConfig,
 
 def _sort_key(article: Article) -> tuple[float, str]:
     return article.sort_key
+
+
+def _order(articles: list[Article], last: Last | None,
+           ) -> tuple[tuple[Article, ...], dict[str, tuple[Article | None, Article | None]]]:
+    """Articles -> them newest first, and {path: (the one before, the one after)}; from
+    `last` (passes.py) when the articles that changed did not move."""
+    if (at := changed_at(articles, last, _sort_key)) is not None:
+        assert last is not None
+        done, where, neighbours = last.kept
+        out = list(done)
+        for i in at:
+            out[where[i]] = articles[i]
+        ordered = tuple(out)
+        neighbours = dict(neighbours)
+        for i in at:
+            for j in range(max(0, where[i] - 1), min(len(out), where[i] + 2)):
+                neighbours[out[j].path] = _around(ordered, j)
+    else:
+        order = sorted(range(len(articles)), key=lambda i: articles[i].sort_key)
+        ordered = tuple(articles[i] for i in order)
+        neighbours = {a.path: _around(ordered, i) for i, a in enumerate(ordered)}
+        where = [0] * len(order)
+        for j, i in enumerate(order):
+            where[i] = j
+    if last is not None:
+        last.inputs, last.kept = articles, (ordered, where, neighbours)
+    return ordered, neighbours
+
+
+def _around(ordered: tuple[Article, ...], i: int) -> tuple[Article | None, Article | None]:
+    return (ordered[i - 1] if i > 0 else None,
+            ordered[i + 1] if i + 1 < len(ordered) else None)
+
+
+def _known_day(days: dict[str, tuple[Any, Any, Any]], config: SiteConfig,
+               article: Article) -> date:
+    """local_day, kept for an article object (and zone) seen before."""
+    was = days.get(article.path)
+    if was is not None and was[0] is article and was[1] == config.zone:
+        return was[2]
+    day = local_day(article, config)
+    days[article.path] = (article, config.zone, day)
+    return day
 
 
 def local_day(article: Article, config: SiteConfig) -> date:

@@ -75,7 +75,8 @@ def related_kept(articles: Sequence[Article], stories: Mapping[str, Story],
                  ) -> dict[str, tuple[Article, ...]]:
     """What related(articles, stories, pairs) gives, from what `memo` kept of the last
     build (updated with this one's)."""
-    leads = [a for a in articles if a.path not in stories or stories[a.path].lead is a]
+    others = {path for path, story in stories.items() if story.lead.path != path}
+    leads = [a for a in articles if a.path not in others] if others else list(articles)
     old = memo.leads
     new: dict[str, _Lead] = {}
     changed: set[str] = set()
