@@ -42,6 +42,7 @@ from ..model import (
     year_path,
 )
 from ..stories.related import reading_list
+from .article_pages import article_pages
 from .dates import long_date, month_name, short_date, zone_label
 from .front import latest, newest_first, top_topics, trending
 from .meta import page_meta
@@ -254,8 +255,10 @@ def paginate(articles: Sequence[Article], size: int,
         yield Paginated(number, count, articles[(number - 1) * size: number * size], path_of)
 
 
-def pages(digest: Digest, config: SiteConfig) -> Iterator[Page]:
-    """Every HTML page of the site, with the template and context that render it."""
+def pages(digest: Digest, config: SiteConfig, last: dict[str, Page] | None = None
+          ) -> Iterator[Page]:
+    """Every HTML page of the site, with the template and context that render it (`last`:
+    the last call's article pages, see article_pages)."""
     # Undated stories have no day to go to: the front page shows the first page of them
     # and archive/undated/ all of them, a page at a time (a folder of plain-text files
     # can hold thousands, which made a front page of megabytes).
@@ -265,14 +268,7 @@ def pages(digest: Digest, config: SiteConfig) -> Iterator[Page]:
         "undated_total": len(digest.undated),
         "more_days": len(digest.days) > config.front_page_days,
     })
-    neighbours, stories, related = digest.neighbours, digest.stories, digest.related
-    for article in digest.articles:
-        newer, older = neighbours[article.path]
-        story = stories.get(article.path)  # (an article of its own story has no coverage)
-        coverage = () if story is None else tuple(a for a in story.articles if a is not article)
-        yield Page(article.url, "article.html", {"article": article, "newer": newer, "older": older,
-                                                 "coverage": coverage,
-                                                 "related": related.get(article.path, ())})
+    yield from article_pages(digest, last)
     yield Page("topics/", "topics.html", {})
     for topic_group in digest.topics:
         yield from _listing(topic_group.articles, "topic", topic_group.topic,
