@@ -39,6 +39,8 @@ class Passes:
     order: Last = field(default_factory=Last)  # group(): the site's order and neighbours
     days: dict[str, tuple[Any, Any, Any]] = field(default_factory=dict)  # path ->
     # (article, zone, its local day)
+    editions: dict[Any, tuple[list[Any], Any]] = field(default_factory=dict)  # group():
+    # local day -> (its articles, the Day made of them)
 
 
 def changed_at(new: Sequence[T], last: Last | None, view: Callable[[T], object] | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -46,7 +47,10 @@ def group(articles: Iterable[Article], config: SiteConfig,
         by_day = _bucket(dated, lambda a: local_day(a, config))
     else:
         by_day = _bucket(dated, partial(_known_day, passes.days, config))
-    days = tuple(_day(day, arts) for day, arts in sorted(by_day.items(), reverse=True))
+    if passes is None:
+        days = tuple(_day(day, arts) for day, arts in sorted(by_day.items(), reverse=True))
+    else:
+        days = _known_days(by_day, passes)
     by_month = _bucket(days, lambda d: (d.day.year, d.day.month))
     months = [Month(y, m, tuple(ds)) for (y, m), ds in sorted(by_month.items(), reverse=True)]
     by_year = _bucket(months, lambda m: m.year)
@@ -149,6 +153,21 @@ def _day(day: date, articles: list[Article]) -> Day:
         by_topic.setdefault(topic.slug, (topic, []))[1].append(article)
     groups = sorted(by_topic.values(), key=lambda ta: (-len(ta[1]), ta[0].name.casefold()))
     return Day(day, tuple((topic, tuple(arts)) for topic, arts in groups))
+
+
+def _known_days(by_day: dict[date, list[Article]], passes: Passes) -> tuple[Day, ...]:
+    """What _day makes of each day, the last build's Day where its articles are the same
+    objects (most days, after an edit)."""
+    made = {}
+    out = []
+    for day, arts in sorted(by_day.items(), reverse=True):
+        was = passes.editions.get(day)
+        if was is None or len(was[0]) != len(arts) or not all(map(operator.is_, was[0], arts)):
+            was = (arts, _day(day, arts))
+        made[day] = was
+        out.append(was[1])
+    passes.editions = made
+    return tuple(out)
 
 
 _NO_TOPIC = Topic("", "")  # (no canonical topic has an empty slug)
