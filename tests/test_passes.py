@@ -90,13 +90,14 @@ def test_an_untouched_article_is_the_object_it_was() -> None:
 
 def test_article_pages_kept_are_a_clean_builds() -> None:
     from digest.site.article_pages import article_pages
+    from digest.site.render import Page
     rng = random.Random(3)
     articles = dressed(site(rng), rng)
     passes, last = Passes(), {}
     for _ in range(8):
         digest = built(articles, passes)[0]
-        kept = [(p.path, p.template, p.context) for p in article_pages(digest, last)]
-        assert kept == [(p.path, p.template, p.context) for p in article_pages(digest)]
+        kept = [(p.path, p.template, p.context) for p in article_pages(digest, Page, last)]
+        assert kept == [(p.path, p.template, p.context) for p in article_pages(digest, Page)]
         assert all(page.context["article"] is digest.articles[i]
-                   for i, page in enumerate(last.values()))
+                   for i, (_, page) in enumerate(last.values()))
         articles = touched(articles, rng)

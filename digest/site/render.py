@@ -255,8 +255,8 @@ def paginate(articles: Sequence[Article], size: int,
         yield Paginated(number, count, articles[(number - 1) * size: number * size], path_of)
 
 
-def pages(digest: Digest, config: SiteConfig, last: dict[str, Page] | None = None
-          ) -> Iterator[Page]:
+def pages(digest: Digest, config: SiteConfig,
+          last: dict[str, tuple[dict[str, Any], Page]] | None = None) -> Iterator[Page]:
     """Every HTML page of the site, with the template and context that render it (`last`:
     the last call's article pages, see article_pages)."""
     # Undated stories have no day to go to: the front page shows the first page of them
@@ -268,7 +268,7 @@ def pages(digest: Digest, config: SiteConfig, last: dict[str, Page] | None = Non
         "undated_total": len(digest.undated),
         "more_days": len(digest.days) > config.front_page_days,
     })
-    yield from article_pages(digest, last)
+    yield from article_pages(digest, Page, last)
     yield Page("topics/", "topics.html", {})
     for topic_group in digest.topics:
         yield from _listing(topic_group.articles, "topic", topic_group.topic,
