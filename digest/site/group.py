@@ -116,9 +116,12 @@ def _order(articles: list[Article], last: Last | None,
         order = sorted(range(len(articles)), key=lambda i: articles[i].sort_key)
         ordered = tuple(articles[i] for i in order)
         neighbours = {a.path: _around(ordered, i) for i, a in enumerate(ordered)}
-        where = [0] * len(order)
-        for j, i in enumerate(order):
-            where[i] = j
+        if last is not None:
+            where = [0] * len(order)
+            for j, i in enumerate(order):
+                where[i] = j
+            last.inputs, last.kept = articles, (ordered, where, neighbours)
+        return ordered, neighbours
     if last is not None:
         last.inputs, last.kept = articles, (ordered, where, neighbours)
     return ordered, neighbours
