@@ -33,6 +33,7 @@ from .output.images import find_local_images, find_resources
 from .output.lock import LOCK_TIMEOUT, hold, lock_file
 from .output.write import disk_error
 from .parallel import chunked, cores
+from .passes import Passes
 from .read.conventions import apply_site, not_articles_line
 from .read.files import (
     decode_source,
@@ -135,12 +136,16 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
                 result.future_skipped += 1
             else:
                 published.append(article)
-        published, duplicate_problems = collapse_duplicates(published)  # before slugs, too
+        passes = known.kept("passes", Passes)  # (their last runs, in this process)
+        published, duplicate_problems = collapse_duplicates(  # before slugs, too
+            published, passes.duplicates if passes else None)
         result.problems.extend(duplicate_problems)
-        published, slug_problems = assign_slugs(published)
+        published, slug_problems = assign_slugs(published, passes.slugs if passes else None)
         result.problems.extend(slug_problems)
 
-        digest = group(published, config, known.story_memo())
+        # (the preview keeps related reading for its next rebuild; a build has none)
+        digest = group(published, config, known.story_memo(),
+                       known.related_memo() if patch else None, passes)
         result.digest = digest
         result.articles_built = len(digest.articles)
         result.undated = sum(1 for a in digest.articles if a.published is None)

@@ -12,7 +12,7 @@ the cache is off.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -31,6 +31,7 @@ from ..output.static import read_static
 from ..results import BuildResult
 from ..site.render import shared_environment
 from ..stories.blocks import StoryMemo
+from ..stories.related_memo import RelatedMemo
 from .cache import Cache, Entry, cache_folder, code_fingerprint, parse_fingerprint
 from .keys import KeyMemo
 from .scan import Scan, scan_sources
@@ -123,6 +124,28 @@ class BuildCache:
         if not isinstance(memo, StoryMemo):
             memo = StoryMemo()
         self._stories = memo
+        return memo
+
+    def kept(self, name: str, made: Callable[[], Any]) -> Any:
+        """What the last build of this process kept under this name (`made()` in a new
+        process, and kept for the next build), or None with the cache off."""
+        if self.store is None:
+            return None
+        value = self.store.recall(name)
+        if value is None:
+            value = made()
+            self.store.keep(name, value)
+        return value
+
+    def related_memo(self) -> RelatedMemo | None:
+        """The related reading this process kept from its last build (the live preview's:
+        one build has no next to keep it for), or None."""
+        if self.store is None:
+            return None
+        memo = self.store.recall("related")
+        if not isinstance(memo, RelatedMemo):
+            memo = RelatedMemo()
+            self.store.keep("related", memo)
         return memo
 
     def may_patch(self) -> bool:

@@ -48,6 +48,8 @@ class KeyMemo:
 
     articles: dict[str, tuple[Article, str, str]] = field(default_factory=dict)
     pages: dict[str, tuple[tuple[Any, ...], str | None]] = field(default_factory=dict)
+    article_pages: dict[str, tuple[dict[str, Any], Page]] = field(  # site/article_pages.py
+        default_factory=dict)
 
 
 def article_keys(articles: Iterable[Article], entry_keys: Mapping[str, str],

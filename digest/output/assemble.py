@@ -95,7 +95,8 @@ def write_output(digest: Digest, config: SiteConfig, publication: Publication,
     output = config.resolve(config.output_dir)
     static, files, (env, templates), site = _render_inputs(digest, config, publication, images)
     files |= publication.files  # written every build: small, and cheap to make
-    pages = [*site_pages(digest, config), Page(NOT_FOUND, NOT_FOUND, {})]
+    pages = [*site_pages(digest, config, memo.article_pages if memo is not None else None),
+             Page(NOT_FOUND, NOT_FOUND, {})]
     job = _RenderJob(env, site, config, pages)
     if ready is not None:  # (what follows renders no page)
         ready(job.renderer())

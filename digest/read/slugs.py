@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from slugify import slugify as transliterate
 
 from ..model import Article, Problem, article_path
+from ..passes import Last, changed_at
 
 _SLUG_RESERVED = {"articles", "topics", "sources", "archive", "page", "index", "static",
                   "feeds", "search"}
@@ -35,19 +36,36 @@ def slugify(text: str, max_length: int = 80) -> str:
     return slug
 
 
-def assign_slugs(articles: Iterable[Article]) -> tuple[list[Article], list[Problem]]:
+def assign_slugs(articles: Sequence[Article], last: Last | None = None,
+                 ) -> tuple[list[Article], list[Problem]]:
     """Give every article a unique URL; later files (by path) get -2, -3 … on a clash.
+    `last`: the last call's (passes.py), updated; an article given the same new slug as
+    then is the same object as then (later stages know an unchanged article by identity).
 
     Articles migrated from a Hugo, Jekyll or Pelican site (they have an old path) whose
     slugs clash, or whose slug is one of digest's own names, keep the folders of their
     old URL instead: `/fr/posts/markdown-syntax/` and `/posts/markdown-syntax/` become
     `articles/fr/posts/markdown-syntax/` and `articles/posts/markdown-syntax/`. An old URL
     without folders (Pelican's `{slug}.html`) has none to keep: -2 as for everyone."""
-    ordered = sorted(articles, key=lambda a: a.path)
+    if (at := changed_at(articles, last, _view)) is not None:
+        assert last is not None
+        done, where, problems, moved = last.kept
+        out = list(done)
+        for i in at:
+            article, slug = articles[i], done[where[i]]
+            out[where[i]] = article if (slug.slug, slug.section) == (
+                article.slug, article.section) else replace(
+                article, slug=slug.slug, section=slug.section)
+        last.inputs, last.kept = list(articles), (out, where, problems, moved)
+        return out, list(problems)
+    order = sorted(range(len(articles)), key=lambda i: articles[i].path)
+    ordered = [articles[i] for i in order]
     clashes = Counter(a.slug.casefold() for a in ordered)
     taken: set[str] = set()
     out: list[Article] = []
     problems: list[Problem] = []
+    before = last.kept[3] if last is not None and last.kept is not None else {}
+    moved: dict[str, tuple[Article, Article]] = {}  # path -> (article, with its new slug)
     for article in ordered:
         section = ""
         if clashes[article.slug.casefold()] > 1 or article.slug in _SLUG_RESERVED:
@@ -61,9 +79,25 @@ def assign_slugs(articles: Iterable[Article]) -> tuple[list[Article], list[Probl
             problems.append(Problem(article.path, f"slug {article.slug!r} is already taken; "
                                     f"using {slug!r}"))
         taken.add(where)
-        out.append(replace(article, slug=slug, section=section)
-                   if (slug, section) != (article.slug, article.section) else article)
+        if (slug, section) == (article.slug, article.section):
+            out.append(article)
+            continue
+        was = before.get(article.path)
+        if was is None or was[0] is not article or (was[1].slug, was[1].section) != (slug, section):
+            was = (article, replace(article, slug=slug, section=section))
+        out.append(was[1])
+        moved[article.path] = was
+    if last is not None:
+        at_out = [0] * len(order)
+        for j, i in enumerate(order):
+            at_out[i] = j
+        last.inputs, last.kept = list(articles), (out, at_out, problems, moved)
     return out, problems
+
+
+def _view(article: Article) -> tuple[str, str, str, tuple[str, ...]]:
+    """What decides an article's slug."""
+    return article.path, article.slug, article.section, article.old_paths
 
 
 _SAFE_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")

@@ -2,39 +2,55 @@
 
 from __future__ import annotations
 
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import partial
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..config import SiteConfig
+from ..passes import Last, Passes, changed_at
 from ..model import Article, Day, Digest, Month, Source, SourceGroup, Topic, TopicGroup, Year
 from ..read.slugs import slugify
 from ..stories.blocks import StoryMemo
 from ..stories.cluster import cluster_pairs
 from ..stories.related import related
+from ..stories.related_memo import RelatedMemo, related_kept
 
 K = TypeVar("K")
 V = TypeVar("V")
 
 
 def group(articles: Iterable[Article], config: SiteConfig,
-          memo: StoryMemo | None = None) -> Digest:
+          memo: StoryMemo | None = None, reading: RelatedMemo | None = None,
+          passes: Passes | None = None) -> Digest:
     """Articles -> Digest with canonical topics and sources, newest first. `memo`: what
-    the last build's story clustering found (updated: see stories.blocks)."""
-    articles = _canonical_sources(_canonical_topics(list(articles), config))
-    ordered = tuple(sorted(articles, key=lambda a: a.sort_key))
+    the last build's story clustering found (updated: see stories.blocks); `reading`:
+    its related reading (stories.related_memo), kept by the live preview; `passes`: the
+    last canonical topics and sources (passes.py)."""
+    articles = _canonical_sources(
+        _canonical_topics(list(articles), config, passes.topics if passes else None),
+        passes.sources if passes else None)
+    ordered, neighbours = _order(articles, passes.order if passes else None)
     stories, pairs = cluster_pairs(ordered, config.story_window_days, memo)
     # A story is shown once on the front page, the day's, the topics' and the undated
     # pages, by its lead's card (the others are "Also covered by" on it); each source's
     # page lists every article of its own.
-    leads = [a for a in ordered if a.path not in stories or stories[a.path].lead is a]
+    members = {path for path, story in stories.items() if story.lead.path != path}
+    leads = [a for a in ordered if a.path not in members] if members else list(ordered)
     dated = [a for a in leads if a.published is not None]
     undated = tuple(a for a in leads if a.published is None)
 
-    by_day = _bucket(dated, lambda a: local_day(a, config))
-    days = tuple(_day(day, arts) for day, arts in sorted(by_day.items(), reverse=True))
+    if passes is None:
+        by_day = _bucket(dated, lambda a: local_day(a, config))
+    else:
+        by_day = _bucket(dated, partial(_known_day, passes.days, config))
+    if passes is None:
+        days = tuple(_day(day, arts) for day, arts in sorted(by_day.items(), reverse=True))
+    else:
+        days = _known_days(by_day, passes)
     by_month = _bucket(days, lambda d: (d.day.year, d.day.month))
     months = [Month(y, m, tuple(ds)) for (y, m), ds in sorted(by_month.items(), reverse=True)]
     by_year = _bucket(months, lambda m: m.year)
@@ -45,37 +61,86 @@ def group(articles: Iterable[Article], config: SiteConfig,
     topics: dict[str, tuple[Topic, list[Article]]] = {}
     sources: dict[str, tuple[Source, list[Article]]] = {}
     listed: set[tuple[str, str]] = set()
+    unsorted: set[str] = set()  # topics a story's lead joined out of the site's order
     for article in ordered:
         story = stories.get(article.path)
-        lead = story.lead if story is not None else article
-        for topic in article.topics:  # a story is on the pages of every topic it has
-            if (topic.slug, lead.path) not in listed:
-                listed.add((topic.slug, lead.path))
-                topics.setdefault(topic.slug, (topic, []))[1].append(lead)
+        if story is None:  # its own lead, met once, in order (its topics are unique)
+            for topic in article.topics:
+                topics.setdefault(topic.slug, (topic, []))[1].append(article)
+        else:
+            lead = story.lead
+            for topic in article.topics:  # a story is on the pages of every topic it has
+                if (topic.slug, lead.path) not in listed:
+                    listed.add((topic.slug, lead.path))
+                    topics.setdefault(topic.slug, (topic, []))[1].append(lead)
+                    unsorted.add(topic.slug)
         if (source := article.source) is not None:
             sources.setdefault(source.slug, (source, []))[1].append(article)
-    neighbours = {
-        a.path: (ordered[i - 1] if i > 0 else None,
-                 ordered[i + 1] if i + 1 < len(ordered) else None)
-        for i, a in enumerate(ordered)
-    }
     return Digest(
         articles=ordered,
         days=days,
         years=years,
         undated=undated,
-        topics=tuple(TopicGroup(t, tuple(sorted(a, key=_sort_key))) for t, a in
+        topics=tuple(TopicGroup(t, tuple(sorted(a, key=_sort_key) if t.slug in unsorted
+                                         else a)) for t, a in
                      sorted(topics.values(), key=lambda ta: (ta[0].name.casefold(), ta[0].slug))),
         sources=tuple(SourceGroup(s, tuple(a)) for s, a in
                       sorted(sources.values(), key=lambda sa: (sa[0].name.casefold(), sa[0].slug))),
         neighbours=neighbours,
         stories=stories,
-        related=related(ordered, stories, pairs),
+        related=related(ordered, stories, pairs) if reading is None
+        else related_kept(ordered, stories, pairs, reading),
     )
 
 
 def _sort_key(article: Article) -> tuple[float, str]:
     return article.sort_key
+
+
+def _order(articles: list[Article], last: Last | None,
+           ) -> tuple[tuple[Article, ...], dict[str, tuple[Article | None, Article | None]]]:
+    """Articles -> them newest first, and {path: (the one before, the one after)}; from
+    `last` (passes.py) when the articles that changed did not move."""
+    if (at := changed_at(articles, last, _sort_key)) is not None:
+        assert last is not None
+        done, where, neighbours = last.kept
+        out = list(done)
+        for i in at:
+            out[where[i]] = articles[i]
+        ordered = tuple(out)
+        neighbours = dict(neighbours)
+        for i in at:
+            for j in range(max(0, where[i] - 1), min(len(out), where[i] + 2)):
+                neighbours[out[j].path] = _around(ordered, j)
+    else:
+        order = sorted(range(len(articles)), key=lambda i: articles[i].sort_key)
+        ordered = tuple(articles[i] for i in order)
+        neighbours = {a.path: _around(ordered, i) for i, a in enumerate(ordered)}
+        if last is not None:
+            where = [0] * len(order)
+            for j, i in enumerate(order):
+                where[i] = j
+            last.inputs, last.kept = articles, (ordered, where, neighbours)
+        return ordered, neighbours
+    if last is not None:
+        last.inputs, last.kept = articles, (ordered, where, neighbours)
+    return ordered, neighbours
+
+
+def _around(ordered: tuple[Article, ...], i: int) -> tuple[Article | None, Article | None]:
+    return (ordered[i - 1] if i > 0 else None,
+            ordered[i + 1] if i + 1 < len(ordered) else None)
+
+
+def _known_day(days: dict[str, tuple[Any, Any, Any]], config: SiteConfig,
+               article: Article) -> date:
+    """local_day, kept for an article object (and zone) seen before."""
+    was = days.get(article.path)
+    if was is not None and was[0] is article and was[1] == config.zone:
+        return was[2]
+    day = local_day(article, config)
+    days[article.path] = (article, config.zone, day)
+    return day
 
 
 def local_day(article: Article, config: SiteConfig) -> date:
@@ -93,6 +158,21 @@ def _day(day: date, articles: list[Article]) -> Day:
     return Day(day, tuple((topic, tuple(arts)) for topic, arts in groups))
 
 
+def _known_days(by_day: dict[date, list[Article]], passes: Passes) -> tuple[Day, ...]:
+    """What _day makes of each day, the last build's Day where its articles are the same
+    objects (most days, after an edit)."""
+    made = {}
+    out = []
+    for day, arts in sorted(by_day.items(), reverse=True):
+        was = passes.editions.get(day)
+        if was is None or len(was[0]) != len(arts) or not all(map(operator.is_, was[0], arts)):
+            was = (arts, _day(day, arts))
+        made[day] = was
+        out.append(was[1])
+    passes.editions = made
+    return tuple(out)
+
+
 _NO_TOPIC = Topic("", "")  # (no canonical topic has an empty slug)
 
 
@@ -107,12 +187,20 @@ def _bucket(items: Iterable[V], key: Callable[[V], K]) -> dict[K, list[V]]:
     return buckets
 
 
-def _canonical_topics(articles: list[Article], config: SiteConfig) -> list[Article]:
+def _canonical_topics(articles: list[Article], config: SiteConfig, last: Last | None = None
+                      ) -> list[Article]:
     """'AI', 'ai' and ' Ai ' become one topic named by config's alias or the commonest spelling.
 
     A site has few topics named many times over, so the work is done once per name, and
     every article then takes the one Topic object of each of its topics.
     """
+    if (at := changed_at(articles, last, _topic_view)) is not None and \
+            last is not None and last.kept[0] == config.topic_aliases:
+        out, topic_of = list(last.kept[1]), last.kept[2]
+        for i in at:
+            out[i] = _with_topics(articles[i], topic_of)
+        last.inputs, last.kept = articles, (config.topic_aliases, out, topic_of)
+        return out
     counts = Counter([topic.name for article in articles for topic in article.topics])
     spelt = {}
     for name in counts:
@@ -125,26 +213,41 @@ def _canonical_topics(articles: list[Article], config: SiteConfig) -> list[Artic
         {k: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, c in spellings.items()})
     made = {key: Topic(name, slug) for key, (name, slug) in canonical.items()}
     topic_of = {name: made[spelt[name].casefold()] for name in counts}
-    out = []
-    for article in articles:
-        topics = article.topics
-        for topic in topics:  # most articles name their topics as the site does
-            fixed = topic_of[topic.name]
-            if fixed.slug != topic.slug or fixed.name != topic.name:
-                break
-        else:
-            if len(topics) < 2 or len({topic.slug for topic in topics}) == len(topics):
-                out.append(article)
-                continue
-        # one object per canonical topic: the same object is the same slug
-        unique = {id(t): t for t in (topic_of[topic.name] for topic in topics)}
-        out.append(replace(article, topics=tuple(unique.values())))
+    out = [_with_topics(article, topic_of) for article in articles]
+    if last is not None:
+        last.inputs, last.kept = articles, (config.topic_aliases, out, topic_of)
     return out
 
 
-def _canonical_sources(articles: list[Article]) -> list[Article]:
+def _topic_view(article: Article) -> tuple[tuple[str, str], ...]:
+    return tuple((topic.name, topic.slug) for topic in article.topics)
+
+
+def _with_topics(article: Article, topic_of: dict[str, Topic]) -> Article:
+    """An article with its canonical topics (`topic_of`: name -> its canonical topic)."""
+    topics = article.topics
+    for topic in topics:  # most articles name their topics as the site does
+        fixed = topic_of[topic.name]
+        if fixed.slug != topic.slug or fixed.name != topic.name:
+            break
+    else:
+        if len(topics) < 2 or len({topic.slug for topic in topics}) == len(topics):
+            return article
+    # one object per canonical topic: the same object is the same slug
+    unique = {id(t): t for t in (topic_of[topic.name] for topic in topics)}
+    return replace(article, topics=tuple(unique.values()))
+
+
+def _canonical_sources(articles: list[Article], last: Last | None = None) -> list[Article]:
     """One Source per outlet: sources sharing a name (case-insensitively) or a domain are
     one, named as most files name it, with the domain most files give."""
+    if (at := changed_at(articles, last, _source_view)) is not None:
+        assert last is not None
+        out, source_of = list(last.kept[0]), last.kept[1]
+        for i in at:
+            out[i] = _with_source(articles[i], source_of)
+        last.inputs, last.kept = articles, (out, source_of)
+        return out
     counts = Counter([(s.name, s.domain) for a in articles if (s := a.source) is not None])
     outlets = _outlets(counts)
     names: dict[str, Counter[str]] = defaultdict(Counter)
@@ -167,15 +270,25 @@ def _canonical_sources(articles: list[Article]) -> list[Article]:
     canonical = _unique_slugs({keys[o]: name for o, (name, _) in chosen.items()})
     made = {o: Source(canonical[keys[o]][0], d, canonical[keys[o]][1])
             for o, (_, d) in chosen.items()}
-    out = []
-    for article in articles:
-        source = article.source
-        if source is not None:
-            fixed = made[outlets[source.name.casefold()]]
-            if fixed != source:
-                article = replace(article, source=fixed)
-        out.append(article)
+    source_of = {name: made[outlet] for name, outlet in outlets.items()}
+    out = [_with_source(article, source_of) for article in articles]
+    if last is not None:
+        last.inputs, last.kept = articles, (out, source_of)
     return out
+
+
+def _source_view(article: Article) -> Source | None:
+    return article.source
+
+
+def _with_source(article: Article, source_of: dict[str, Source]) -> Article:
+    """An article with its canonical source (`source_of`: casefolded name -> it)."""
+    source = article.source
+    if source is not None:
+        fixed = source_of[source.name.casefold()]
+        if fixed != source:
+            return replace(article, source=fixed)
+    return article
 
 
 def _outlets(counts: Counter[tuple[str, str]]) -> dict[str, str]:

@@ -6,7 +6,6 @@ root, under a subpath such as /repo/, and opened straight from disk.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import math
@@ -32,10 +31,6 @@ from markupsafe import Markup
 
 from .. import PROJECT_URL, __version__
 from ..config import SiteConfig
-from ..stories.related import reading_list
-from .dates import long_date, month_name, short_date, zone_label
-from .front import latest, newest_first, top_topics, trending
-from .meta import page_meta
 from ..model import (
     Article,
     Digest,
@@ -46,6 +41,11 @@ from ..model import (
     undated_path,
     year_path,
 )
+from ..stories.related import reading_list
+from .article_pages import article_pages
+from .dates import long_date, month_name, short_date, zone_label
+from .front import latest, newest_first, top_topics, trending
+from .meta import page_meta
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 if not BUILTIN_TEMPLATES.is_dir():  # installed from a wheel: the theme ships in the package
@@ -255,8 +255,10 @@ def paginate(articles: Sequence[Article], size: int,
         yield Paginated(number, count, articles[(number - 1) * size: number * size], path_of)
 
 
-def pages(digest: Digest, config: SiteConfig) -> Iterator[Page]:
-    """Every HTML page of the site, with the template and context that render it."""
+def pages(digest: Digest, config: SiteConfig,
+          last: dict[str, tuple[dict[str, Any], Page]] | None = None) -> Iterator[Page]:
+    """Every HTML page of the site, with the template and context that render it (`last`:
+    the last call's article pages, see article_pages)."""
     # Undated stories have no day to go to: the front page shows the first page of them
     # and archive/undated/ all of them, a page at a time (a folder of plain-text files
     # can hold thousands, which made a front page of megabytes).
@@ -266,19 +268,13 @@ def pages(digest: Digest, config: SiteConfig) -> Iterator[Page]:
         "undated_total": len(digest.undated),
         "more_days": len(digest.days) > config.front_page_days,
     })
-    for article in digest.articles:
-        newer, older = digest.neighbours[article.path]
-        story = digest.story(article)
-        yield Page(article.url, "article.html",
-                   {"article": article, "newer": newer, "older": older,
-                    "coverage": tuple(a for a in story.articles if a is not article),
-                    "related": digest.related.get(article.path, ())})
+    yield from article_pages(digest, Page, last)
     yield Page("topics/", "topics.html", {})
     for topic_group in digest.topics:
         yield from _listing(topic_group.articles, "topic", topic_group.topic,
                             partial(topic_path, topic_group.topic.slug), config)
     yield Page("sources/", "sources.html",
-               {"unsourced": sum(1 for a in digest.articles if a.source is None)})
+               {"unsourced": [a.source for a in digest.articles].count(None)})
     for source_group in digest.sources:
         yield from _listing(source_group.articles, "source", source_group.source,
                             partial(source_path, source_group.source.slug), config)

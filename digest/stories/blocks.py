@@ -14,10 +14,13 @@
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from .pairs import NEAR_DUPLICATE, Item, band_mates, index, lean, pair_score
+from ..model import Article
+from .pairs import NEAR_DUPLICATE, Item, band_mates, index, item, lean, pair_score
 from .terms import term_pairs, term_weights, weight_of
 
 BLOCK_DAYS = 28
@@ -47,6 +50,36 @@ class StoryMemo:
     texts: dict[str, tuple[bytes, bool]] = field(default_factory=dict)
     near: Found | None = None  # the pairs with an undated article
     changed: bool = False  # since it was made or read: worth storing again
+    # This process's last items (path -> item) and blocks (block -> (its articles, its
+    # key)): an article object seen last time needs neither its item nor its part of the
+    # block's key worked out again. Never stored: objects are this process's.
+    items: dict[str, Item] = field(default_factory=dict, repr=False)
+    contexts: dict[tuple[int, float, float], tuple[list[Article], str]] = field(
+        default_factory=dict, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "items": {}, "contexts": {}}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update({"items": {}, "contexts": {}, **state})
+
+
+def items_of(articles: Sequence[Article], memo: StoryMemo) -> list[Item]:
+    """Articles -> their items (pairs.item), the last build's where the article object is
+    the one it saw."""
+    shared: dict[str, str] = {}  # one string object a term, not one an article
+    last = memo.items
+    items = []
+    for i, a in enumerate(articles):
+        was = last.get(a.path)
+        if was is None or was.article is not a:
+            items.append(item(i, a, shared))
+        elif was.index == i:
+            items.append(was)
+        else:
+            items.append(Item(i, a, was.signature, was.terms, was.stamp, was.text))
+    memo.items = {it.article.path: it for it in items}
+    return items
 
 
 def block_pairs(items: Sequence[Item], window: float, memo: StoryMemo) -> list[Found]:
@@ -63,10 +96,18 @@ def block_pairs(items: Sequence[Item], window: float, memo: StoryMemo) -> list[F
         if it.stamp - window < block * size:
             blocks.setdefault(block - 1, []).append(it)
     kept: dict[str, Found] = {}
+    contexts: dict[tuple[int, float, float], tuple[list[Article], str]] = {}
     out = []
     for block, context in sorted(blocks.items()):
-        context.sort(key=lambda it: (it.stamp, it.article.path))
-        key = _block_key(block, size, window, context)
+        # (in order already: its own articles, then the next block's, each in `dated` order)
+        articles = [it.article for it in context]
+        seen = memo.contexts.get((block, size, window))
+        if seen is not None and len(seen[0]) == len(articles) \
+                and all(map(operator.is_, seen[0], articles)):
+            key = seen[1]
+        else:
+            key = _block_key(block, size, window, context)
+        contexts[(block, size, window)] = (articles, key)
         found = memo.blocks.get(key)
         if found is None:
             found = _score_block(context, (block + 1) * size, window)
@@ -74,7 +115,7 @@ def block_pairs(items: Sequence[Item], window: float, memo: StoryMemo) -> list[F
         kept[key] = found
         out.append(found)
     memo.changed |= len(kept) != len(memo.blocks)
-    memo.blocks = kept
+    memo.blocks, memo.contexts = kept, contexts
     return out
 
 
@@ -113,14 +154,15 @@ def _score_block(context: Sequence[Item], end: float, window: float) -> Found:
 def near_pairs(items: Sequence[Item], memo: StoryMemo) -> Found:
     """Pairs of near-duplicate texts with an undated article in them (the LSH index's
     candidates, scored), from the memo's for the articles whose text has not changed."""
-    texts = {it.article.path: (hashlib.blake2b(it.signature, digest_size=16).digest(),
-                               it.stamp is None) for it in items if it.signature}
+    texts = {it.article.path: (it.text, it.stamp is None) for it in items if it.signature}
     changed = {p for p in texts.keys() | memo.texts.keys() if texts.get(p) != memo.texts.get(p)}
-    by_path = {it.article.path: it for it in items if it.signature}
-    if memo.near is not None and len(changed) <= FEW:
-        found = _patched(memo.near, changed, by_path)
+    if memo.near is not None and not changed:
+        found = memo.near
+    elif memo.near is not None and len(changed) <= FEW:
+        found = _patched(memo.near, changed, {it.article.path: it for it in items
+                                              if it.signature})
     else:
-        found = _indexed(list(by_path.values()))
+        found = _indexed([it for it in items if it.signature])
     memo.changed |= bool(changed) or memo.near is None
     memo.texts, memo.near = texts, found
     return found
@@ -141,9 +183,13 @@ def _indexed(items: Sequence[Item]) -> Found:
 
 
 def _patched(old: Found, changed: set[str], by_path: dict[str, Item]) -> Found:
-    """The last pairs without the changed articles', and the changed articles' band mates."""
-    keep = {pair for pair in old.checked if pair[0] not in changed and pair[1] not in changed}
-    pairs = {_ordered(by_path[a], by_path[b]) for a, b in keep}
+    """The last pairs without the changed articles' (and their scores: a pair with an
+    undated article is scored by the two texts alone), and the changed articles' band
+    mates, scored."""
+    keep = tuple(pair for pair in old.checked if pair[0] not in changed
+                 and pair[1] not in changed)
+    kept = tuple(s for s in old.scored if s[1] not in changed and s[2] not in changed)
+    pairs = set()
     others = list(by_path.values())
     signatures = [it.signature for it in others]
     for path in sorted(changed & by_path.keys()):
@@ -152,7 +198,8 @@ def _patched(old: Found, changed: set[str], by_path: dict[str, Item]) -> Found:
             other = others[j]
             if other is not mine and (mine.stamp is None or other.stamp is None):
                 pairs.add(_ordered(mine, other))
-    return _scored(pairs)
+    found = _scored(pairs)
+    return Found(keep + found.checked, kept + found.scored)
 
 
 def _ordered(a: Item, b: Item) -> tuple[Item, Item]:

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from ..model import Article, Story
-from .blocks import StoryMemo, block_pairs, near_pairs
-from .pairs import Item, item
+from .blocks import StoryMemo, block_pairs, items_of, near_pairs
+from .pairs import Item
 
 
 def lead_order(article: Article) -> tuple[int, float, float, str]:
@@ -50,8 +50,7 @@ def cluster_pairs(articles: Sequence[Article], window_days: int,
     checked: related reading ranks among them too. `memo`: what the last clustering
     found (blocks.StoryMemo), updated with what this one found."""
     memo = memo if memo is not None else StoryMemo()
-    shared: dict[str, str] = {}  # one string object a term, not one an article
-    items = [item(i, a, shared) for i, a in enumerate(articles)]
+    items = items_of(articles, memo)
     at = {a.path: i for i, a in enumerate(articles)}
     window = timedelta(days=window_days).total_seconds()
     checked: set[tuple[int, int]] = set()

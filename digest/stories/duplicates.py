@@ -9,9 +9,11 @@ or headline is that outlet's coverage, one more source of the story (cluster.py)
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from ..model import Article, Problem
+from ..passes import Last, changed_at
 from .cluster import lead_order
 
 
@@ -26,9 +28,52 @@ def url_key(url: str) -> str:
     return url.rstrip("/").casefold()
 
 
-def collapse_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[Problem]]:
+def collapse_duplicates(articles: Sequence[Article], last: Last | None = None,
+                        ) -> tuple[list[Article], list[Problem]]:
     """Articles -> the articles with each set of exact duplicates as one, and a problem
-    naming what was merged. Order is kept."""
+    naming what was merged. Order is kept. `last`: the last call's (passes.py), updated."""
+    if (at := changed_at(articles, last, None)) is not None:
+        assert last is not None
+        dropped, problems, counts = last.kept
+        if _alone(articles, last.inputs, at, counts):
+            last.inputs = list(articles)
+            return ([a for i, a in enumerate(articles) if i not in dropped] if dropped
+                    else list(articles)), list(problems)
+    out, dropped, problems = _collapse(articles)
+    if last is not None:
+        counts = Counter([key for article in articles for key in _keys(article)])
+        last.inputs, last.kept = list(articles), (dropped, problems, counts)
+    return out, list(problems)
+
+
+def _alone(articles: Sequence[Article], before: Sequence[Article], at: list[int],
+           counts: Counter[str]) -> bool:
+    """Were the articles at these positions, and are they now, duplicates of none (then
+    the others' duplicates are as they were)? `counts`: articles a key had, updated."""
+    old = [key for i in at for key in _keys(before[i])]
+    new = [key for i in at for key in _keys(articles[i])]
+    if any(counts[key] != 1 for key in old):
+        return False
+    counts.subtract(old)
+    if len(set(new)) != len(new) or any(counts[key] > 0 for key in new):
+        counts.update(old)
+        return False
+    counts.update(new)
+    return True
+
+
+def _keys(article: Article) -> list[str]:
+    keys = []
+    if article.original_url.startswith(("http://", "https://")):
+        keys.append("u:" + url_key(article.original_url))
+    fp = article.fingerprint
+    if fp is not None and fp.text_hash and fp.words >= 20:  # a few words say too little
+        source = article.source.name.casefold() if article.source else ""
+        keys.append(f"t:{fp.text_hash}\0{article.title.casefold()}\0{source}")
+    return keys
+
+
+def _collapse(articles: Sequence[Article]) -> tuple[list[Article], set[int], list[Problem]]:
     parent = list(range(len(articles)))
 
     def root(i: int) -> int:
@@ -39,14 +84,7 @@ def collapse_duplicates(articles: Sequence[Article]) -> tuple[list[Article], lis
 
     first: dict[str, int] = {}
     for i, article in enumerate(articles):
-        keys = []
-        if article.original_url.startswith(("http://", "https://")):
-            keys.append("u:" + url_key(article.original_url))
-        fp = article.fingerprint
-        if fp is not None and fp.text_hash and fp.words >= 20:  # a few words say too little
-            source = article.source.name.casefold() if article.source else ""
-            keys.append(f"t:{fp.text_hash}\0{article.title.casefold()}\0{source}")
-        for key in keys:
+        for key in _keys(article):
             if key in first:
                 a, b = root(first[key]), root(i)
                 parent[max(a, b)] = min(a, b)
@@ -65,4 +103,4 @@ def collapse_duplicates(articles: Sequence[Article]) -> tuple[list[Article], lis
         dropped.update(ordered[1:])
         problems.append(Problem(kept.path, "exact duplicates merged into this article: "
                                 + ", ".join(sorted(m.path for m in merged))))
-    return [a for i, a in enumerate(articles) if i not in dropped], problems
+    return [a for i, a in enumerate(articles) if i not in dropped], dropped, problems

@@ -13,6 +13,7 @@ word 3-grams:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,14 +46,16 @@ class Item:
     signature: bytes  # of the 3-grams; b'' for a text too short to compare
     terms: frozenset[str]
     stamp: float | None  # seconds since the epoch; None: undated
+    text: bytes = b""  # a hash of the signature (b'' with none): has the text changed?
 
 
 def item(index: int, article: Article, shared: dict[str, str]) -> Item:
     print_ = article.fingerprint
-    return Item(index, article,
-                print_.shingles if print_ and print_.words >= MIN_WORDS else b"",
+    signature = print_.shingles if print_ and print_.words >= MIN_WORDS else b""
+    return Item(index, article, signature,
                 frozenset(term_set(print_.terms, shared) if print_ else ()),
-                article.published.timestamp() if article.published else None)
+                article.published.timestamp() if article.published else None,
+                hashlib.blake2b(signature, digest_size=16).digest() if signature else b"")
 
 
 def pair_score(a: Item, b: Item, window: float, weights: dict[str, float],

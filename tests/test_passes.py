@@ -1,0 +1,103 @@
+"""Whole-site passes kept from their last run (digest/passes.py): after any edit, the
+duplicates, slugs, canonical topics and sources, and the grouped digest are a clean
+build's, and an article no edit touched is the object it was."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+
+from digest.config import SiteConfig
+from digest.model import Article, Digest, Source, Topic
+from digest.passes import Passes
+from digest.read.slugs import assign_slugs
+from digest.site.group import group
+from digest.stories.duplicates import collapse_duplicates
+
+from .stories.test_blocks import edited, site
+
+TOPICS = [Topic(n, n.lower()) for n in ("AI", "ai", " Ai ", "Chips", "Rail")]
+SOURCES = [Source("Wire", "wire.example", "wire"), Source("wire", "", "wire"),
+           Source("Daily", "daily.example", "daily"), Source("wire.example", "wire.example",
+                                                                   "wire-example")]
+
+
+def dressed(articles: list[Article], rng: random.Random) -> list[Article]:
+    """The test site with topics spelt several ways, sources merged by name or domain,
+    clashing slugs and a few copies of one original story."""
+    return [replace(a, topics=tuple(rng.sample(TOPICS, rng.randint(0, 3))),
+                    source=rng.choice(SOURCES), slug=rng.choice([a.slug, "same", "page"]),
+                    original_url=rng.choice(["", "", "https://x.example/a", "http://www.x.example/a/"]))
+            for a in articles]
+
+
+def touched(articles: list[Article], rng: random.Random) -> list[Article]:
+    kind = rng.choice(["blocks", "topics", "source", "slug", "url", "same"])
+    if kind == "blocks":
+        return edited(articles, rng)
+    out = list(articles)
+    i = rng.randrange(len(out))
+    a = out[i]
+    out[i] = {"topics": lambda: replace(a, topics=tuple(rng.sample(TOPICS, 2))),
+              "source": lambda: replace(a, source=rng.choice(SOURCES)),
+              "slug": lambda: replace(a, slug=rng.choice(["same", "other", a.slug])),
+              "url": lambda: replace(a, original_url="https://x.example/a"),
+              "same": lambda: replace(a, body_html=a.body_html + " ")}[kind]()
+    return out
+
+
+def built(articles: list[Article], passes: Passes | None) -> tuple[Digest, list[str]]:
+    kept, problems = collapse_duplicates(articles, passes.duplicates if passes else None)
+    kept, more = assign_slugs(kept, passes.slugs if passes else None)
+    config = SiteConfig(story_window_days=3, topic_aliases={"chips": "Semiconductors"})
+    return group(kept, config, None, None, passes), [str(p) for p in problems + more]
+
+
+def shown(digest: Digest) -> object:
+    """What the pages show of a digest, by value."""
+    return (digest.articles, [(d.day, d.groups) for d in digest.days], digest.undated,
+            digest.topics, digest.sources, digest.neighbours,
+            {p: s.articles for p, s in digest.stories.items()})
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_passes_kept_give_what_clean_ones_give(seed: int) -> None:
+    rng = random.Random(seed)
+    articles = dressed(site(rng), rng)
+    passes = Passes()
+    for _ in range(12):
+        (digest, problems), (clean, clean_problems) = built(articles, passes), built(articles,
+                                                                                     None)
+        assert shown(digest) == shown(clean)
+        assert [(a.slug, a.section, a.topics, a.source) for a in digest.articles] == \
+            [(a.slug, a.section, a.topics, a.source) for a in clean.articles]
+        assert problems == clean_problems
+        articles = touched(articles, rng)
+
+
+def test_an_untouched_article_is_the_object_it_was() -> None:
+    rng = random.Random(9)
+    articles = dressed(site(rng), rng)
+    passes = Passes()
+    first = {a.path: a for a in built(articles, passes)[0].articles}
+    at = next(i for i, a in enumerate(articles) if a.slug == "same" and a.path in first)
+    articles[at] = replace(articles[at], body_html="<p>Edited.</p>")
+    again = built(articles, passes)[0].articles
+    assert sum(1 for a in again if first[a.path] is not a) == 1
+
+
+def test_article_pages_kept_are_a_clean_builds() -> None:
+    from digest.site.article_pages import article_pages
+    from digest.site.render import Page
+    rng = random.Random(3)
+    articles = dressed(site(rng), rng)
+    passes, last = Passes(), {}
+    for _ in range(8):
+        digest = built(articles, passes)[0]
+        kept = [(p.path, p.template, p.context) for p in article_pages(digest, Page, last)]
+        assert kept == [(p.path, p.template, p.context) for p in article_pages(digest, Page)]
+        assert all(page.context["article"] is digest.articles[i]
+                   for i, (_, page) in enumerate(last.values()))
+        articles = touched(articles, rng)
