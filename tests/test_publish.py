@@ -39,7 +39,8 @@ def article(n: int, **fields: Any) -> Article:
     values: dict[str, Any] = {
         "path": f"a{n}.md", "slug": f"story-{n}", "title": f"Story {n}",
         "published": DAY - timedelta(hours=n), "excerpt": f"Summary {n}.",
-        "body": f'<p>Body {n} <a href="../story-0/">see</a> <img src="pic.png" alt=""></p>'.encode(),
+        "body": f'<p>Body {n} <a href="../story-0/">see</a> <img src="pic.png" alt=""></p>'
+                .encode(),
         "topics": (Topic("Chips", "chips"),),
     }
     values.update(fields)
