@@ -71,7 +71,7 @@ def cluster_pairs(articles: Sequence[Article], window_days: int,
         story = Story(ordered[0].slug, ordered)
         for article in ordered:
             stories[article.path] = story
-    return stories, Checked(founds, at)
+    return stories, Checked(founds, at, [it.terms for it in items])
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,7 @@ class Checked:
 
     found: tuple[Found, ...]
     at: dict[str, int]  # article path -> its index
+    terms: list[frozenset[str]]  # each article's key terms (related reading reads them too)
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
         at = self.at

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..model import Article, Story
+from .cluster import Checked
 from .duplicates import url_key as _url_key
 from .terms import term_pairs, term_score, term_set, term_weights, weight_of
 
@@ -33,9 +34,15 @@ def related(articles: Sequence[Article], stories: Mapping[str, Story],
     the caller has them; else candidates within PERIOD days are looked up here.
     """
     leads = [a for a in articles if a.path not in stories or stories[a.path].lead is a]
-    shared: dict[str, str] = {}
-    terms = [frozenset(term_set(a.fingerprint.terms, shared) if a.fingerprint else ())
-             for a in leads]
+    if isinstance(pairs, Checked) and len(pairs.terms) == len(articles):
+        # the term sets clustering made of these very articles
+        made = pairs.terms
+        terms = [made[i] for i, a in enumerate(articles)
+                 if a.path not in stories or stories[a.path].lead is a]
+    else:
+        shared: dict[str, str] = {}
+        terms = [frozenset(term_set(a.fingerprint.terms, shared) if a.fingerprint else ())
+                 for a in leads]
     weights = term_weights(terms)
     totals = [weight_of(t, weights) for t in terms]
     stamps = [a.published.timestamp() if a.published else None for a in leads]
