@@ -55,7 +55,7 @@ def test_links_that_leave_the_folder_are_not_followed(tmp_path: Path) -> None:
     write(content, "shared.png", PHOTO)
     body = ('<p><img src="../outside.png"> <img src="/shared.png"> <img src="x/../../shared.png">'
             ' <img src="shared.png?v=2"> <img src="notes.txt"></p>')
-    article = Article(path="sub/a.md", slug="a", title="A", published=None, body_html=body)
+    article = Article(path="sub/a.md", slug="a", title="A", published=None, body=body.encode())
     files = {"shared.png": (1, 1, 1), "sub/notes.txt": (1, 1, 1)}
     assert find_resources([article], content, files) == ({}, [])
 

@@ -52,7 +52,7 @@ def test_trending_counts_a_story_once_from_its_first_report() -> None:
     from tests.stories.texts import LLAMA_APRIL
 
     def report(path: str, when: datetime, *topics: Topic) -> Article:
-        return replace(art(path, when, *topics), body_html=f"<p>{LLAMA_APRIL}</p>",
+        return replace(art(path, when, *topics), body=f"<p>{LLAMA_APRIL}</p>".encode(),
                        fingerprint=fingerprint(path, LLAMA_APRIL))
 
     articles = [report("wire", days_before(8), AI), report("daily", days_before(6.5), AI),

@@ -241,7 +241,7 @@ def test_any_bytes_never_raise_and_never_make_markup(data: bytes, suffix: str) -
         return
     baseline = _Tags()
     baseline.feed(page_of(Article(path="b", slug="b", title="t", published=None,
-                                  body_html=article.body_html)))
+                                  body=article.body)))
     parser = _Tags()
     parser.feed(page_of(article))
     assert parser.handlers == []

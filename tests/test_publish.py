@@ -39,7 +39,8 @@ def article(n: int, **fields: Any) -> Article:
     values: dict[str, Any] = {
         "path": f"a{n}.md", "slug": f"story-{n}", "title": f"Story {n}",
         "published": DAY - timedelta(hours=n), "excerpt": f"Summary {n}.",
-        "body_html": f'<p>Body {n} <a href="../story-0/">see</a> <img src="pic.png" alt=""></p>',
+        "body": f'<p>Body {n} <a href="../story-0/">see</a> <img src="pic.png" alt=""></p>'
+                .encode(),
         "topics": (Topic("Chips", "chips"),),
     }
     values.update(fields)
@@ -159,7 +160,7 @@ def test_titles_with_control_characters_and_markup_stay_well_formed() -> None:
 def test_any_text_makes_well_formed_feeds(title: str, excerpt: str, author: str,
                                           body: str) -> None:
     files = files_for([article(1, title=title, excerpt=excerpt, author=author,
-                               body_html=f"<p>{body}</p>", topics=(Topic(title, "t"),))])
+                               body=f"<p>{body}</p>".encode(), topics=(Topic(title, "t"),))])
     names = [name for name in files if name.endswith(".xml")]
     assert len(names) == 5  # the site's and the topic's Atom and RSS, and the sitemap
     for name in names:

@@ -38,7 +38,7 @@ TAGGED = [("Elections in autumn", "Voters go to the polls; the coral of candidat
 
 def art(path: str, title: str, text: str, topics: tuple[Topic, ...] = (NONE,)) -> Article:
     return Article(path=path, slug=path, title=title, published=None, topics=topics,
-                   body_html=f"<p>{text}</p>")
+                   body=f"<p>{text}</p>".encode())
 
 
 def corpus() -> list[Article]:

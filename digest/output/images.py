@@ -103,7 +103,7 @@ def find_resources(articles: Iterable[Article], content: Path,
     out: dict[str, bytes] = {}
     problems: list[Problem] = []
     for article in articles if files else ():
-        if "<img" not in article.body_html:
+        if b"<img" not in article.body:
             continue
         folder = posixpath.dirname(article.path)
         for src in _IMG_SRC.findall(article.body_html):

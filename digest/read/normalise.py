@@ -154,7 +154,7 @@ def normalise(source: SourceFile, config: SiteConfig,
         original_url=original_url,
         excerpt=shorten(excerpt, 600),
         standfirst=standfirst,
-        body_html=body_html,
+        body=body_html.encode("utf-8", "surrogatepass"),
         image=values.get("image"),
         related=values.get("related", ()),
         word_count=words,
@@ -162,7 +162,9 @@ def normalise(source: SourceFile, config: SiteConfig,
         draft=draft,
         author=values.get("author") or pasted_author,
         meta={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
-        front=meta if read.meta is not None or side else None,  # for the site's rules
+        # as read, for a Hugo, Jekyll or Pelican site's rules (no other site reads it)
+        front=meta if (read.meta is not None or side) and config.site.tool != "none"
+        else None,
         fingerprint=fingerprint(title, f"{standfirst}\n{plain}"),
     )
     if now is not None and (future := future_problem(article, config, now)):

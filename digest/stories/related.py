@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from ..model import Article, Story
+from .cluster import Checked
 from .duplicates import url_key as _url_key
 from .terms import term_pairs, term_score, term_set, term_weights, weight_of
 
@@ -26,31 +27,39 @@ DAY = 86400.0
 
 
 def related(articles: Sequence[Article], stories: Mapping[str, Story],
-            pairs: set[tuple[int, int]] | None = None) -> dict[str, tuple[Article, ...]]:
+            pairs: Iterable[tuple[int, int]] | None = None) -> dict[str, tuple[Article, ...]]:
     """Articles, {path: story} (as cluster gives) -> {path: leads of related stories}.
 
     `pairs`: cluster.candidates() for these articles (pairs of indexes into them), when
     the caller has them; else candidates within PERIOD days are looked up here.
     """
     leads = [a for a in articles if a.path not in stories or stories[a.path].lead is a]
-    shared: dict[str, str] = {}
-    terms = [frozenset(term_set(a.fingerprint.terms, shared) if a.fingerprint else ())
-             for a in leads]
+    if isinstance(pairs, Checked) and len(pairs.terms) == len(articles):
+        # the term sets clustering made of these very articles
+        made = pairs.terms
+        terms = [made[i] for i, a in enumerate(articles)
+                 if a.path not in stories or stories[a.path].lead is a]
+    else:
+        shared: dict[str, str] = {}
+        terms = [frozenset(term_set(a.fingerprint.terms, shared) if a.fingerprint else ())
+                 for a in leads]
     weights = term_weights(terms)
     totals = [weight_of(t, weights) for t in terms]
     stamps = [a.published.timestamp() if a.published else None for a in leads]
     topics = [frozenset(t.slug for t in a.topics) for a in leads]
-    found: list[set[int]] = [set() for _ in leads]
+    # each lead's candidates, repeats and all: a list of ints is a quarter of a set's
+    # memory, and each becomes a set only while its lead is ranked
+    found: list[list[int]] = [[] for _ in leads]
     if pairs is None:
-        lead_pairs = term_pairs(terms, stamps, PERIOD * DAY)
+        lead_pairs: Iterable[tuple[int, int]] = term_pairs(terms, stamps, PERIOD * DAY)
     else:  # article indexes -> their stories' leads' indexes
         at = {a.path: i for i, a in enumerate(leads)}
         lead_of = [at[stories[a.path].lead.path] if a.path in stories else at[a.path]
                    for a in articles]
-        lead_pairs = {(lead_of[i], lead_of[j]) for i, j in pairs if lead_of[i] != lead_of[j]}
+        lead_pairs = ((lead_of[i], lead_of[j]) for i, j in pairs if lead_of[i] != lead_of[j])
     for i, j in lead_pairs:
-        found[i].add(j)
-        found[j].add(i)
+        found[i].append(j)
+        found[j].append(i)
     by_topic: dict[str, list[tuple[float, int]]] = {}
     for i, a in enumerate(leads):
         for topic in a.topics[:2]:
@@ -61,7 +70,8 @@ def related(articles: Sequence[Article], stories: Mapping[str, Story],
 
     out: dict[str, tuple[Article, ...]] = {}
     for i, a in enumerate(leads):
-        near = found[i]
+        near = set(found[i])
+        found[i] = []
         for topic in a.topics[:2]:
             entries = by_topic[topic.slug]
             at = bisect.bisect_left(entries, (stamps[i] if stamps[i] is not None

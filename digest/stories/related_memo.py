@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..model import Article, Story
@@ -71,7 +71,7 @@ class RelatedMemo:
 
 
 def related_kept(articles: Sequence[Article], stories: Mapping[str, Story],
-                 pairs: set[tuple[int, int]], memo: RelatedMemo,
+                 pairs: Iterable[tuple[int, int]], memo: RelatedMemo,
                  ) -> dict[str, tuple[Article, ...]]:
     """What related(articles, stories, pairs) gives, from what `memo` kept of the last
     build (updated with this one's)."""

@@ -26,7 +26,7 @@ def article(path: str, title: str, text: str, when: datetime | None = DAY,
     name = source or path.split(".")[0]
     return Article(path=path, slug=path.split(".")[0], title=title, published=when,
                    source=Source(name, f"{name.lower()}.example", name.lower()),
-                   body_html=f"<p>{text}</p>", meta={} if quality is None else
+                   body=f"<p>{text}</p>".encode(), meta={} if quality is None else
                    {"quality": quality}, fingerprint=fingerprint(title, text))
 
 
