@@ -44,7 +44,7 @@ def touched(articles: list[Article], rng: random.Random) -> list[Article]:
               "source": lambda: replace(a, source=rng.choice(SOURCES)),
               "slug": lambda: replace(a, slug=rng.choice(["same", "other", a.slug])),
               "url": lambda: replace(a, original_url="https://x.example/a"),
-              "same": lambda: replace(a, body_html=a.body_html + " ")}[kind]()
+              "same": lambda: replace(a, body=a.body + b" ")}[kind]()
     return out
 
 
@@ -83,7 +83,7 @@ def test_an_untouched_article_is_the_object_it_was() -> None:
     passes = Passes()
     first = {a.path: a for a in built(articles, passes)[0].articles}
     at = next(i for i, a in enumerate(articles) if a.slug == "same" and a.path in first)
-    articles[at] = replace(articles[at], body_html="<p>Edited.</p>")
+    articles[at] = replace(articles[at], body=b"<p>Edited.</p>")
     again = built(articles, passes)[0].articles
     assert sum(1 for a in again if first[a.path] is not a) == 1
 

@@ -50,7 +50,7 @@ def touched(articles: list[Article], rng: random.Random) -> list[Article]:
         text = a.body_html[3:-4] + f" Said Ulverston {rng.randint(0, 99)} in Wick."
         out[i] = replace(a, fingerprint=fingerprint(a.title, text))
     else:  # a new object with the same values (a body edit that moves no term)
-        out[i] = replace(a, body_html=a.body_html + " ")
+        out[i] = replace(a, body=a.body + b" ")
     return out
 
 
@@ -74,7 +74,7 @@ def test_an_edit_ranks_again_only_what_it_can_change() -> None:
     readings(articles, memo)
     assert memo.ranked == 0  # nothing changed
     at = next(i for i, a in enumerate(articles) if a.path == "f007.md")
-    articles[at] = replace(articles[at], body_html=articles[at].body_html + " More.")
+    articles[at] = replace(articles[at], body=articles[at].body + b" More.")
     readings(articles, memo)
     assert memo.ranked == 0  # a text whose names and numbers are the same
     articles[at] = replace(articles[at], topics=(TOPICS[4],))
