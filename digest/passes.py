@@ -55,3 +55,11 @@ def changed_at(new: Sequence[T], last: Last | None, view: Callable[[T], object] 
     if len(at) > FEW or (view is not None and any(view(new[i]) != view(old[i]) for i in at)):
         return None
     return at
+
+
+def positions(order: Sequence[int]) -> list[int]:
+    """A sort's order (the input index of each output place) -> each input's place."""
+    where = [0] * len(order)
+    for place, i in enumerate(order):
+        where[i] = place
+    return where

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from slugify import slugify as transliterate
 
 from ..model import Article, Problem, article_path
-from ..passes import Last, changed_at
+from ..passes import Last, changed_at, positions
 
 _SLUG_RESERVED = {"articles", "topics", "sources", "archive", "page", "index", "static",
                   "feeds", "search"}
@@ -88,10 +88,7 @@ def assign_slugs(articles: Sequence[Article], last: Last | None = None,
         out.append(was[1])
         moved[article.path] = was
     if last is not None:
-        at_out = [0] * len(order)
-        for j, i in enumerate(order):
-            at_out[i] = j
-        last.inputs, last.kept = list(articles), (out, at_out, problems, moved)
+        last.inputs, last.kept = list(articles), (out, positions(order), problems, moved)
     return out, problems
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from ..config import SiteConfig
-from ..passes import Last, Passes, changed_at
+from ..passes import Last, Passes, changed_at, positions
 from ..model import Article, Day, Digest, Month, Source, SourceGroup, Topic, TopicGroup, Year
 from ..read.slugs import slugify
 from ..stories.blocks import StoryMemo
@@ -45,11 +45,9 @@ def group(articles: Iterable[Article], config: SiteConfig,
 
     if passes is None:
         by_day = _bucket(dated, lambda a: local_day(a, config))
-    else:
-        by_day = _bucket(dated, partial(_known_day, passes.days, config))
-    if passes is None:
         days = tuple(_day(day, arts) for day, arts in sorted(by_day.items(), reverse=True))
     else:
+        by_day = _bucket(dated, partial(_known_day, passes.days, config))
         days = _known_days(by_day, passes)
     by_month = _bucket(days, lambda d: (d.day.year, d.day.month))
     months = [Month(y, m, tuple(ds)) for (y, m), ds in sorted(by_month.items(), reverse=True)]
@@ -116,12 +114,7 @@ def _order(articles: list[Article], last: Last | None,
         order = sorted(range(len(articles)), key=lambda i: articles[i].sort_key)
         ordered = tuple(articles[i] for i in order)
         neighbours = {a.path: _around(ordered, i) for i, a in enumerate(ordered)}
-        if last is not None:
-            where = [0] * len(order)
-            for j, i in enumerate(order):
-                where[i] = j
-            last.inputs, last.kept = articles, (ordered, where, neighbours)
-        return ordered, neighbours
+        where = positions(order) if last is not None else []
     if last is not None:
         last.inputs, last.kept = articles, (ordered, where, neighbours)
     return ordered, neighbours
