@@ -25,6 +25,7 @@ from .incremental.cache import (
     paired_sha,
 )
 from .incremental.history import History, read_history
+from .incremental.loaded import Loaded
 from .incremental.scan import Scan
 from .model import Article, Problem
 from .output.assemble import BuildError as BuildError  # re-exported: callers catch it here
@@ -192,13 +193,60 @@ def load_articles(scan: Scan, config: SiteConfig, now: datetime, known: BuildCac
                   jobs: int = 1, progress: Progress | None = None,
                   result: BuildResult | None = None,
                   ) -> tuple[list[Article], list[Problem], int, dict[str, str]]:
-    """Scanned files -> what read_articles returns; parses what the cache does not know."""
-    root, paths, rels, hashed = scan.root, scan.paths, scan.rels, scan.hashed
-    problems = list(scan.problems)
-    entries: dict[str, tuple[str | None, Entry]] = dict(scan.unreadable)
-    found = known.parsed(hashed.values())  # the parsed article for these bytes, if known
+    """Scanned files -> what read_articles returns; parses what the cache does not know.
+    The live preview's last load (incremental/loaded.py) gives the files whose keys did
+    not change."""
+    rels, hashed = scan.rels, scan.hashed
+    last: Loaded | None = known.kept("loaded", Loaded)
+    changed = last.changed(config, rels, hashed, not scan.unreadable and not scan.problems) \
+        if last is not None else None
+    entries = _entries(scan, config, known, jobs, progress, result, None if changed is None
+                       else [(scan.paths[last.place[rel]], rel) for rel in changed])
+    made = last.put(changed, entries) if last is not None and changed is not None else None
+    if made is not None:
+        assert last is not None
+        parsed, problems, keys = made
+        entries, where = {**last.entries, **entries}, last.where
+    else:
+        if last is not None and changed is not None:
+            entries = {**last.entries, **entries}
+        parsed, problems, keys, where = [], [], {}, {}
+        for rel in rels:
+            key, (article, article_problems) = entries[rel]
+            problems.extend(article_problems)
+            if article is not None:
+                where[rel] = len(parsed)
+                parsed.append(article)
+                if key is not None:
+                    keys[article.path] = key
+    if last is not None:
+        last.remember(config, rels, hashed, entries, parsed, where, problems, keys)
+    problems = list(scan.problems) + problems
+    site = apply_site(parsed, config, now)  # Hugo's, Jekyll's, Pelican's rules, if theirs
+    problems = [p for p in problems if site.keep(p)] + site.problems
+    if result is not None:
+        result.not_articles = not_articles_line(site, config.site.tool)
+    if config.shows_future:  # (the one problem that depends on the clock)
+        for article in site.articles:
+            if (future := future_problem(article, config, now)) is not None:
+                problems.append(future)
+    return site.articles, problems, len(scan.paths), keys
+
+
+def _entries(scan: Scan, config: SiteConfig, known: BuildCache, jobs: int,
+             progress: Progress | None, result: BuildResult | None,
+             only: list[tuple[Path, str]] | None) -> dict[str, tuple[str | None, Entry]]:
+    """The scanned files (`only` these (path, rel), if given) -> rel -> (cache key,
+    (article or None, problems)), from the cache where it knows the bytes, else parsed."""
+    root, hashed = scan.root, scan.hashed
+    entries: dict[str, tuple[str | None, Entry]] = dict(scan.unreadable) if only is None \
+        else {}
+    files = list(zip(scan.paths, scan.rels, strict=True)) if only is None else only
+    # the parsed article for these bytes, if known
+    found = known.parsed(hashed.values() if only is None
+                         else [hashed[rel] for _, rel in files if rel in hashed])
     todo: list[Path] = []
-    for path, rel in zip(paths, rels, strict=True):
+    for path, rel in files:
         if rel in hashed and hashed[rel] in found:
             entries[rel] = (hashed[rel], found[hashed[rel]])
         elif rel not in entries:
@@ -217,24 +265,7 @@ def load_articles(scan: Scan, config: SiteConfig, now: datetime, known: BuildCac
         done += len(parsed)
         if progress is not None:
             progress("parsing", done, len(todo))
-
-    parsed: list[Article] = []
-    keys: dict[str, str] = {}
-    for rel in rels:
-        key, (article, article_problems) = entries[rel]
-        problems.extend(article_problems)
-        if article is not None:
-            parsed.append(article)
-            if key is not None:
-                keys[article.path] = key
-    site = apply_site(parsed, config, now)  # Hugo's, Jekyll's, Pelican's rules, if theirs
-    problems = [p for p in problems if site.keep(p)] + site.problems
-    if result is not None:
-        result.not_articles = not_articles_line(site, config.site.tool)
-    for article in site.articles:
-        if (future := future_problem(article, config, now)) is not None:
-            problems.append(future)
-    return site.articles, problems, len(paths), keys
+    return entries
 
 
 def _parse_files(root: Path, config: SiteConfig, sidecars: dict[str, tuple[str, Path]],
