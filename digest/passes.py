@@ -15,6 +15,8 @@ from itertools import compress, count
 from operator import is_not
 from typing import Any, TypeVar
 
+from .stories.cluster_memo import ClusterMemo
+
 T = TypeVar("T")
 
 FEW = 64  # objects changed: more, and the pass runs whole
@@ -37,6 +39,7 @@ class Passes:
     topics: Last = field(default_factory=Last)
     sources: Last = field(default_factory=Last)
     order: Last = field(default_factory=Last)  # group(): the site's order and neighbours
+    clusters: ClusterMemo = field(default_factory=ClusterMemo)  # group(): the stories
     days: dict[str, tuple[Any, Any, Any]] = field(default_factory=dict)  # path ->
     # (article, zone, its local day)
     editions: dict[Any, tuple[list[Any], Any]] = field(default_factory=dict)  # group():

@@ -14,7 +14,9 @@ from digest.model import Article, Digest, Source, Topic
 from digest.passes import Passes
 from digest.read.slugs import assign_slugs
 from digest.site.group import group
+from digest.stories.blocks import StoryMemo
 from digest.stories.duplicates import collapse_duplicates
+from digest.stories.related_memo import RelatedMemo
 
 from .stories.test_blocks import edited, site
 
@@ -48,28 +50,33 @@ def touched(articles: list[Article], rng: random.Random) -> list[Article]:
     return out
 
 
-def built(articles: list[Article], passes: Passes | None) -> tuple[Digest, list[str]]:
+def built(articles: list[Article], passes: Passes | None,
+          memos: tuple[StoryMemo, RelatedMemo] | None = None) -> tuple[Digest, list[str]]:
+    """What build() makes of the articles: with `passes` (and `memos`, the story memos),
+    as the live preview does."""
     kept, problems = collapse_duplicates(articles, passes.duplicates if passes else None)
     kept, more = assign_slugs(kept, passes.slugs if passes else None)
     config = SiteConfig(story_window_days=3, topic_aliases={"chips": "Semiconductors"})
-    return group(kept, config, None, None, passes), [str(p) for p in problems + more]
+    return group(kept, config, *(memos or (None, None)), passes), \
+        [str(p) for p in problems + more]
 
 
 def shown(digest: Digest) -> object:
     """What the pages show of a digest, by value."""
     return (digest.articles, [(d.day, d.groups) for d in digest.days], digest.undated,
             digest.topics, digest.sources, digest.neighbours,
-            {p: s.articles for p, s in digest.stories.items()})
+            {p: s.articles for p, s in digest.stories.items()}, list(digest.stories),
+            digest.related)
 
 
 @pytest.mark.parametrize("seed", range(6))
 def test_passes_kept_give_what_clean_ones_give(seed: int) -> None:
     rng = random.Random(seed)
     articles = dressed(site(rng), rng)
-    passes = Passes()
+    passes, memos = Passes(), (StoryMemo(), RelatedMemo())
     for _ in range(12):
-        (digest, problems), (clean, clean_problems) = built(articles, passes), built(articles,
-                                                                                     None)
+        (digest, problems), (clean, clean_problems) = built(articles, passes, memos), \
+            built(articles, None)
         assert shown(digest) == shown(clean)
         assert [(a.slug, a.section, a.topics, a.source) for a in digest.articles] == \
             [(a.slug, a.section, a.topics, a.source) for a in clean.articles]

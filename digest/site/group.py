@@ -16,6 +16,7 @@ from ..model import Article, Day, Digest, Month, Source, SourceGroup, Topic, Top
 from ..read.slugs import slugify
 from ..stories.blocks import StoryMemo
 from ..stories.cluster import cluster_pairs
+from ..stories.cluster_memo import cluster_kept
 from ..stories.related import related
 from ..stories.related_memo import RelatedMemo, related_kept
 
@@ -34,7 +35,9 @@ def group(articles: Iterable[Article], config: SiteConfig,
         _canonical_topics(list(articles), config, passes.topics if passes else None),
         passes.sources if passes else None)
     ordered, neighbours = _order(articles, passes.order if passes else None)
-    stories, pairs = cluster_pairs(ordered, config.story_window_days, memo)
+    stories, pairs = cluster_pairs(ordered, config.story_window_days, memo) \
+        if passes is None or memo is None \
+        else cluster_kept(ordered, config.story_window_days, memo, passes.clusters)
     # A story is shown once on the front page, the day's, the topics' and the undated
     # pages, by its lead's card (the others are "Also covered by" on it); each source's
     # page lists every article of its own.

@@ -55,6 +55,13 @@ def cluster_pairs(articles: Sequence[Article], window_days: int,
     at = {a.path: i for i, a in enumerate(articles)}
     window = timedelta(days=window_days).total_seconds()
     founds = (*block_pairs(items, window, memo), near_pairs(items, memo))
+    return stories_of(items, at, founds, window), Checked(founds, at, [it.terms for it in items])
+
+
+def stories_of(items: Sequence[Item], at: dict[str, int], founds: Sequence[Found],
+               window: float) -> dict[str, Story]:
+    """Items, {path: index} and what the blocks found -> {path: its story}, for the
+    articles in a story of two or more."""
     pairs = []
     for found in founds:
         for score, a, b in found.scored:
@@ -70,7 +77,7 @@ def cluster_pairs(articles: Sequence[Article], window_days: int,
         story = Story(ordered[0].slug, ordered)
         for article in ordered:
             stories[article.path] = story
-    return stories, Checked(founds, at, [it.terms for it in items])
+    return stories
 
 
 @dataclass(frozen=True)
