@@ -40,6 +40,7 @@ class Passes:
     sources: Last = field(default_factory=Last)
     order: Last = field(default_factory=Last)  # group(): the site's order and neighbours
     clusters: ClusterMemo = field(default_factory=ClusterMemo)  # group(): the stories
+    shown: Last = field(default_factory=Last)  # group(): days, undated, topics, sources
     days: dict[str, tuple[Any, Any, Any]] = field(default_factory=dict)  # path ->
     # (article, zone, its local day)
     editions: dict[Any, tuple[list[Any], Any]] = field(default_factory=dict)  # group():

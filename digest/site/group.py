@@ -12,7 +12,18 @@ from typing import Any, TypeVar
 
 from ..config import SiteConfig
 from ..passes import Last, Passes, changed_at, positions
-from ..model import Article, Day, Digest, Month, Source, SourceGroup, Topic, TopicGroup, Year
+from ..model import (
+    Article,
+    Day,
+    Digest,
+    Month,
+    Source,
+    SourceGroup,
+    Story,
+    Topic,
+    TopicGroup,
+    Year,
+)
 from ..read.slugs import slugify
 from ..stories.blocks import StoryMemo
 from ..stories.cluster import cluster_pairs
@@ -34,10 +45,51 @@ def group(articles: Iterable[Article], config: SiteConfig,
     articles = _canonical_sources(
         _canonical_topics(list(articles), config, passes.topics if passes else None),
         passes.sources if passes else None)
-    ordered, neighbours = _order(articles, passes.order if passes else None)
+    before = passes.order.kept[0] if passes is not None and passes.order.kept else ()
+    ordered, neighbours, places = _order(articles, passes.order if passes else None)
     stories, pairs = cluster_pairs(ordered, config.story_window_days, memo) \
         if passes is None or memo is None \
         else cluster_kept(ordered, config.story_window_days, memo, passes.clusters)
+    if passes is not None and memo is None:
+        passes.clusters.same = False
+    kept = _shown_kept(before, ordered, places, stories, config, passes) \
+        if passes is not None and places is not None and passes.clusters.same \
+        and passes.clusters.base is before else None
+    if kept is not None:
+        by_day, undated, topic_groups, source_groups = kept
+    else:
+        by_day, undated, topic_groups, source_groups = _shown(ordered, stories, config, passes)
+    if passes is not None:
+        passes.shown.inputs = ordered  # (a list, for Last; this tuple is what it is of)
+        passes.shown.kept = (config.zone, by_day, undated, topic_groups, source_groups)
+    days = _known_days(by_day, passes) if passes is not None else \
+        tuple(_day(day, arts) for day, arts in sorted(by_day.items(), reverse=True))
+    by_month = _bucket(days, lambda d: (d.day.year, d.day.month))
+    months = [Month(y, m, tuple(ds)) for (y, m), ds in sorted(by_month.items(), reverse=True)]
+    by_year = _bucket(months, lambda m: m.year)
+    years = tuple(Year(y, tuple(ms)) for y, ms in sorted(by_year.items(), reverse=True))
+    return Digest(
+        articles=ordered,
+        days=days,
+        years=years,
+        undated=undated,
+        topics=topic_groups,
+        sources=source_groups,
+        neighbours=neighbours,
+        stories=stories,
+        related=related(ordered, stories, pairs) if reading is None
+        else related_kept(ordered, stories, pairs, reading),
+    )
+
+
+Shown = tuple[dict[date, list[Article]], tuple[Article, ...], tuple[TopicGroup, ...],
+              tuple[SourceGroup, ...]]
+
+
+def _shown(ordered: tuple[Article, ...], stories: dict[str, Story], config: SiteConfig,
+           passes: Passes | None) -> Shown:
+    """The site's articles in order, and their stories -> the dated stories by day, the
+    undated ones, and each topic's and source's articles."""
     # A story is shown once on the front page, the day's, the topics' and the undated
     # pages, by its lead's card (the others are "Also covered by" on it); each source's
     # page lists every article of its own.
@@ -45,17 +97,8 @@ def group(articles: Iterable[Article], config: SiteConfig,
     leads = [a for a in ordered if a.path not in members] if members else list(ordered)
     dated = [a for a in leads if a.published is not None]
     undated = tuple(a for a in leads if a.published is None)
-
-    if passes is None:
-        by_day = _bucket(dated, lambda a: local_day(a, config))
-        days = tuple(_day(day, arts) for day, arts in sorted(by_day.items(), reverse=True))
-    else:
-        by_day = _bucket(dated, partial(_known_day, passes.days, config))
-        days = _known_days(by_day, passes)
-    by_month = _bucket(days, lambda d: (d.day.year, d.day.month))
-    months = [Month(y, m, tuple(ds)) for (y, m), ds in sorted(by_month.items(), reverse=True)]
-    by_year = _bucket(months, lambda m: m.year)
-    years = tuple(Year(y, tuple(ms)) for y, ms in sorted(by_year.items(), reverse=True))
+    by_day = _bucket(dated, lambda a: local_day(a, config)) if passes is None \
+        else _bucket(dated, partial(_known_day, passes.days, config))
 
     # Keyed by slug, which is unique among canonical topics (and sources), because a
     # string hashes faster than a dataclass.
@@ -77,21 +120,56 @@ def group(articles: Iterable[Article], config: SiteConfig,
                     unsorted.add(topic.slug)
         if (source := article.source) is not None:
             sources.setdefault(source.slug, (source, []))[1].append(article)
-    return Digest(
-        articles=ordered,
-        days=days,
-        years=years,
-        undated=undated,
-        topics=tuple(TopicGroup(t, tuple(sorted(a, key=_sort_key) if t.slug in unsorted
-                                         else a)) for t, a in
-                     sorted(topics.values(), key=lambda ta: (ta[0].name.casefold(), ta[0].slug))),
-        sources=tuple(SourceGroup(s, tuple(a)) for s, a in
-                      sorted(sources.values(), key=lambda sa: (sa[0].name.casefold(), sa[0].slug))),
-        neighbours=neighbours,
-        stories=stories,
-        related=related(ordered, stories, pairs) if reading is None
-        else related_kept(ordered, stories, pairs, reading),
-    )
+    return (by_day, undated,
+            tuple(TopicGroup(t, tuple(sorted(a, key=_sort_key) if t.slug in unsorted else a))
+                  for t, a in sorted(topics.values(),
+                                     key=lambda ta: (ta[0].name.casefold(), ta[0].slug))),
+            tuple(SourceGroup(s, tuple(a)) for s, a in
+                  sorted(sources.values(), key=lambda sa: (sa[0].name.casefold(), sa[0].slug))))
+
+
+def _shown_kept(before: tuple[Article, ...], ordered: tuple[Article, ...], places: list[int],
+                stories: dict[str, Story], config: SiteConfig, passes: Passes) -> Shown | None:
+    """What _shown gives, from its last run, when the stories are the last ones (made of
+    the same articles, led by the same) and the articles that changed (at `places` in
+    the order) kept their topics, source and date: the new objects put in where the
+    old ones were; None otherwise."""
+    if passes.shown.kept is None or passes.shown.inputs is not before \
+            or len(before) != len(ordered):
+        return None
+    zone, by_day, undated, topic_groups, source_groups = passes.shown.kept
+    if zone != config.zone:
+        return None
+    new: dict[int, Article] = {}  # id(old object) -> the new one
+    topic_slugs: set[str] = set()
+    source_slugs: set[str] = set()
+    days: set[date] = set()
+    for place in places:
+        old, article = before[place], ordered[place]
+        if old.path != article.path or old.topics != article.topics or \
+                old.source != article.source or old.published != article.published:
+            return None
+        new[id(old)] = article
+        story = stories.get(article.path)
+        for member in story.articles if story is not None else (article,):
+            topic_slugs.update(topic.slug for topic in member.topics)
+        if article.source is not None:
+            source_slugs.add(article.source.slug)
+        if article.published is not None:
+            days.add(local_day(article, config))
+
+    def put(articles: tuple[Article, ...] | list[Article]) -> tuple[Article, ...]:
+        return tuple([new.get(id(a), a) for a in articles])
+
+    by_day = dict(by_day)
+    for day in days:
+        if day in by_day:
+            by_day[day] = list(put(by_day[day]))
+    return (by_day, put(undated) if undated else undated,
+            tuple(TopicGroup(g.topic, put(g.articles)) if g.topic.slug in topic_slugs else g
+                  for g in topic_groups),
+            tuple(SourceGroup(g.source, put(g.articles)) if g.source.slug in source_slugs
+                  else g for g in source_groups))
 
 
 def _sort_key(article: Article) -> tuple[float, str]:
@@ -99,9 +177,11 @@ def _sort_key(article: Article) -> tuple[float, str]:
 
 
 def _order(articles: list[Article], last: Last | None,
-           ) -> tuple[tuple[Article, ...], dict[str, tuple[Article | None, Article | None]]]:
-    """Articles -> them newest first, and {path: (the one before, the one after)}; from
-    `last` (passes.py) when the articles that changed did not move."""
+           ) -> tuple[tuple[Article, ...], dict[str, tuple[Article | None, Article | None]],
+                      list[int] | None]:
+    """Articles -> them newest first, {path: (the one before, the one after)}, and the
+    places in that order of the articles that changed; from `last` (passes.py) when the
+    articles that changed did not move (else the places are None)."""
     if (at := changed_at(articles, last, _sort_key)) is not None:
         assert last is not None
         done, where, neighbours = last.kept
@@ -113,14 +193,16 @@ def _order(articles: list[Article], last: Last | None,
         for i in at:
             for j in range(max(0, where[i] - 1), min(len(out), where[i] + 2)):
                 neighbours[out[j].path] = _around(ordered, j)
+        places: list[int] | None = sorted(where[i] for i in at)
     else:
+        places = None
         order = sorted(range(len(articles)), key=lambda i: articles[i].sort_key)
         ordered = tuple(articles[i] for i in order)
         neighbours = {a.path: _around(ordered, i) for i, a in enumerate(ordered)}
         where = positions(order) if last is not None else []
     if last is not None:
         last.inputs, last.kept = articles, (ordered, where, neighbours)
-    return ordered, neighbours
+    return ordered, neighbours, places
 
 
 def _around(ordered: tuple[Article, ...], i: int) -> tuple[Article | None, Article | None]:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import compress, count
-from operator import is_, is_not
+from operator import is_not
 
 from ..model import Article, Story
 from .blocks import (
@@ -48,6 +48,10 @@ class ClusterMemo:
     founds: tuple[Found, ...] = ()  # each block's, then the undated pairs
     stories: dict[str, Story] = field(default_factory=dict)
     terms: list[frozenset[str]] = field(default_factory=list)
+    # Whether the last run's stories are the run before's (`base`: its articles), made of
+    # the same articles (paths) in the same order, the new objects put in.
+    same: bool = False
+    base: Sequence[Article] = ()
 
 
 def cluster_kept(articles: Sequence[Article], window_days: int, memo: StoryMemo,
@@ -57,8 +61,9 @@ def cluster_kept(articles: Sequence[Article], window_days: int, memo: StoryMemo,
     window = timedelta(days=window_days).total_seconds()
     changed = _changed(articles, last, memo, window)
     kept = _kept(articles, changed, last, memo, window) if changed is not None else None
+    last.same, last.base = False, last.articles
     if kept is not None:
-        items, founds, stories = kept
+        items, founds, stories, last.same = kept
         at, blocks, terms = last.at, last.blocks, list(last.terms)
         for i in changed or ():
             terms[i] = items[i].terms
@@ -91,9 +96,10 @@ def _changed(articles: Sequence[Article], last: ClusterMemo, memo: StoryMemo,
 
 def _kept(articles: Sequence[Article], changed: list[int], last: ClusterMemo,
           memo: StoryMemo, window: float,
-          ) -> tuple[list[Item], tuple[Found, ...], dict[str, Story]] | None:
+          ) -> tuple[list[Item], tuple[Found, ...], dict[str, Story], bool] | None:
     """The items, what each block found and the stories, the changed articles put into
-    the last run's; None when the last run's blocks are not the memo's."""
+    the last run's, and whether the stories are the last ones with the new objects put
+    in; None when the last run's blocks are not the memo's."""
     size = BLOCK_DAYS * 86400.0
     touched: dict[int, None] = {}  # the blocks that read a changed article
     for i in changed:
@@ -137,11 +143,12 @@ def _kept(articles: Sequence[Article], changed: list[int], last: ClusterMemo,
         near = memo.near
     done = (*founds, near)
     stories = None
-    if all(map(is_, done, last.founds)):  # the same pairs: the same stories
+    # the same pairs (a block scored again can find what it found): the same stories
+    if all(a is b or a == b for a, b in zip(done, last.founds, strict=True)):
         stories = _put(last.stories, changed, articles, at)
     if stories is None:
-        stories = stories_of(items, at, done, window)
-    return items, done, stories
+        return items, done, stories_of(items, at, done, window), False
+    return items, done, stories, True
 
 
 def _put(stories: dict[str, Story], changed: list[int], articles: Sequence[Article],
