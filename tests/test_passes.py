@@ -69,12 +69,12 @@ def shown(digest: Digest) -> object:
             digest.related)
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(10))
 def test_passes_kept_give_what_clean_ones_give(seed: int) -> None:
     rng = random.Random(seed)
     articles = dressed(site(rng), rng)
     passes, memos = Passes(), (StoryMemo(), RelatedMemo())
-    for _ in range(12):
+    for _ in range(16):
         (digest, problems), (clean, clean_problems) = built(articles, passes, memos), \
             built(articles, None)
         assert shown(digest) == shown(clean)

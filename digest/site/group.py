@@ -52,9 +52,11 @@ def group(articles: Iterable[Article], config: SiteConfig,
         else cluster_kept(ordered, config.story_window_days, memo, passes.clusters)
     if passes is not None and memo is None:
         passes.clusters.same = False
+    # the stories are the last build's with the new objects (at `places`) put in
+    edit = (before, places) if passes is not None and places is not None \
+        and passes.clusters.same and passes.clusters.base is before else None
     kept = _shown_kept(before, ordered, places, stories, config, passes) \
-        if passes is not None and places is not None and passes.clusters.same \
-        and passes.clusters.base is before else None
+        if edit is not None and places is not None and passes is not None else None
     if kept is not None:
         by_day, undated, topic_groups, source_groups = kept
     else:
@@ -78,7 +80,7 @@ def group(articles: Iterable[Article], config: SiteConfig,
         neighbours=neighbours,
         stories=stories,
         related=related(ordered, stories, pairs) if reading is None
-        else related_kept(ordered, stories, pairs, reading),
+        else related_kept(ordered, stories, pairs, reading, edit),
     )
 
 

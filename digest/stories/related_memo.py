@@ -68,13 +68,30 @@ class RelatedMemo:
     out: dict[str, tuple[Article, ...]] = field(default_factory=dict)  # what related() gives
     members: set[str] = field(default_factory=set)  # stories' articles other than the leads
     ranked: int = 0  # leads ranked by the last build (for tests)
+    seen: Sequence[Article] | None = None  # the articles of the last call
 
 
 def related_kept(articles: Sequence[Article], stories: Mapping[str, Story],
                  pairs: Iterable[tuple[int, int]], memo: RelatedMemo,
+                 edit: tuple[Sequence[Article], Sequence[int]] | None = None,
                  ) -> dict[str, tuple[Article, ...]]:
     """What related(articles, stories, pairs) gives, from what `memo` kept of the last
-    build (updated with this one's)."""
+    build (updated with this one's). `edit`: the last call's articles and the places of
+    the ones that changed, when the stories and pairs are the last call's with the new
+    objects put in (group() knows): then only those are looked at."""
+    seen, memo.seen = memo.seen, None  # (until this call is done)
+    if edit is not None and edit[0] is seen and len(seen) == len(articles) and memo.leads:
+        out = _edited(articles, stories, edit[1], memo)
+    else:
+        out = _whole(articles, stories, pairs, memo)
+    memo.seen = articles
+    return out
+
+
+def _whole(articles: Sequence[Article], stories: Mapping[str, Story],
+           pairs: Iterable[tuple[int, int]], memo: RelatedMemo,
+           ) -> dict[str, tuple[Article, ...]]:
+    """related_kept, looking at every lead."""
     others = {path for path, story in stories.items() if story.lead.path != path}
     leads = [a for a in articles if a.path not in others] if others else list(articles)
     old = memo.leads
@@ -104,6 +121,51 @@ def related_kept(articles: Sequence[Article], stories: Mapping[str, Story],
     else:
         dirty = _follow(memo, new, changed, removed, lead_pairs)
     memo.leads = new
+    out = _ranked(memo, new, dirty, renamed, removed)
+    members = set()  # (few: a story's articles take its lead's list)
+    for path, story in stories.items():
+        if story.lead.path != path:
+            members.add(path)
+            out[path] = out[story.lead.path]
+    for path in memo.members - members - new.keys():
+        out.pop(path, None)
+    memo.members = members
+    return dict(out)
+
+
+def _edited(articles: Sequence[Article], stories: Mapping[str, Story], places: Sequence[int],
+            memo: RelatedMemo) -> dict[str, tuple[Article, ...]]:
+    """related_kept, when the leads and their pairs are the last call's and only the
+    articles at `places` are new objects."""
+    old = memo.leads
+    new = dict(old)
+    changed: set[str] = set()
+    renamed: list[str] = []
+    shared: dict[str, str] = {}
+    for place in places:
+        a = articles[place]
+        was = old.get(a.path)
+        if was is None or was.article is a:
+            continue  # a story's other article (its lead's list is its own), or the same
+        new[a.path] = lead = _lead(a, shared)
+        renamed.append(a.path)
+        if not lead.same(was):
+            changed.add(a.path)
+    dirty = _follow(memo, new, changed, set(), memo.pairs)
+    memo.leads = new
+    out = _ranked(memo, new, dirty, renamed, set())
+    for path in dirty.union(*(memo.chosen_by.get(q, ()) for q in renamed)):
+        story = stories.get(path)
+        if story is not None and story.lead.path == path:
+            for member in story.articles[1:]:
+                out[member.path] = out[path]
+    return dict(out)
+
+
+def _ranked(memo: RelatedMemo, leads: dict[str, _Lead], dirty: set[str], renamed: list[str],
+            removed: set[str]) -> dict[str, tuple[Article, ...]]:
+    """Rank the dirty leads again -> memo.out, the lists of those whose list (or a lead in
+    it) changed made again."""
     chosen_by = memo.chosen_by
     for path in dirty:
         for q in memo.chosen.get(path, ()):
@@ -118,16 +180,8 @@ def related_kept(articles: Sequence[Article], stories: Mapping[str, Story],
     for path in removed:
         out.pop(path, None)
     for path in dirty.union(*(chosen_by.get(q, ()) for q in renamed)):
-        out[path] = tuple([new[q].article for q in memo.chosen[path]])
-    members = set()  # (few: a story's articles take its lead's list)
-    for path, story in stories.items():
-        if story.lead.path != path:
-            members.add(path)
-            out[path] = out[story.lead.path]
-    for path in memo.members - members - new.keys():
-        out.pop(path, None)
-    memo.members = members
-    return dict(out)
+        out[path] = tuple([leads[q].article for q in memo.chosen[path]])
+    return out
 
 
 def _start(memo: RelatedMemo, leads: dict[str, _Lead], pairs: set[tuple[str, str]]) -> None:
@@ -177,15 +231,16 @@ def _follow(memo: RelatedMemo, leads: dict[str, _Lead], changed: set[str],
         del memo.totals[p]
 
     moved: set[str] = set()  # leads whose candidates may have changed
-    for p, q in memo.pairs - pairs:
-        memo.partners[p].discard(q)
-        memo.partners[q].discard(p)
-        moved.update((p, q))
-    for p, q in pairs - memo.pairs:
-        memo.partners.setdefault(p, set()).add(q)
-        memo.partners.setdefault(q, set()).add(p)
-        moved.update((p, q))
-    memo.pairs = pairs
+    if pairs is not memo.pairs:
+        for p, q in memo.pairs - pairs:
+            memo.partners[p].discard(q)
+            memo.partners[q].discard(p)
+            moved.update((p, q))
+        for p, q in pairs - memo.pairs:
+            memo.partners.setdefault(p, set()).add(q)
+            memo.partners.setdefault(q, set()).add(p)
+            moved.update((p, q))
+        memo.pairs = pairs
     for p in changed | removed:
         was, now = old.get(p), leads.get(p)
         for slug in was.first if was is not None else ():
@@ -209,8 +264,9 @@ def _follow(memo: RelatedMemo, leads: dict[str, _Lead], changed: set[str],
             memo.near[p] = near
             renewed.add(p)
     touched = changed | weighed | removed  # their scores with any other may differ
-    return changed | weighed | renewed | {p for p, near in memo.near.items()
-                                          if not near.isdisjoint(touched)}
+    return changed | weighed | renewed | ({p for p, near in memo.near.items()
+                                           if not near.isdisjoint(touched)} if touched
+                                          else set())
 
 
 def _near(path: str, lead: _Lead, memo: RelatedMemo) -> frozenset[str]:
