@@ -166,7 +166,7 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
         result.write, new_pages = write_output(
             digest, config, publication, images, known.page_keys(keys), known.old_pages(),
             jobs, progress, result, patch and known.may_patch(), known.spare(),
-            known.key_memo(), ready)
+            known.key_memo(), ready, passes.edit if passes is not None else None)
         result.problems.extend(duplicate_urls(published))  # (after `ready`: warnings only)
         result.problems.sort(key=lambda p: (p.path, p.line or 0))
         known.save(keys, new_pages, scan, articles, result, now)

@@ -26,8 +26,20 @@ FEW = 64  # objects changed: more, and the pass runs whole
 class Last:
     """One pass's last run: its input objects and whatever it needs to repeat its result."""
 
-    inputs: list[Any] | None = None
+    inputs: Sequence[Any] | None = None
     kept: Any = None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What group() made of an edit, when that was little: the digest is the last one's
+    (whose articles were `before`) but for the articles at `places` in its order (new
+    objects with the same paths, dates and places), in stories of the same articles as
+    before, and with new related reading for the articles in `related` only."""
+
+    before: tuple[Any, ...]
+    places: list[int]
+    related: frozenset[str]
 
 
 @dataclass
@@ -41,6 +53,7 @@ class Passes:
     order: Last = field(default_factory=Last)  # group(): the site's order and neighbours
     clusters: ClusterMemo = field(default_factory=ClusterMemo)  # group(): the stories
     shown: Last = field(default_factory=Last)  # group(): days, undated, topics, sources
+    edit: Edit | None = None  # group(): what its last digest is of the one before
     days: dict[str, tuple[Any, Any, Any]] = field(default_factory=dict)  # path ->
     # (article, zone, its local day)
     editions: dict[Any, tuple[list[Any], Any]] = field(default_factory=dict)  # group():

@@ -96,15 +96,19 @@ def test_an_untouched_article_is_the_object_it_was() -> None:
 
 
 def test_article_pages_kept_are_a_clean_builds() -> None:
-    from digest.site.article_pages import article_pages
+    from digest.site.article_pages import Made, article_pages
     from digest.site.render import Page
     rng = random.Random(3)
     articles = dressed(site(rng), rng)
-    passes, last = Passes(), {}
-    for _ in range(8):
-        digest = built(articles, passes)[0]
-        kept = [(p.path, p.template, p.context) for p in article_pages(digest, Page, last)]
+    passes, memos, last = Passes(), (StoryMemo(), RelatedMemo()), Made()
+    edits = 0
+    for _ in range(30):
+        digest = built(articles, passes, memos)[0]
+        edits += passes.edit is not None
+        kept = [(p.path, p.template, p.context)
+                for p in article_pages(digest, Page, last, passes.edit)]
         assert kept == [(p.path, p.template, p.context) for p in article_pages(digest, Page)]
-        assert all(page.context["article"] is digest.articles[i]
-                   for i, (_, page) in enumerate(last.values()))
+        assert all(context["article"] is digest.articles[i]
+                   for i, (context, _) in enumerate(last.pages))
         articles = touched(articles, rng)
+    assert edits > 5  # (the edits group() could say were small were many)

@@ -22,6 +22,7 @@ from typing import Any
 from jinja2 import Environment, TemplateError, meta
 
 from ..model import Article, Digest, Image, Source, Story, Topic
+from ..site.article_pages import Made
 from ..site.render import Page, Paginated
 
 
@@ -48,8 +49,7 @@ class KeyMemo:
 
     articles: dict[str, tuple[Article, str, str]] = field(default_factory=dict)
     pages: dict[str, tuple[tuple[Any, ...], str | None]] = field(default_factory=dict)
-    article_pages: dict[str, tuple[dict[str, Any], Page]] = field(  # site/article_pages.py
-        default_factory=dict)
+    article_pages: Made[Page] = field(default_factory=Made)  # site/article_pages.py
 
 
 def article_keys(articles: Iterable[Article], entry_keys: Mapping[str, str],

@@ -30,6 +30,7 @@ from ..incremental.keys import (
 )
 from ..model import Digest
 from ..parallel import chunked
+from ..passes import Edit
 from ..site.images import LocalImage, shown_images
 from ..site.meta import NOT_FOUND
 from ..site.publish import Publication, feed_links
@@ -81,7 +82,8 @@ def write_output(digest: Digest, config: SiteConfig, publication: Publication,
                  jobs: int = 1, progress: Progress | None = None,
                  result: BuildResult | None = None, patch: bool = False,
                  spare: Path | None = None, memo: KeyMemo | None = None,
-                 ready: Ready | None = None) -> tuple[WriteResult, dict[str, PageRecord]]:
+                 ready: Ready | None = None, edit: Edit | None = None,
+                 ) -> tuple[WriteResult, dict[str, PageRecord]]:
     """Digest -> the output folder; returns what was written and {page file: record} for
     the next build.
 
@@ -90,13 +92,14 @@ def write_output(digest: Digest, config: SiteConfig, publication: Publication,
     pages are patched into the output, otherwise they go through a staging folder and one
     swap. `memo` carries keys from one build of this process to the next. `ready` is
     handed a way to render any page of the new site as soon as the pages are known,
-    before any is written (the live preview serves them from there meanwhile).
+    before any is written (the live preview serves them from there meanwhile). `edit`:
+    what the digest is of the last build's (passes.Edit), for the article pages.
     """
     output = config.resolve(config.output_dir)
     static, files, (env, templates), site = _render_inputs(digest, config, publication, images)
     files |= publication.files  # written every build: small, and cheap to make
-    pages = [*site_pages(digest, config, memo.article_pages if memo is not None else None),
-             Page(NOT_FOUND, NOT_FOUND, {})]
+    pages = [*site_pages(digest, config, memo.article_pages if memo is not None else None,
+                         edit), Page(NOT_FOUND, NOT_FOUND, {})]
     job = _RenderJob(env, site, config, pages)
     if ready is not None:  # (what follows renders no page)
         ready(job.renderer())

@@ -4,35 +4,20 @@ from __future__ import annotations
 
 import operator
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
-from functools import partial
 from datetime import date
-from typing import Any, TypeVar
 
 from ..config import SiteConfig
-from ..passes import Last, Passes, changed_at, positions
-from ..model import (
-    Article,
-    Day,
-    Digest,
-    Month,
-    Source,
-    SourceGroup,
-    Story,
-    Topic,
-    TopicGroup,
-    Year,
-)
+from ..passes import Edit, Last, Passes, changed_at, positions
+from ..model import Article, Day, Digest, Month, Source, Topic, Year
 from ..read.slugs import slugify
 from ..stories.blocks import StoryMemo
 from ..stories.cluster import cluster_pairs
 from ..stories.cluster_memo import cluster_kept
 from ..stories.related import related
 from ..stories.related_memo import RelatedMemo, related_kept
-
-K = TypeVar("K")
-V = TypeVar("V")
+from .shown import bucket, shown, shown_kept, sort_key
 
 
 def group(articles: Iterable[Article], config: SiteConfig,
@@ -50,26 +35,29 @@ def group(articles: Iterable[Article], config: SiteConfig,
     stories, pairs = cluster_pairs(ordered, config.story_window_days, memo) \
         if passes is None or memo is None \
         else cluster_kept(ordered, config.story_window_days, memo, passes.clusters)
-    if passes is not None and memo is None:
-        passes.clusters.same = False
-    # the stories are the last build's with the new objects (at `places`) put in
-    edit = (before, places) if passes is not None and places is not None \
-        and passes.clusters.same and passes.clusters.base is before else None
-    kept = _shown_kept(before, ordered, places, stories, config, passes) \
-        if edit is not None and places is not None and passes is not None else None
-    if kept is not None:
-        by_day, undated, topic_groups, source_groups = kept
-    else:
-        by_day, undated, topic_groups, source_groups = _shown(ordered, stories, config, passes)
+    # After a small edit, the stories can be the last build's with the new objects (at
+    # `places`) put in: then the lists and related reading put them into their last run.
+    same = passes is not None and memo is not None and places is not None \
+        and passes.clusters.same and passes.clusters.base is before
+    kept = shown_kept(before, ordered, places, stories, config, passes) \
+        if same and passes is not None and places is not None else None
+    by_day, undated, topic_groups, source_groups = \
+        kept or shown(ordered, stories, config, passes)
     if passes is not None:
-        passes.shown.inputs = ordered  # (a list, for Last; this tuple is what it is of)
+        passes.shown.inputs = ordered
         passes.shown.kept = (config.zone, by_day, undated, topic_groups, source_groups)
     days = _known_days(by_day, passes) if passes is not None else \
         tuple(_day(day, arts) for day, arts in sorted(by_day.items(), reverse=True))
-    by_month = _bucket(days, lambda d: (d.day.year, d.day.month))
+    by_month = bucket(days, lambda d: (d.day.year, d.day.month))
     months = [Month(y, m, tuple(ds)) for (y, m), ds in sorted(by_month.items(), reverse=True)]
-    by_year = _bucket(months, lambda m: m.year)
+    by_year = bucket(months, lambda m: m.year)
     years = tuple(Year(y, tuple(ms)) for y, ms in sorted(by_year.items(), reverse=True))
+    edit = (before, places) if same and places is not None else None
+    reading_of = related(ordered, stories, pairs) if reading is None \
+        else related_kept(ordered, stories, pairs, reading, edit)
+    if passes is not None:  # (what the article pages need to know of it)
+        passes.edit = Edit(before, edit[1], reading.touched) if edit is not None \
+            and reading is not None and reading.touched is not None else None
     return Digest(
         articles=ordered,
         days=days,
@@ -79,103 +67,8 @@ def group(articles: Iterable[Article], config: SiteConfig,
         sources=source_groups,
         neighbours=neighbours,
         stories=stories,
-        related=related(ordered, stories, pairs) if reading is None
-        else related_kept(ordered, stories, pairs, reading, edit),
+        related=reading_of,
     )
-
-
-Shown = tuple[dict[date, list[Article]], tuple[Article, ...], tuple[TopicGroup, ...],
-              tuple[SourceGroup, ...]]
-
-
-def _shown(ordered: tuple[Article, ...], stories: dict[str, Story], config: SiteConfig,
-           passes: Passes | None) -> Shown:
-    """The site's articles in order, and their stories -> the dated stories by day, the
-    undated ones, and each topic's and source's articles."""
-    # A story is shown once on the front page, the day's, the topics' and the undated
-    # pages, by its lead's card (the others are "Also covered by" on it); each source's
-    # page lists every article of its own.
-    members = {path for path, story in stories.items() if story.lead.path != path}
-    leads = [a for a in ordered if a.path not in members] if members else list(ordered)
-    dated = [a for a in leads if a.published is not None]
-    undated = tuple(a for a in leads if a.published is None)
-    by_day = _bucket(dated, lambda a: local_day(a, config)) if passes is None \
-        else _bucket(dated, partial(_known_day, passes.days, config))
-
-    # Keyed by slug, which is unique among canonical topics (and sources), because a
-    # string hashes faster than a dataclass.
-    topics: dict[str, tuple[Topic, list[Article]]] = {}
-    sources: dict[str, tuple[Source, list[Article]]] = {}
-    listed: set[tuple[str, str]] = set()
-    unsorted: set[str] = set()  # topics a story's lead joined out of the site's order
-    for article in ordered:
-        story = stories.get(article.path)
-        if story is None:  # its own lead, met once, in order (its topics are unique)
-            for topic in article.topics:
-                topics.setdefault(topic.slug, (topic, []))[1].append(article)
-        else:
-            lead = story.lead
-            for topic in article.topics:  # a story is on the pages of every topic it has
-                if (topic.slug, lead.path) not in listed:
-                    listed.add((topic.slug, lead.path))
-                    topics.setdefault(topic.slug, (topic, []))[1].append(lead)
-                    unsorted.add(topic.slug)
-        if (source := article.source) is not None:
-            sources.setdefault(source.slug, (source, []))[1].append(article)
-    return (by_day, undated,
-            tuple(TopicGroup(t, tuple(sorted(a, key=_sort_key) if t.slug in unsorted else a))
-                  for t, a in sorted(topics.values(),
-                                     key=lambda ta: (ta[0].name.casefold(), ta[0].slug))),
-            tuple(SourceGroup(s, tuple(a)) for s, a in
-                  sorted(sources.values(), key=lambda sa: (sa[0].name.casefold(), sa[0].slug))))
-
-
-def _shown_kept(before: tuple[Article, ...], ordered: tuple[Article, ...], places: list[int],
-                stories: dict[str, Story], config: SiteConfig, passes: Passes) -> Shown | None:
-    """What _shown gives, from its last run, when the stories are the last ones (made of
-    the same articles, led by the same) and the articles that changed (at `places` in
-    the order) kept their topics, source and date: the new objects put in where the
-    old ones were; None otherwise."""
-    if passes.shown.kept is None or passes.shown.inputs is not before \
-            or len(before) != len(ordered):
-        return None
-    zone, by_day, undated, topic_groups, source_groups = passes.shown.kept
-    if zone != config.zone:
-        return None
-    new: dict[int, Article] = {}  # id(old object) -> the new one
-    topic_slugs: set[str] = set()
-    source_slugs: set[str] = set()
-    days: set[date] = set()
-    for place in places:
-        old, article = before[place], ordered[place]
-        if old.path != article.path or old.topics != article.topics or \
-                old.source != article.source or old.published != article.published:
-            return None
-        new[id(old)] = article
-        story = stories.get(article.path)
-        for member in story.articles if story is not None else (article,):
-            topic_slugs.update(topic.slug for topic in member.topics)
-        if article.source is not None:
-            source_slugs.add(article.source.slug)
-        if article.published is not None:
-            days.add(local_day(article, config))
-
-    def put(articles: tuple[Article, ...] | list[Article]) -> tuple[Article, ...]:
-        return tuple([new.get(id(a), a) for a in articles])
-
-    by_day = dict(by_day)
-    for day in days:
-        if day in by_day:
-            by_day[day] = list(put(by_day[day]))
-    return (by_day, put(undated) if undated else undated,
-            tuple(TopicGroup(g.topic, put(g.articles)) if g.topic.slug in topic_slugs else g
-                  for g in topic_groups),
-            tuple(SourceGroup(g.source, put(g.articles)) if g.source.slug in source_slugs
-                  else g for g in source_groups))
-
-
-def _sort_key(article: Article) -> tuple[float, str]:
-    return article.sort_key
 
 
 def _order(articles: list[Article], last: Last | None,
@@ -184,7 +77,7 @@ def _order(articles: list[Article], last: Last | None,
     """Articles -> them newest first, {path: (the one before, the one after)}, and the
     places in that order of the articles that changed; from `last` (passes.py) when the
     articles that changed did not move (else the places are None)."""
-    if (at := changed_at(articles, last, _sort_key)) is not None:
+    if (at := changed_at(articles, last, sort_key)) is not None:
         assert last is not None
         done, where, neighbours = last.kept
         out = list(done)
@@ -210,22 +103,6 @@ def _order(articles: list[Article], last: Last | None,
 def _around(ordered: tuple[Article, ...], i: int) -> tuple[Article | None, Article | None]:
     return (ordered[i - 1] if i > 0 else None,
             ordered[i + 1] if i + 1 < len(ordered) else None)
-
-
-def _known_day(days: dict[str, tuple[Any, Any, Any]], config: SiteConfig,
-               article: Article) -> date:
-    """local_day, kept for an article object (and zone) seen before."""
-    was = days.get(article.path)
-    if was is not None and was[0] is article and was[1] == config.zone:
-        return was[2]
-    day = local_day(article, config)
-    days[article.path] = (article, config.zone, day)
-    return day
-
-
-def local_day(article: Article, config: SiteConfig) -> date:
-    assert article.published is not None
-    return article.published.astimezone(config.zone).date()
 
 
 def _day(day: date, articles: list[Article]) -> Day:
@@ -254,17 +131,6 @@ def _known_days(by_day: dict[date, list[Article]], passes: Passes) -> tuple[Day,
 
 
 _NO_TOPIC = Topic("", "")  # (no canonical topic has an empty slug)
-
-
-def _bucket(items: Iterable[V], key: Callable[[V], K]) -> dict[K, list[V]]:
-    buckets: dict[K, list[V]] = {}
-    for item in items:
-        k = key(item)
-        if k in buckets:
-            buckets[k].append(item)
-        else:
-            buckets[k] = [item]
-    return buckets
 
 
 def _canonical_topics(articles: list[Article], config: SiteConfig, last: Last | None = None

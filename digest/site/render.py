@@ -41,8 +41,9 @@ from ..model import (
     undated_path,
     year_path,
 )
+from ..passes import Edit
 from ..stories.related import reading_list
-from .article_pages import article_pages
+from .article_pages import Made, article_pages
 from .dates import long_date, month_name, short_date, zone_label
 from .front import latest, newest_first, top_topics, trending
 from .meta import page_meta
@@ -255,10 +256,10 @@ def paginate(articles: Sequence[Article], size: int,
         yield Paginated(number, count, articles[(number - 1) * size: number * size], path_of)
 
 
-def pages(digest: Digest, config: SiteConfig,
-          last: dict[str, tuple[dict[str, Any], Page]] | None = None) -> Iterator[Page]:
+def pages(digest: Digest, config: SiteConfig, last: Made[Page] | None = None,
+          edit: Edit | None = None) -> Iterator[Page]:
     """Every HTML page of the site, with the template and context that render it (`last`:
-    the last call's article pages, see article_pages)."""
+    the last call's article pages, `edit`: what changed since, see article_pages)."""
     # Undated stories have no day to go to: the front page shows the first page of them
     # and archive/undated/ all of them, a page at a time (a folder of plain-text files
     # can hold thousands, which made a front page of megabytes).
@@ -268,13 +269,13 @@ def pages(digest: Digest, config: SiteConfig,
         "undated_total": len(digest.undated),
         "more_days": len(digest.days) > config.front_page_days,
     })
-    yield from article_pages(digest, Page, last)
+    yield from article_pages(digest, Page, last, edit)
     yield Page("topics/", "topics.html", {})
     for topic_group in digest.topics:
         yield from _listing(topic_group.articles, "topic", topic_group.topic,
                             partial(topic_path, topic_group.topic.slug), config)
     yield Page("sources/", "sources.html",
-               {"unsourced": [a.source for a in digest.articles].count(None)})
+               {"unsourced": len(digest.articles) - sum(len(g.articles) for g in digest.sources)})
     for source_group in digest.sources:
         yield from _listing(source_group.articles, "source", source_group.source,
                             partial(source_path, source_group.source.slug), config)

@@ -69,6 +69,8 @@ class RelatedMemo:
     members: set[str] = field(default_factory=set)  # stories' articles other than the leads
     ranked: int = 0  # leads ranked by the last build (for tests)
     seen: Sequence[Article] | None = None  # the articles of the last call
+    # The articles whose list may be another object than the call before's (None: any)
+    touched: frozenset[str] | None = None
 
 
 def related_kept(articles: Sequence[Article], stories: Mapping[str, Story],
@@ -79,7 +81,7 @@ def related_kept(articles: Sequence[Article], stories: Mapping[str, Story],
     build (updated with this one's). `edit`: the last call's articles and the places of
     the ones that changed, when the stories and pairs are the last call's with the new
     objects put in (group() knows): then only those are looked at."""
-    seen, memo.seen = memo.seen, None  # (until this call is done)
+    seen, memo.seen, memo.touched = memo.seen, None, None  # (until this call is done)
     if edit is not None and edit[0] is seen and len(seen) == len(articles) and memo.leads:
         out = _edited(articles, stories, edit[1], memo)
     else:
@@ -154,11 +156,14 @@ def _edited(articles: Sequence[Article], stories: Mapping[str, Story], places: S
     dirty = _follow(memo, new, changed, set(), memo.pairs)
     memo.leads = new
     out = _ranked(memo, new, dirty, renamed, set())
-    for path in dirty.union(*(memo.chosen_by.get(q, ()) for q in renamed)):
+    touched = dirty.union(*(memo.chosen_by.get(q, ()) for q in renamed))
+    for path in list(touched):
         story = stories.get(path)
         if story is not None and story.lead.path == path:
             for member in story.articles[1:]:
                 out[member.path] = out[path]
+                touched.add(member.path)
+    memo.touched = frozenset(touched)
     return dict(out)
 
 
