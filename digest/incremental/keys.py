@@ -23,6 +23,7 @@ from jinja2 import Environment, TemplateError, meta
 
 from ..model import Article, Digest, Image, Source, Story, Topic
 from ..site.article_pages import Made
+from ..site.images import Shown
 from ..site.render import Page, Paginated
 
 
@@ -50,6 +51,7 @@ class KeyMemo:
     articles: dict[str, tuple[Article, str, str]] = field(default_factory=dict)
     pages: dict[str, tuple[tuple[Any, ...], str | None]] = field(default_factory=dict)
     article_pages: Made[Page] = field(default_factory=Made)  # site/article_pages.py
+    images: Shown = field(default_factory=Shown)  # site/images.py: shown_images_kept
 
 
 def article_keys(articles: Iterable[Article], entry_keys: Mapping[str, str],

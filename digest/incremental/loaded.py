@@ -63,8 +63,10 @@ class Loaded:
                  entries: dict[str, tuple[str | None, Entry]], articles: list[Article],
                  where: dict[str, int], problems: list[Problem], keys: dict[str, str],
                  ) -> None:
+        """Keep this load (the scan's and these lists are new objects each build, not
+        changed after: kept as they are; `keys` goes to the caller: a copy)."""
         if rels != self.rels:
-            self.rels, self.place = list(rels), {rel: i for i, rel in enumerate(rels)}
-        self.config, self.hashed, self.entries = config, dict(hashed), entries
-        self.articles, self.where, self.problems, self.keys = list(articles), where, \
-            list(problems), dict(keys)
+            self.place = {rel: i for i, rel in enumerate(rels)}
+        self.config, self.rels, self.hashed, self.entries = config, rels, hashed, entries
+        self.articles, self.where, self.problems, self.keys = articles, where, problems, \
+            dict(keys)

@@ -146,6 +146,7 @@ def _rescan(last: Scan, changed: Collection[Path],
     images = dict(last.images)
     yamls = dict(last.yamls)
     looked: dict[str, Path] = {}
+    gone: list[str] = []
     sidecars: list[str] = []  # .yaml files that came, went or changed
     for path in changed:
         text = str(path)
@@ -161,7 +162,8 @@ def _rescan(last: Scan, changed: Collection[Path],
             if any(r.startswith(inside) for r in files) or any(
                     r.startswith(inside) for r in images):
                 return None  # a folder went, and what was in it
-            files.pop(rel, None)
+            if files.pop(rel, None) is not None:
+                gone.append(rel)
             images.pop(rel, None)
             if yamls.pop(rel, None) is not None:
                 sidecars.append(rel)
@@ -183,7 +185,9 @@ def _rescan(last: Scan, changed: Collection[Path],
             if article in files:
                 looked[article] = files[article]
     rels = sorted(files)
-    hashed = {rel: key for rel, key in last.hashed.items() if rel in files and rel not in looked}
+    hashed = dict(last.hashed)  # (of files in the last scan only)
+    for rel in (*gone, *looked):
+        hashed.pop(rel, None)
     unreadable = {rel: entry for rel, entry in last.unreadable.items()
                   if rel in files and rel not in looked}
     scan = Scan(last.root, [files[rel] for rel in rels], rels, [], images, hashed, unreadable,

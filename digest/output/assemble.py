@@ -31,7 +31,7 @@ from ..incremental.keys import (
 from ..model import Digest
 from ..parallel import chunked
 from ..passes import Edit
-from ..site.images import LocalImage, shown_images
+from ..site.images import LocalImage, ShownImage, shown_images, shown_images_kept
 from ..site.meta import NOT_FOUND
 from ..site.publish import Publication, feed_links
 from ..site.render import (
@@ -96,7 +96,10 @@ def write_output(digest: Digest, config: SiteConfig, publication: Publication,
     what the digest is of the last build's (passes.Edit), for the article pages.
     """
     output = config.resolve(config.output_dir)
-    static, files, (env, templates), site = _render_inputs(digest, config, publication, images)
+    static, files, (env, templates), site = _render_inputs(
+        digest, config, publication, images,
+        partial(shown_images_kept, edit=edit, last=memo.images) if memo is not None
+        else shown_images)
     files |= publication.files  # written every build: small, and cheap to make
     pages = [*site_pages(digest, config, memo.article_pages if memo is not None else None,
                          edit), Page(NOT_FOUND, NOT_FOUND, {})]
@@ -361,21 +364,22 @@ def _render_pages(job: _RenderJob, paths: set[str], indexes: Sequence[int],
 
 def _render_inputs(digest: Digest, config: SiteConfig, publication: Publication,
                    images: Mapping[str, LocalImage],
+                   shown: Callable[..., dict[str, ShownImage]] = shown_images,
                    ) -> tuple[dict[str, bytes], dict[str, bytes], tuple[Environment, str],
                               dict[str, Any]]:
     """What rendering needs: the static files, those plus the lead images copied next to
     their articles, the Jinja environment with the key of its templates, and the
-    site-wide context."""
+    site-wide context (`shown`: shown_images, or what stands for it)."""
     static, assets = static_files(config)
     files = dict(static)
-    for article in digest.articles:
+    for article in digest.articles if images else ():
         if article.path in images:
             files[article.url + images[article.path].name] = images[article.path].data
     try:
         environment = shared_environment(config)
         site = site_context(digest, config) | {
             "assets": assets, "feeds_for": feed_links(publication.feeds, config),
-            "images": shown_images(digest.articles, images, config)}
+            "images": shown(digest.articles, images, config)}
     except TemplateError as err:
         raise BuildError(_template_error(err)) from err
     return static, files, environment, site

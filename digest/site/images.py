@@ -14,13 +14,14 @@ import contextlib
 import io
 import os
 import posixpath
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..config import SiteConfig
 from ..model import Article, Problem
+from ..passes import Edit
 
 IMAGE_SUFFIXES = (".avif", ".gif", ".jpeg", ".jpg", ".png", ".webp")
 
@@ -66,6 +67,36 @@ def candidates(article_path: str, image_url: str) -> list[str]:
     return [path for path in dict.fromkeys(found)
             if posixpath.splitext(path)[1].lower() in IMAGE_SUFFIXES
             and not path.startswith("../") and path != ".."]
+
+
+@dataclass
+class Shown:
+    """The last shown_images_kept call: its articles, local images and setting, and what
+    it gave (the live preview's, from one build to the next)."""
+
+    articles: Sequence[Article] = ()
+    local: Mapping[str, LocalImage] | None = None
+    remote: bool | None = None
+    shown: dict[str, ShownImage] = field(default_factory=dict)
+
+
+def shown_images_kept(articles: Sequence[Article], local: Mapping[str, LocalImage],
+                      config: SiteConfig, edit: Edit | None, last: Shown,
+                      ) -> dict[str, ShownImage]:
+    """What shown_images gives, from the last call's when only the articles at edit.places
+    are new (passes.Edit) and each still shows an image or still does not."""
+    shown = None
+    if edit is not None and edit.before is last.articles and len(articles) == len(
+            last.articles) and last.remote == config.remote_images and local == last.local:
+        changed = [articles[i] for i in edit.places]
+        new = shown_images(changed, local, config)
+        if all((a.path in new) == (a.path in last.shown) for a in changed):
+            shown = last.shown | new  # (the same keys: the same order)
+    if shown is None:
+        shown = shown_images(articles, local, config)
+    last.articles, last.local, last.remote, last.shown = articles, local, \
+        config.remote_images, shown
+    return dict(shown)
 
 
 def shown_images(articles: Iterable[Article], local: Mapping[str, LocalImage],
