@@ -34,7 +34,8 @@ from .output.images import find_local_images, find_resources
 from .output.lock import LOCK_TIMEOUT, hold, lock_file
 from .output.write import disk_error
 from .parallel import chunked, cores
-from .passes import Passes
+from .passes import Passes, undated
+from .passes import published as shown_at
 from .read.conventions import apply_site, not_articles_line
 from .read.files import (
     decode_source,
@@ -129,15 +130,10 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
 
         # Drafts and future articles leave before slugs are assigned, so a published
         # article never changes its URL because a draft with the same title exists.
-        published = []
-        for article in articles:
-            if article.draft and not config.drafts:
-                result.drafts_skipped += 1
-            elif not config.shows_future and article.published and article.published > now:
-                result.future_skipped += 1
-            else:
-                published.append(article)
         passes = known.kept("passes", Passes)  # (their last runs, in this process)
+        published, result.drafts_skipped, result.future_skipped = shown_at(
+            articles, config.drafts, config.shows_future, now,
+            passes.published if passes else None)
         published, duplicate_problems = collapse_duplicates(  # before slugs, too
             published, passes.duplicates if passes else None)
         result.problems.extend(duplicate_problems)
@@ -149,7 +145,7 @@ def _build(config: SiteConfig, now: datetime | None, progress: Progress | None, 
                        known.related_memo() if patch else None, passes)
         result.digest = digest
         result.articles_built = len(digest.articles)
-        result.undated = sum(1 for a in digest.articles if a.published is None)
+        result.undated = undated(digest.articles, passes)
 
         images, image_problems = find_local_images(digest.articles, scan.root, scan.images)
         # (feeds point at the copied images)

@@ -9,12 +9,15 @@ it gave then, with the new objects put in at those positions.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import compress, count
 from operator import is_not
 from typing import Any, TypeVar
 
+from .model import Article
 from .stories.cluster_memo import ClusterMemo
 
 T = TypeVar("T")
@@ -50,6 +53,8 @@ class Passes:
     slugs: Last = field(default_factory=Last)
     topics: Last = field(default_factory=Last)
     sources: Last = field(default_factory=Last)
+    published: Last = field(default_factory=Last)  # build: drafts and future left out
+    undated: tuple[Any, int] = ((), 0)  # build: the last digest's articles, how many undated
     order: Last = field(default_factory=Last)  # group(): the site's order and neighbours
     clusters: ClusterMemo = field(default_factory=ClusterMemo)  # group(): the stories
     shown: Last = field(default_factory=Last)  # group(): days, undated, topics, sources
@@ -80,3 +85,59 @@ def positions(order: Sequence[int]) -> list[int]:
     for place, i in enumerate(order):
         where[i] = place
     return where
+
+
+def published(articles: Sequence[Article], drafts: bool, future: bool, now: datetime,
+              last: Last | None) -> tuple[list[Article], int, int]:
+    """Articles -> those shown (a draft only with `drafts`, one dated after `now` only with
+    `future`), and how many drafts and future articles were left out. From `last` when the
+    changed articles have the draft flag and date they had, and no date came to pass
+    since the last run."""
+    at = changed_at(articles, last, _publishing)
+    stamp = now.timestamp()
+    if last is not None and at is not None and last.kept[0] == (drafts, future) \
+            and last.kept[1] <= stamp and (future or stamp < last.kept[2]):
+        _, _, upcoming, shown, where, skipped, later = last.kept
+        shown = list(shown)
+        for i in at:  # (each is shown or left out as the article it replaces was)
+            if where[i] is not None:
+                shown[where[i]] = articles[i]
+    else:
+        shown, where, skipped, later, upcoming = [], [], 0, 0, math.inf
+        for article in articles:
+            if article.draft and not drafts:
+                skipped += 1
+                where.append(None)
+            elif not future and _ahead(article, now):
+                later += 1
+                where.append(None)
+                assert article.published is not None
+                upcoming = min(upcoming, article.published.timestamp())
+            else:
+                where.append(len(shown))
+                shown.append(article)
+    if last is not None:
+        last.inputs, last.kept = articles, ((drafts, future), stamp, upcoming, shown, where,
+                                            skipped, later)
+    return list(shown), skipped, later
+
+
+def _publishing(article: Article) -> tuple[bool, datetime | None]:
+    return article.draft, article.published
+
+
+def _ahead(article: Article, now: datetime) -> bool:
+    return bool(article.published and article.published > now)
+
+
+def undated(articles: Sequence[Article], passes: Passes | None) -> int:
+    """How many of a digest's articles are undated; from the last count when group() said
+    the digest is the last one's with new objects of the same dates (Edit)."""
+    edit = passes.edit if passes is not None else None
+    if passes is not None and edit is not None and passes.undated[0] is edit.before:
+        count = passes.undated[1]
+    else:
+        count = sum(1 for a in articles if a.published is None)
+    if passes is not None:
+        passes.undated = (articles, count)
+    return count

@@ -112,3 +112,31 @@ def test_article_pages_kept_are_a_clean_builds() -> None:
                    for i, (context, _) in enumerate(last.pages))
         articles = touched(articles, rng)
     assert edits > 5  # (the edits group() could say were small were many)
+
+
+def test_published_kept_are_a_clean_runs() -> None:
+    from datetime import timedelta
+
+    from digest.passes import Last, published
+    rng = random.Random(5)
+    articles = site(rng)
+    now = max(a.published for a in articles if a.published) - timedelta(days=20)
+    last, kept = Last(), 0
+    for _ in range(80):
+        out = list(articles)
+        for i in rng.sample(range(len(out)), rng.choice([1, 1, 2])):
+            kind = rng.choice(["body", "body", "draft", "date"])
+            a = out[i]
+            out[i] = replace(a, body=a.body + b" ") if kind == "body" else \
+                replace(a, draft=not a.draft) if kind == "draft" else \
+                replace(a, published=now + timedelta(days=rng.randint(-5, 5)))
+        articles = out
+        now += timedelta(days=rng.choice([0, 0, 0, 1, 3]))
+        drafts, future = rng.random() < 0.2, rng.random() < 0.2
+        was = last.kept
+        got = published(articles, drafts, future, now, last)
+        clean = published(articles, drafts, future, now, None)
+        assert got[1:] == clean[1:] and len(got[0]) == len(clean[0])
+        assert all(a is b for a, b in zip(got[0], clean[0], strict=True))
+        kept += was is not None and was[4] is last.kept[4]  # (kept: the same places)
+    assert kept > 10
