@@ -125,6 +125,37 @@ def lean(data: bytes) -> Any:
                        scheme="affine32")
 
 
+def band_pairs(signatures: Sequence[bytes], undated: Sequence[bool]) -> list[tuple[int, int]]:
+    """Signatures (NUM_PERM values each) and which are undated's -> the pairs (i < j) of
+    them that share a band, one undated at least, sorted: the pairs an LSH index
+    (NEAR_BANDS) of the undated ones gives when every signature is looked up in it (a
+    band's bucket is its values), found by sorting each band's values instead of a
+    query per signature (a fifth of the time at 100,000 articles)."""
+    if not signatures or not any(undated):
+        return []
+    b, r = NEAR_BANDS
+    count = len(signatures)
+    table = np.frombuffer(b"".join(signatures), np.uint32).reshape(count, -1)
+    flags = np.asarray(undated, dtype=bool)
+    found: set[tuple[int, int]] = set()
+    for band in range(b):
+        values = table[:, band * r:(band + 1) * r]
+        order = np.lexsort(values.T[::-1])  # (by the band's values)
+        ranked = values[order]
+        starts = np.flatnonzero(np.concatenate(
+            ([True], (ranked[1:] != ranked[:-1]).any(axis=1), [True])))
+        sizes = np.diff(starts)
+        undated_in = np.add.reduceat(flags[order], starts[:-1])
+        shared = (sizes > 1) & (undated_in > 0)  # buckets of two or more, one undated
+        for start, size in zip(starts[:-1][shared].tolist(), sizes[shared].tolist(),
+                               strict=True):
+            members = order[start:start + size].tolist()
+            for i in members:
+                if undated[i]:
+                    found.update((i, j) if i < j else (j, i) for j in members if j != i)
+    return sorted(found)
+
+
 def band_mates(one: bytes, others: Sequence[bytes]) -> list[int]:
     """The indexes of the signatures that share a band with `one`: the pairs the LSH
     index (NEAR_BANDS) would put in one bucket, found for a few changed articles
