@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Article
-from .pairs import Item, band_mates, band_pairs, item, pair_score
+from .pairs import Item, band_mates, band_pairs, item, jaccards, pair_score
 from .terms import term_pairs, term_weights, weight_of
 
 BLOCK_DAYS = 28
@@ -137,16 +137,16 @@ def _score_block(context: Sequence[Item], end: float, window: float) -> Found:
     sets = [it.terms for it in context]
     weights = term_weights(sets)
     totals = [weight_of(terms, weights) for terms in sets]
+    owned = [(i, j) for i, j in sorted(term_pairs(sets, [it.stamp for it in context],
+                                                  window, FLOOR))
+             if min(context[i].stamp, context[j].stamp) < end]  # type: ignore[type-var]
     checked: list[Pair] = []
     scored: list[Scored] = []
-    for i, j in sorted(term_pairs(sets, [it.stamp for it in context], window, FLOOR)):
+    for (i, j), near in zip(owned, jaccards(context, owned), strict=True):
         a, b = context[i], context[j]
-        assert a.stamp is not None and b.stamp is not None
-        if min(a.stamp, b.stamp) >= end:
-            continue  # the next block's
         pair = (a.article.path, b.article.path)
         checked.append(pair)
-        score = pair_score(a, b, window, weights, totals[i], totals[j])
+        score = pair_score(a, b, window, weights, totals[i], totals[j], near)
         if score > 0:
             scored.append((score, *pair))
     return Found(tuple(checked), tuple(scored))

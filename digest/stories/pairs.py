@@ -59,10 +59,12 @@ def item(index: int, article: Article, shared: dict[str, str]) -> Item:
 
 
 def pair_score(a: Item, b: Item, window: float, weights: dict[str, float],
-               total_a: float, total_b: float) -> float:
+               total_a: float, total_b: float, near: float | None = None) -> float:
     """How surely two articles tell one event; 0 when they do not (`weights`: of the
-    key terms, `total_*`: each one's terms' weight, terms.weight_of)."""
-    near = jaccard(a.signature, b.signature)
+    key terms, `total_*`: each one's terms' weight, terms.weight_of; `near`: their
+    signatures' jaccard, when the caller has it)."""
+    if near is None:
+        near = jaccard(a.signature, b.signature)
     if a.stamp is None or b.stamp is None:
         return near if near >= UNDATED_DUPLICATE else 0.0
     if abs(a.stamp - b.stamp) > window:
@@ -82,6 +84,24 @@ def jaccard(a: bytes, b: bytes) -> float:
         return 0.0
     return float(np.count_nonzero(np.frombuffer(a, np.uint32) == np.frombuffer(b, np.uint32))
                  ) / (len(a) // 4)
+
+
+def jaccards(items: Sequence[Item], pairs: Sequence[tuple[int, int]]) -> list[float]:
+    """Pairs of indexes into items -> jaccard() of each pair's signatures, all at once
+    (the same floats: the count of equal values over NUM_PERM)."""
+    if not pairs:
+        return []
+    empty = bytes(NUM_PERM * 4)
+    table = np.frombuffer(b"".join(it.signature or empty for it in items), np.uint32
+                          ).reshape(len(items), NUM_PERM)
+    ends = np.array(pairs, dtype=np.intp)
+    counts: list[int] = []
+    for at in range(0, len(ends), 16384):  # (a few MB at a time)
+        left, right = ends[at:at + 16384].T
+        counts += np.count_nonzero(table[left] == table[right], axis=1).tolist()
+    signed = [bool(it.signature) for it in items]
+    return [float(n) / NUM_PERM if signed[i] and signed[j] else 0.0
+            for n, (i, j) in zip(counts, pairs, strict=True)]
 
 
 def _contained(near: float, a: Item, b: Item) -> float:

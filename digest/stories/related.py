@@ -60,6 +60,7 @@ def related(articles: Sequence[Article], stories: Mapping[str, Story],
         found[i].append(j)
         found[j].append(i)
     nearest = _nearest(leads, stamps)
+    paths = [a.path for a in leads]
     # Each pair is scored once, by the lead ranked first; the other's score waits in
     # `back` (for the few leads ahead whose candidates include it: a week's, mostly).
     back: list[dict[int, float] | None] = [None] * len(leads)
@@ -83,7 +84,7 @@ def related(articles: Sequence[Article], stories: Mapping[str, Story],
                     if back[j] is None:
                         back[j] = {}
                     back[j][i] = other  # type: ignore[index]
-            ranked.append((-score, leads[j].path, j))
+            ranked.append((-score, paths[j], j))
         nearest[i] = []
         ranked.sort()
         chosen = tuple(leads[j] for _, _, j in ranked[:RELATED])
@@ -117,10 +118,16 @@ def _scores(i: int, j: int, terms: Sequence[frozenset[str]], weights: dict[str, 
     set in the same order and sum the same weights in the same order, unless the two
     sets are of one size (then each walks the other, and the sums may differ in the
     last bit: both are worked out)."""
-    score = _score(i, j, terms, weights, totals, topics, stamps)
-    if len(terms[i]) != len(terms[j]):
+    # (as _score adds them: text, then topics, then time)
+    shared = 0.3 * (len(topics[i] & topics[j]) / max(1, len(topics[i] | topics[j])))
+    si, sj = stamps[i], stamps[j]
+    recency = 0.2 * math.exp(-abs(si - sj) / (30 * DAY)) if si is not None and sj is not None \
+        else 0.0
+    a, b = terms[i], terms[j]
+    score = term_score(a, b, weights, totals[i], totals[j]) + shared + recency
+    if len(a) != len(b):
         return score, score
-    return score, _score(j, i, terms, weights, totals, topics, stamps)
+    return score, term_score(b, a, weights, totals[j], totals[i]) + shared + recency
 
 
 def _score(i: int, j: int, terms: Sequence[frozenset[str]], weights: dict[str, float],
