@@ -142,7 +142,8 @@ def _score_block(context: Sequence[Item], end: float, window: float) -> Found:
              if min(context[i].stamp, context[j].stamp) < end]  # type: ignore[type-var]
     checked: list[Pair] = []
     scored: list[Scored] = []
-    for (i, j), near in zip(owned, jaccards(context, owned), strict=True):
+    nears = jaccards([(context[i], context[j]) for i, j in owned])
+    for (i, j), near in zip(owned, nears, strict=True):
         a, b = context[i], context[j]
         pair = (a.article.path, b.article.path)
         checked.append(pair)
@@ -202,7 +203,7 @@ def _scored(pairs: set[tuple[Item, Item]]) -> Found:
     ordered = sorted(pairs, key=lambda ab: (ab[0].index, ab[1].index))
     checked = tuple((a.article.path, b.article.path) for a, b in ordered)
     scored = []
-    for a, b in ordered:
-        if (score := pair_score(a, b, 0.0, {}, 0.0, 0.0)) > 0:
+    for (a, b), near in zip(ordered, jaccards(ordered), strict=True):
+        if (score := pair_score(a, b, 0.0, {}, 0.0, 0.0, near)) > 0:
             scored.append((score, a.article.path, b.article.path))
     return Found(checked, tuple(scored))

@@ -86,22 +86,19 @@ def jaccard(a: bytes, b: bytes) -> float:
                  ) / (len(a) // 4)
 
 
-def jaccards(items: Sequence[Item], pairs: Sequence[tuple[int, int]]) -> list[float]:
-    """Pairs of indexes into items -> jaccard() of each pair's signatures, all at once
-    (the same floats: the count of equal values over NUM_PERM)."""
-    if not pairs:
-        return []
+def jaccards(pairs: Sequence[tuple[Item, Item]]) -> list[float]:
+    """Pairs of items -> jaccard() of each pair's signatures, a few thousand pairs a numpy
+    pass (the same floats: the count of equal values over NUM_PERM)."""
     empty = bytes(NUM_PERM * 4)
-    table = np.frombuffer(b"".join(it.signature or empty for it in items), np.uint32
-                          ).reshape(len(items), NUM_PERM)
-    ends = np.array(pairs, dtype=np.intp)
-    counts: list[int] = []
-    for at in range(0, len(ends), 16384):  # (a few MB at a time)
-        left, right = ends[at:at + 16384].T
-        counts += np.count_nonzero(table[left] == table[right], axis=1).tolist()
-    signed = [bool(it.signature) for it in items]
-    return [float(n) / NUM_PERM if signed[i] and signed[j] else 0.0
-            for n, (i, j) in zip(counts, pairs, strict=True)]
+    out: list[float] = []
+    for at in range(0, len(pairs), 16384):  # (a few MB at a time)
+        part = pairs[at:at + 16384]
+        left = np.frombuffer(b"".join(a.signature or empty for a, _ in part), np.uint32)
+        right = np.frombuffer(b"".join(b.signature or empty for _, b in part), np.uint32)
+        counts = np.count_nonzero((left == right).reshape(len(part), NUM_PERM), axis=1)
+        out += [float(n) / NUM_PERM if a.signature and b.signature else 0.0
+                for n, (a, b) in zip(counts.tolist(), part, strict=True)]
+    return out
 
 
 def _contained(near: float, a: Item, b: Item) -> float:

@@ -185,3 +185,21 @@ def test_band_pairs_are_the_lsh_index_candidates(seed: int) -> None:
     assert found == sorted(expected)
     assert len(found) > 100  # (the test has pairs to find)
     assert band_pairs(signatures, [False] * 300) == []
+
+
+def test_jaccards_are_jaccard_of_each_pair() -> None:
+    """A block's jaccards worked out at once: the same floats as one pair at a time
+    (signatures too short to compare among them)."""
+    from digest.stories.pairs import Item, jaccard, jaccards
+    rng = np.random.default_rng(3)
+    base = rng.integers(0, 1 << 32, size=NUM_PERM, dtype=np.uint32)
+    items = []
+    for i in range(150):  # (22,500 pairs: more than one numpy pass)
+        sig = base.copy()
+        changed = rng.random(NUM_PERM) < rng.random()
+        sig[changed] = rng.integers(0, 1 << 32, size=int(changed.sum()), dtype=np.uint32)
+        items.append(Item(i, article(f"j{i}.md", "t", "x"), b"" if i % 9 == 0 else sig.tobytes(),
+                          frozenset(), None))
+    pairs = [(a, b) for a in items for b in items]
+    assert jaccards(pairs) == [jaccard(a.signature, b.signature) for a, b in pairs]
+    assert jaccards([]) == []
