@@ -61,8 +61,9 @@ def related(articles: Sequence[Article], stories: Mapping[str, Story],
         found[j].append(i)
     nearest = _nearest(leads, stamps)
     paths = [a.path for a in leads]
-    # Each pair is scored once, by the lead ranked first; the other's score waits in
-    # `back` (for the few leads ahead whose candidates include it: a week's, mostly).
+    # Each pair is scored once, by whichever of its leads comes first, which keeps the
+    # other lead's score in `back` until that lead's turn (pairs are a week apart, mostly,
+    # so few wait at a time).
     back: list[dict[int, float] | None] = [None] * len(leads)
     out: dict[str, tuple[Article, ...]] = {}
     for i, a in enumerate(leads):
