@@ -16,15 +16,18 @@ import multiprocessing
 import os
 import signal
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 _TASK: Callable[[Any], Any] | None = None  # what forked workers run; set just before forking
+AHEAD = 4  # chunks handed out a worker, beyond the one awaited
 
 
 def cores() -> int:
@@ -55,14 +58,22 @@ def run(task: Callable[[T], R], chunks: Sequence[T], jobs: int) -> Iterator[R]:
             pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
                                        initializer=_worker_start)
             try:
-                with held(STOPS):  # forking the workers
-                    # (not pool.map: stopped, it cancels the chunks not done, and the
-                    # pool's thread, failing them as the workers are killed, raised
-                    # InvalidStateError on a cancelled one, a traceback on stderr)
-                    futures = [pool.submit(_run_task, chunk) for chunk in chunks]
-                futures.reverse()
-                while futures:
-                    result = futures.pop().result()  # (popped: done with, it is freed)
+                # (not pool.map: stopped, it cancels the chunks not done, and the pool's
+                # thread, failing them as the workers are killed, raised InvalidStateError
+                # on a cancelled one, a traceback on stderr)
+                # A few chunks ahead of the one awaited, not all: results this process
+                # has not taken yet wait in memory, and rendered pages are big (when
+                # this process falls behind, they piled up by the hundred megabytes).
+                ahead: deque[Future[R]] = deque()
+                todo = iter(chunks)
+                for chunk in islice(todo, AHEAD * jobs):
+                    with held(STOPS):  # (the first forks the workers)
+                        ahead.append(pool.submit(_run_task, chunk))
+                while ahead:
+                    result = ahead.popleft().result()  # (popped: done with, it is freed)
+                    for chunk in islice(todo, 1):
+                        with held(STOPS):
+                            ahead.append(pool.submit(_run_task, chunk))
                     done += 1
                     yield result
             except BaseException:

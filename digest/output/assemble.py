@@ -247,9 +247,10 @@ def _replace(output: Path, job: _RenderJob, todo: list[int], files: dict[str, by
         for chunk, error in parallel.run(task, chunked(render_order(job.pages, todo), 50), workers):
             if error:
                 raise BuildError(error)
-            for path, (data, digest, problems) in chunk.items():
+            for index, data, digest, problems in chunk:
+                path = job.pages[index].file  # (the parent's string, not the worker's copy)
                 staging.put(path, data, digest)
-                hashes[path], links[path] = digest, problems
+                hashes[path], links[path] = digest, problems or _NO_PROBLEMS
             done += len(chunk)
             if progress is not None:
                 progress("writing", done, len(todo))
@@ -345,18 +346,19 @@ _OWN_ARTICLES = ("article", "page", "day", "month", "year")
 
 
 def _render_pages(job: _RenderJob, paths: set[str], indexes: Sequence[int],
-                  ) -> tuple[dict[str, tuple[bytes, str, str]], str]:
-    """Render some pages -> {file: (bytes, hash, link problems)}, and a template error
-    message if one failed."""
-    done = {}
+                  ) -> tuple[list[tuple[int, bytes, str, str]], str]:
+    """Render some pages -> (index, bytes, hash, link problems or '' for none) each, and
+    a template error message if one failed."""
+    done = []
     try:
         with parallel.collector(on=True):  # see parallel.collector
             for index in indexes:
                 page = job.pages[index]
                 data = job.render(index)
                 digest = file_hash(data)
-                done[page.file] = (data, digest,
-                                   _link_problems(page.file, data, job.config, paths, digest))
+                problems = _link_problems(page.file, data, job.config, paths, digest)
+                done.append((index, data, digest,
+                             "" if problems == _NO_PROBLEMS else problems))
     except TemplateError as err:
         return done, _template_error(err)
     return done, ""

@@ -87,7 +87,11 @@ class Staging:
             self.folder.mkdir()
             taken = {}, {}
         self.base, self.found = taken  # base: {path: hash} of the spare's files here
-        self.done: set[str] = set()  # files put or reused
+        self.placed: set[str] = set()  # the new site's files, put or reused
+        # Their stamps, and those of the live site's files linked into it, are kept only
+        # for a record beside the spare: a build without one (--no-cache) needs none, and
+        # at 100,000 articles they were 30 MB of the parent's peak.
+        self.recording = self.stamp_records is not None and spare is not None
         self.stamps: dict[str, Stamp] = {}  # of the new site's files, as placed
         self.retired: dict[str, Stamp] = {}  # of the live site's files linked into it
         self.written = 0
@@ -97,6 +101,7 @@ class Staging:
         """Write one file (or link the previous one when the bytes are the same) -> its
         hash (`digest`, when the caller has it already)."""
         rel = check_relative(path)
+        rel = path if rel == path else rel  # (one string a file, not two)
         digest = digest or file_hash(data)
         if not self.reuse(rel, digest):
             target = f"{self.folder}/{rel}"
@@ -110,9 +115,10 @@ class Staging:
                     raise
                 status = os.lstat(target)
             self.base.pop(rel, None)
-            self.stamps[rel] = _stamp(status, digest)
+            if self.recording:
+                self.stamps[rel] = _stamp(status, digest)
             self.written += 1
-            self.done.add(rel)
+            self.placed.add(rel)
         return digest
 
     def reuse(self, rel: str, digest: str) -> bool:
@@ -122,7 +128,8 @@ class Staging:
         if self.base.get(rel) == digest:  # the spare holds these bytes, if it is as written
             stamp = self.spare_stamps.check(self.folder, rel, digest, self.found.pop(rel, None))
             if stamp is not None:
-                self.stamps[rel] = stamp
+                if self.recording:
+                    self.stamps[rel] = stamp
                 self._count(same_as_output, rel)
                 return True
             self.base[rel] = ""  # changed since it was written: never used
@@ -139,7 +146,8 @@ class Staging:
         if (after.st_ino, after.st_size, after.st_mtime_ns) != before[:3]:
             return False  # replaced since it was checked: written instead (see put)
         # (the link changed its ctime: the new stamp is the live file's too)
-        self.stamps[rel] = self.retired[rel] = _stamp(after, digest)
+        if self.recording:
+            self.stamps[rel] = self.retired[rel] = _stamp(after, digest)
         self._count(True, rel)
         return True
 
@@ -148,14 +156,14 @@ class Staging:
         _remove(self.folder, rel)
         self.base.pop(rel, None)
         self.stamps.pop(rel, None)
-        self.done.discard(rel)
+        self.placed.discard(rel)
 
     def _count(self, unchanged: bool, rel: str) -> None:
         if unchanged:
             self.unchanged += 1
         else:
             self.written += 1
-        self.done.add(rel)
+        self.placed.add(rel)
 
     def prune(self, keep: Callable[[str], bool]) -> None:
         """Remove what the spare had that the new site will not: before anything reads
@@ -167,7 +175,7 @@ class Staging:
     def commit(self, hashes: Mapping[str, str]) -> WriteResult:
         """Drop what the spare had that the new site has not, carry over files that are
         not ours, write the manifest, swap the folders."""
-        stale = [rel for rel in hashes if rel not in self.stamps]
+        stale = [rel for rel in hashes if rel not in self.placed]
         if stale:  # a bug, not bad input: never publish a file with the wrong bytes
             raise OutputError(f"internal error: {stale[0]} (and {len(stale) - 1} more) was "
                               "never written into the new site, so the previous site was "
@@ -200,7 +208,7 @@ class Staging:
                 os.replace(live, spare)
             with contextlib.suppress(OSError):  # (no record: every folder is listed)
                 replace(folders, manifest=manifest).save(live)
-        if self.stamp_records is not None and self.spare is not None:
+        if self.recording:
             self._save_stamps(clock)
         return result
 

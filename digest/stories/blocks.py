@@ -6,9 +6,10 @@
   rarity among the articles it reads, not in the whole site, so what it finds depends
   on those articles only: StoryMemo keeps its pairs under the key of what it read, and a
   rebuild scores again only the blocks an edit touched.
-- Pairs with an undated article come from the texts' LSH index (datasketch): built
-  whole on a cold build; after a few changes, the changed articles' buckets are looked
-  up directly (pairs.band_mates) and the other pairs are kept.
+- Pairs with an undated article come from the texts' LSH bands (the buckets datasketch's
+  index would make): all of them sorted on a cold build (pairs.band_pairs); after a few
+  changes, the changed articles' buckets are looked up directly (pairs.band_mates) and
+  the other pairs are kept.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Article
-from .pairs import NEAR_DUPLICATE, Item, band_mates, index, item, lean, pair_score
+from .pairs import Item, band_mates, band_pairs, item, jaccards, pair_score
 from .terms import term_pairs, term_weights, weight_of
 
 BLOCK_DAYS = 28
@@ -136,16 +137,17 @@ def _score_block(context: Sequence[Item], end: float, window: float) -> Found:
     sets = [it.terms for it in context]
     weights = term_weights(sets)
     totals = [weight_of(terms, weights) for terms in sets]
+    owned = [(i, j) for i, j in sorted(term_pairs(sets, [it.stamp for it in context],
+                                                  window, FLOOR))
+             if min(context[i].stamp, context[j].stamp) < end]  # type: ignore[type-var]
     checked: list[Pair] = []
     scored: list[Scored] = []
-    for i, j in sorted(term_pairs(sets, [it.stamp for it in context], window, FLOOR)):
+    nears = jaccards([(context[i], context[j]) for i, j in owned])
+    for (i, j), near in zip(owned, nears, strict=True):
         a, b = context[i], context[j]
-        assert a.stamp is not None and b.stamp is not None
-        if min(a.stamp, b.stamp) >= end:
-            continue  # the next block's
         pair = (a.article.path, b.article.path)
         checked.append(pair)
-        score = pair_score(a, b, window, weights, totals[i], totals[j])
+        score = pair_score(a, b, window, weights, totals[i], totals[j], near)
         if score > 0:
             scored.append((score, *pair))
     return Found(tuple(checked), tuple(scored))
@@ -169,17 +171,8 @@ def near_pairs(items: Sequence[Item], memo: StoryMemo) -> Found:
 
 
 def _indexed(items: Sequence[Item]) -> Found:
-    undated = [it for it in items if it.stamp is None]
-    if not undated:
-        return Found((), ())
-    near = index(NEAR_DUPLICATE)
-    with near.insertion_session() as session:
-        for it in undated:
-            session.insert(it.index, lean(it.signature), check_duplication=False)
-    at = {it.index: it for it in items}
-    pairs = {_ordered(it, at[j]) for it in items for j in near.query(lean(it.signature))
-             if j != it.index}
-    return _scored(pairs)
+    mates = band_pairs([it.signature for it in items], [it.stamp is None for it in items])
+    return _scored({_ordered(items[x], items[y]) for x, y in mates})
 
 
 def _patched(old: Found, changed: set[str], by_path: dict[str, Item]) -> Found:
@@ -210,7 +203,7 @@ def _scored(pairs: set[tuple[Item, Item]]) -> Found:
     ordered = sorted(pairs, key=lambda ab: (ab[0].index, ab[1].index))
     checked = tuple((a.article.path, b.article.path) for a, b in ordered)
     scored = []
-    for a, b in ordered:
-        if (score := pair_score(a, b, 0.0, {}, 0.0, 0.0)) > 0:
+    for (a, b), near in zip(ordered, jaccards(ordered), strict=True):
+        if (score := pair_score(a, b, 0.0, {}, 0.0, 0.0, near)) > 0:
             scored.append((score, a.article.path, b.article.path))
     return Found(checked, tuple(scored))

@@ -59,10 +59,12 @@ def item(index: int, article: Article, shared: dict[str, str]) -> Item:
 
 
 def pair_score(a: Item, b: Item, window: float, weights: dict[str, float],
-               total_a: float, total_b: float) -> float:
+               total_a: float, total_b: float, near: float | None = None) -> float:
     """How surely two articles tell one event; 0 when they do not (`weights`: of the
-    key terms, `total_*`: each one's terms' weight, terms.weight_of)."""
-    near = jaccard(a.signature, b.signature)
+    key terms, `total_*`: each one's terms' weight, terms.weight_of; `near`: their
+    signatures' jaccard, when the caller has it)."""
+    if near is None:
+        near = jaccard(a.signature, b.signature)
     if a.stamp is None or b.stamp is None:
         return near if near >= UNDATED_DUPLICATE else 0.0
     if abs(a.stamp - b.stamp) > window:
@@ -82,6 +84,21 @@ def jaccard(a: bytes, b: bytes) -> float:
         return 0.0
     return float(np.count_nonzero(np.frombuffer(a, np.uint32) == np.frombuffer(b, np.uint32))
                  ) / (len(a) // 4)
+
+
+def jaccards(pairs: Sequence[tuple[Item, Item]]) -> list[float]:
+    """Pairs of items -> jaccard() of each pair's signatures, a few thousand pairs a numpy
+    pass (the same floats: the count of equal values over NUM_PERM)."""
+    empty = bytes(NUM_PERM * 4)
+    out: list[float] = []
+    for at in range(0, len(pairs), 16384):  # (a few MB at a time)
+        part = pairs[at:at + 16384]
+        left = np.frombuffer(b"".join(a.signature or empty for a, _ in part), np.uint32)
+        right = np.frombuffer(b"".join(b.signature or empty for _, b in part), np.uint32)
+        counts = np.count_nonzero((left == right).reshape(len(part), NUM_PERM), axis=1)
+        out += [float(n) / NUM_PERM if a.signature and b.signature else 0.0
+                for n, (a, b) in zip(counts.tolist(), part, strict=True)]
+    return out
 
 
 def _contained(near: float, a: Item, b: Item) -> float:
@@ -123,6 +140,37 @@ def lean(data: bytes) -> Any:
     from datasketch import LeanMinHash
     return LeanMinHash(seed=1, hashvalues=np.frombuffer(data, dtype=np.uint32),
                        scheme="affine32")
+
+
+def band_pairs(signatures: Sequence[bytes], undated: Sequence[bool]) -> list[tuple[int, int]]:
+    """Signatures (NUM_PERM values each) and which are undated's -> the pairs (i < j) of
+    them that share a band, one undated at least, sorted: the pairs an LSH index
+    (NEAR_BANDS) of the undated ones gives when every signature is looked up in it (a
+    band's bucket is its values), found by sorting each band's values instead of a
+    query per signature (a fifth of the time at 100,000 articles)."""
+    if not signatures or not any(undated):
+        return []
+    b, r = NEAR_BANDS
+    count = len(signatures)
+    table = np.frombuffer(b"".join(signatures), np.uint32).reshape(count, -1)
+    flags = np.asarray(undated, dtype=bool)
+    found: set[tuple[int, int]] = set()
+    for band in range(b):
+        values = table[:, band * r:(band + 1) * r]
+        order = np.lexsort(values.T[::-1])  # (by the band's values)
+        ranked = values[order]
+        starts = np.flatnonzero(np.concatenate(
+            ([True], (ranked[1:] != ranked[:-1]).any(axis=1), [True])))
+        sizes = np.diff(starts)
+        undated_in = np.add.reduceat(flags[order], starts[:-1])
+        shared = (sizes > 1) & (undated_in > 0)  # buckets of two or more, one undated
+        for start, size in zip(starts[:-1][shared].tolist(), sizes[shared].tolist(),
+                               strict=True):
+            members = order[start:start + size].tolist()
+            for i in members:
+                if undated[i]:
+                    found.update((i, j) if i < j else (j, i) for j in members if j != i)
+    return sorted(found)
 
 
 def band_mates(one: bytes, others: Sequence[bytes]) -> list[int]:

@@ -9,7 +9,6 @@ are; the article's own story is never one of them. Every article of a story gets
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -60,31 +59,76 @@ def related(articles: Sequence[Article], stories: Mapping[str, Story],
     for i, j in lead_pairs:
         found[i].append(j)
         found[j].append(i)
-    by_topic: dict[str, list[tuple[float, int]]] = {}
-    for i, a in enumerate(leads):
-        for topic in a.topics[:2]:
-            by_topic.setdefault(topic.slug, []).append(
-                (stamps[i] if stamps[i] is not None else math.inf, i))
-    for entries in by_topic.values():
-        entries.sort()
-
+    nearest = _nearest(leads, stamps)
+    paths = [a.path for a in leads]
+    # Each pair is scored once, by whichever of its leads comes first, which keeps the
+    # other lead's score in `back` until that lead's turn (pairs are a week apart, mostly,
+    # so few wait at a time).
+    back: list[dict[int, float] | None] = [None] * len(leads)
     out: dict[str, tuple[Article, ...]] = {}
     for i, a in enumerate(leads):
-        near = set(found[i])
+        partners = set(found[i])
         found[i] = []
-        for topic in a.topics[:2]:
-            entries = by_topic[topic.slug]
-            at = bisect.bisect_left(entries, (stamps[i] if stamps[i] is not None
-                                              else math.inf, i))
-            near.update(j for _, j in entries[max(0, at - NEAREST): at + NEAREST + 1])
+        near = partners.union(nearest[i])
         near.discard(i)
-        ranked = sorted((-_score(i, j, terms, weights, totals, topics, stamps),
-                         leads[j].path, j) for j in near)
+        known = back[i] or {}
+        back[i] = None
+        ranked = []
+        for j in near:
+            if j in known:
+                score = known[j]
+            elif j < i:  # (i is not among j's candidates)
+                score = _score(i, j, terms, weights, totals, topics, stamps)
+            else:
+                score, other = _scores(i, j, terms, weights, totals, topics, stamps)
+                if j in partners or i in nearest[j]:
+                    if back[j] is None:
+                        back[j] = {}
+                    back[j][i] = other  # type: ignore[index]
+            ranked.append((-score, paths[j], j))
+        nearest[i] = []
+        ranked.sort()
         chosen = tuple(leads[j] for _, _, j in ranked[:RELATED])
         story = stories.get(a.path)
         for member in story.articles if story is not None else (a,):
             out[member.path] = chosen
     return out
+
+
+def _nearest(leads: Sequence[Article], stamps: Sequence[float | None]) -> list[list[int]]:
+    """Each lead's NEAREST stories before and after it in time on its first two topics
+    (itself among them)."""
+    by_topic: dict[str, list[tuple[float, int]]] = {}
+    for i, a in enumerate(leads):
+        for topic in a.topics[:2]:
+            by_topic.setdefault(topic.slug, []).append(
+                (stamps[i] if stamps[i] is not None else math.inf, i))
+    nearest: list[list[int]] = [[] for _ in leads]
+    for entries in by_topic.values():
+        entries.sort()
+        for at, (_, i) in enumerate(entries):
+            nearest[i].extend(j for _, j in entries[max(0, at - NEAREST): at + NEAREST + 1])
+    return nearest
+
+
+def _scores(i: int, j: int, terms: Sequence[frozenset[str]], weights: dict[str, float],
+            totals: Sequence[float], topics: Sequence[frozenset[str]],
+            stamps: Sequence[float | None]) -> tuple[float, float]:
+    """(_score(i, j, ...), _score(j, i, ...)), the one worked out once where it is
+    provably the other: `a & b` and `b & a` walk the smaller set, so they make the same
+    set in the same order and sum the same weights in the same order, unless the two
+    sets are of one size (then each walks the other, and the sums may differ in the
+    last bit: both are worked out)."""
+    # (as _score adds them: text, then topics, then time)
+    shared = 0.3 * (len(topics[i] & topics[j]) / max(1, len(topics[i] | topics[j])))
+    si, sj = stamps[i], stamps[j]
+    recency = 0.2 * math.exp(-abs(si - sj) / (30 * DAY)) if si is not None and sj is not None \
+        else 0.0
+    a, b = terms[i], terms[j]
+    score = term_score(a, b, weights, totals[i], totals[j]) + shared + recency
+    if len(a) != len(b):
+        return score, score
+    return score, term_score(b, a, weights, totals[j], totals[i]) + shared + recency
 
 
 def _score(i: int, j: int, terms: Sequence[frozenset[str]], weights: dict[str, float],

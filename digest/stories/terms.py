@@ -76,14 +76,15 @@ def term_pairs(sets: Sequence[frozenset[str]], stamps: Sequence[float | None],
     for i, p in enumerate(periods):
         if p is None:
             continue
-        seen: Counter[int] = Counter()
-        for near in (postings[p], postings.get(p - 1)):
+        hits: list[int] = []  # (counted once, at the end: a Counter.update a term cost
+        for near in (postings[p], postings.get(p - 1)):  # a third of the time)
             if near is None:
                 continue
             for term in looked_up[i]:
                 found = near.get(term)
                 if found is not None and len(found) <= CAP:
-                    seen.update(found)
-        pairs.update((j, i) if j < i else (i, j) for j, n in seen.items()
-                     if n >= MIN_SHARED and j != i and (periods[j] != p or j < i))
+                    hits += found
+        if len(hits) >= MIN_SHARED:
+            pairs.update((j, i) if j < i else (i, j) for j, n in Counter(hits).items()
+                         if n >= MIN_SHARED and j != i and (periods[j] != p or j < i))
     return pairs

@@ -15,7 +15,15 @@ from digest.stories import blocks
 from digest.stories.blocks import StoryMemo
 from digest.stories.cluster import cluster_pairs
 from digest.stories.fingerprint import NUM_PERM, fingerprint
-from digest.stories.pairs import NEAR_BANDS, NEAR_DUPLICATE, band_mates, bands, index, lean
+from digest.stories.pairs import (
+    NEAR_BANDS,
+    NEAR_DUPLICATE,
+    band_mates,
+    band_pairs,
+    bands,
+    index,
+    lean,
+)
 
 from .test_cluster import article
 from .texts import CHATBOT_LAUNCH, LLAMA_APRIL, LLAMA_APRIL_REWRITE, LLAMA_JULY, STRIKE
@@ -152,3 +160,46 @@ def test_band_mates_are_the_lsh_index_candidates() -> None:
 
 def test_the_bands_are_datasketchs_choice() -> None:
     assert bands(NEAR_DUPLICATE) == NEAR_BANDS
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_band_pairs_are_the_lsh_index_candidates(seed: int) -> None:
+    """Every signature looked up in datasketch's index of the undated ones: the pairs
+    band_pairs finds by sorting the bands, no more, no fewer."""
+    rng = np.random.default_rng(seed)
+    base = rng.integers(0, 1 << 32, size=(30, NUM_PERM), dtype=np.uint32)
+    signatures = []
+    for _ in range(300):  # near copies of a few texts, some exact, some far apart
+        sig = base[rng.integers(0, 30)].copy()
+        changed = rng.random(NUM_PERM) < rng.random() * 0.9
+        sig[changed] = rng.integers(0, 1 << 32, size=int(changed.sum()), dtype=np.uint32)
+        signatures.append(sig.tobytes())
+    undated = [bool(flag) for flag in rng.random(300) < 0.3]
+    lsh = index(NEAR_DUPLICATE)
+    for i, sig in enumerate(signatures):
+        if undated[i]:
+            lsh.insert(i, lean(sig))
+    expected = {(min(i, j), max(i, j)) for i, sig in enumerate(signatures)
+                for j in lsh.query(lean(sig)) if j != i}
+    found = band_pairs(signatures, undated)
+    assert found == sorted(expected)
+    assert len(found) > 100  # (the test has pairs to find)
+    assert band_pairs(signatures, [False] * 300) == []
+
+
+def test_jaccards_are_jaccard_of_each_pair() -> None:
+    """A block's jaccards worked out at once: the same floats as one pair at a time
+    (signatures too short to compare among them)."""
+    from digest.stories.pairs import Item, jaccard, jaccards
+    rng = np.random.default_rng(3)
+    base = rng.integers(0, 1 << 32, size=NUM_PERM, dtype=np.uint32)
+    items = []
+    for i in range(150):  # (22,500 pairs: more than one numpy pass)
+        sig = base.copy()
+        changed = rng.random(NUM_PERM) < rng.random()
+        sig[changed] = rng.integers(0, 1 << 32, size=int(changed.sum()), dtype=np.uint32)
+        items.append(Item(i, article(f"j{i}.md", "t", "x"), b"" if i % 9 == 0 else sig.tobytes(),
+                          frozenset(), None))
+    pairs = [(a, b) for a in items for b in items]
+    assert jaccards(pairs) == [jaccard(a.signature, b.signature) for a, b in pairs]
+    assert jaccards([]) == []
