@@ -6,9 +6,10 @@
   rarity among the articles it reads, not in the whole site, so what it finds depends
   on those articles only: StoryMemo keeps its pairs under the key of what it read, and a
   rebuild scores again only the blocks an edit touched.
-- Pairs with an undated article come from the texts' LSH index (datasketch): built
-  whole on a cold build; after a few changes, the changed articles' buckets are looked
-  up directly (pairs.band_mates) and the other pairs are kept.
+- Pairs with an undated article come from the texts' LSH buckets (those of datasketch's
+  index, NEAR_BANDS): on a cold build, every text's bands are looked up in a table of
+  the undated ones' (pairs.band_candidates); after a few changes, the changed articles'
+  buckets are looked up directly (pairs.band_mates) and the other pairs are kept.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Article
-from .pairs import NEAR_DUPLICATE, Item, band_mates, index, item, lean, pair_score
+from .pairs import Item, band_candidates, band_mates, item, pair_score
 from .terms import term_pairs, term_weights, weight_of
 
 BLOCK_DAYS = 28
@@ -172,13 +173,8 @@ def _indexed(items: Sequence[Item]) -> Found:
     undated = [it for it in items if it.stamp is None]
     if not undated:
         return Found((), ())
-    near = index(NEAR_DUPLICATE)
-    with near.insertion_session() as session:
-        for it in undated:
-            session.insert(it.index, lean(it.signature), check_duplication=False)
-    at = {it.index: it for it in items}
-    pairs = {_ordered(it, at[j]) for it in items for j in near.query(lean(it.signature))
-             if j != it.index}
+    found = band_candidates([it.signature for it in undated], [it.signature for it in items])
+    pairs = {_ordered(items[q], undated[k]) for q, k in found if items[q] is not undated[k]}
     return _scored(pairs)
 
 

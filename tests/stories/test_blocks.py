@@ -15,7 +15,15 @@ from digest.stories import blocks
 from digest.stories.blocks import StoryMemo
 from digest.stories.cluster import cluster_pairs
 from digest.stories.fingerprint import NUM_PERM, fingerprint
-from digest.stories.pairs import NEAR_BANDS, NEAR_DUPLICATE, band_mates, bands, index, lean
+from digest.stories.pairs import (
+    NEAR_BANDS,
+    NEAR_DUPLICATE,
+    band_candidates,
+    band_mates,
+    bands,
+    index,
+    lean,
+)
 
 from .test_cluster import article
 from .texts import CHATBOT_LAUNCH, LLAMA_APRIL, LLAMA_APRIL_REWRITE, LLAMA_JULY, STRIKE
@@ -148,6 +156,26 @@ def test_band_mates_are_the_lsh_index_candidates() -> None:
     for i in range(0, 400, 7):
         assert sorted(band_mates(signatures[i], signatures)) == sorted(
             lsh.query(lean(signatures[i])))
+
+
+def test_band_candidates_are_the_lsh_index_candidates() -> None:
+    """A cold build's undated pairs, found without building the index: datasketch's
+    candidates for every signature queried, from an index of some of them."""
+    rng = np.random.default_rng(7)
+    base = rng.integers(0, 1 << 32, size=(40, NUM_PERM), dtype=np.uint32)
+    signatures = []
+    for i in range(400):
+        sig = base[i % 40].copy()
+        changed = rng.random(NUM_PERM) < rng.random() * 0.8
+        sig[changed] = rng.integers(0, 1 << 32, size=int(changed.sum()), dtype=np.uint32)
+        signatures.append(sig.tobytes())
+    inserted = signatures[::3]
+    lsh = index(NEAR_DUPLICATE)
+    for k, sig in enumerate(inserted):
+        lsh.insert(k, lean(sig))
+    expected = sorted((q, k) for q, sig in enumerate(signatures) for k in lsh.query(lean(sig)))
+    assert sorted(band_candidates(inserted, signatures)) == expected
+    assert len(expected) > len(signatures)  # (copies were found)
 
 
 def test_the_bands_are_datasketchs_choice() -> None:
