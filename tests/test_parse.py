@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from digest.config import DEFAULT_PROMO_PATTERNS
 from digest.read.frontmatter import split_front_matter
+from digest.read.pasted import FURNITURE_PATTERNS
 from digest.read.plaintext import (
     _MD_LINK,
     _MD_LIST_ITEM,
@@ -286,6 +288,31 @@ def test_promo_markdown_is_read_line_by_line(text: str) -> None:
     """One pass of the markup pattern over the text strips each line as its own pass did."""
     assert strip_promo_markdown(text, DEFAULT_PROMO_PATTERNS) == _promo_line_by_line(
         text, DEFAULT_PROMO_PATTERNS)
+
+
+_PROMO_PARTS = ["Body text", ".", " ", ":", "[", "]", "email protected", "Photograph",
+               "Write to ", "Share", "Advertisement", "PHOTO", " \u0131mage", "\n", "é", "x"]
+
+
+@given(st.lists(st.sampled_from(_PROMO_PARTS), max_size=14).map("".join)
+       | st.text(alphabet=st.sampled_from(".:[] eimagPhotxs\n"), max_size=30))
+def test_promo_matchers_match_as_one_pattern_of_them_all(line: str) -> None:
+    """The patterns that scan a whole line, tried only on lines with the character they
+    need: the same lines match as with the one expression of all the patterns."""
+    patterns = DEFAULT_PROMO_PATTERNS + FURNITURE_PATTERNS
+    either = "|".join(f"(?:{p})" for p in patterns)
+    one = re.compile(rf"^\s*(?:{either})\s*$", re.IGNORECASE)
+    assert any(m.match(line) for m in promo_matchers(patterns)) == bool(one.match(line))
+    assert len(promo_matchers(patterns)) == 3
+
+
+def test_promo_matchers_find_captions_and_hidden_addresses() -> None:
+    patterns = DEFAULT_PROMO_PATTERNS + FURNITURE_PATTERNS
+    for line in ("The port reopened on Monday. Photograph: Ana Ruiz/Reuters",
+                 "Write to Ana at [email protected]", "Contact: [email\u00a0protected]"):
+        assert any(m.match(line) for m in promo_matchers(patterns)), line
+    assert not any(m.match("The port reopened: Photograph on Monday.")
+                   for m in promo_matchers(patterns))
 
 
 @given(st.text())

@@ -235,6 +235,10 @@ _NETWORKS = r"(?:facebook|twitter|x|linkedin|whatsapp|e-?mail|reddit|pinterest|t
 # one way only to read the space between two buttons: nested optional spaces backtrack
 _BETWEEN = r"(?:\s*[,/|•·]\s*|\s+(?:or\s+|and\s+)?)"
 
+# A caption after the text ('… on Monday. Photograph: Ana Ruiz'); it scans the line from
+# its start (plaintext.promo_matchers tries it only on lines with a colon)
+CAPTION = r".{1,300}[.!?)’”]\s+(?:photograph|photo|image|illustration|composite):\s*[^.]{1,80}"
+
 # Each is matched, case-insensitively, against a whole line, as promo_patterns are.
 # Those in FURNITURE_HEADERS introduce a list of links, which goes with them.
 FURNITURE_HEADERS: tuple[str, ...] = (
@@ -267,7 +271,7 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"(?:photo(?:graph)?|image|picture|pic|credit|illustration|video|main image|top image"
     r"|header image|caption|photo credit|image credit)s?\s*:.{1,150}",
     r"(?:photo|image|illustration|picture)s? (?:by|courtesy of|via) (?=.{1,100}$).*",
-    r".{1,300}[.!?)’”]\s+(?:photograph|photo|image|illustration|composite):\s*[^.]{1,80}",
+    CAPTION,
     r"listen to (?:this|the) (?:article|story)\b(?=.{0,60}$).*",
     r"skip to (?:main |the )?(?:content|navigation|main|footer|search)\b.{0,30}",
     r"(?:we use cookies|this (?:site|website) uses cookies"
