@@ -10,7 +10,7 @@ import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -92,6 +92,7 @@ class Staging:
         self.retired: dict[str, Stamp] = {}  # of the live site's files linked into it
         self.written = 0
         self.unchanged = 0
+        self.made = 0  # folders made by folders_for
 
     def put(self, path: str, data: bytes, digest: str | None = None) -> str:
         """Write one file (or link the previous one when the bytes are the same) -> its
@@ -114,6 +115,38 @@ class Staging:
             self.written += 1
             self.done.add(rel)
         return digest
+
+    def folders_for(self, rels: Sequence[str]) -> None:
+        """Make the folders these new files go in, before render workers place them: one
+        process making the folders (see assemble._replace), in order, a parent first."""
+        made: set[str] = set()
+        for rel in rels:
+            folder = os.path.dirname(rel)
+            if folder and folder not in made and rel not in self.base:
+                made.add(folder)
+                with contextlib.suppress(OSError):  # (a file in the way: put() clears it)
+                    os.makedirs(f"{self.folder}/{folder}", exist_ok=True)
+                    self.made += 1
+
+    def place(self, rel: str, data: bytes, digest: str) -> os.stat_result | None:
+        """Write a new file into the staging folder from a render worker -> its lstat, for
+        `placed` in the building process; None: nothing written, the file is for put()
+        (its bytes may be linked from a previous site, or something is in the way). Only
+        what put() would do for it: a file neither reused nor written over."""
+        try:
+            if check_relative(rel) != rel:
+                return None
+        except OutputError:  # (put() raises it in the building process)
+            return None
+        if rel in self.base or self.previous.get(rel) == digest:
+            return None
+        return _create(f"{self.folder}/{rel}", data)
+
+    def placed(self, rel: str, status: os.stat_result, digest: str) -> None:
+        """What put() notes of a file it writes, for one a worker placed."""
+        self.stamps[rel] = _stamp(status, digest)
+        self.written += 1
+        self.done.add(rel)
 
     def reuse(self, rel: str, digest: str) -> bool:
         """Keep the file the staging folder already has, or link the previous site's, when
@@ -224,7 +257,9 @@ class Staging:
         is renamed, as a leftover the next build would remove too, and deleted by a process
         of its own while this one exits."""
         folder = self.folder
-        if stopped:
+        # (a small one goes at once: the folders made for the pages are most of it, see
+        # folders_for, and a stopped build would otherwise leave them for a moment)
+        if stopped and self.written + self.made >= SMALL_ABORT:
             with contextlib.suppress(OSError):
                 gone = folder.with_name(f"{folder.name}-stopped")
                 os.rename(folder, gone)
@@ -236,6 +271,9 @@ class Staging:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+# Below this many files and folders written, an aborted site is deleted at once (under
+# a second on a busy disk, see Staging.abort).
+SMALL_ABORT = 1000
 _DELETE = ["rm", "-rf", "--"] if os.name == "posix" else [
     sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)"]
 
