@@ -125,7 +125,7 @@ class Staging:
             if folder and folder not in made and rel not in self.base:
                 made.add(folder)
                 with contextlib.suppress(OSError):  # (a file in the way: put() clears it)
-                    os.makedirs(f"{self.folder}/{folder}", exist_ok=True)
+                    _mkdir(f"{self.folder}/{folder}")
                     self.made += 1
 
     def place(self, rel: str, data: bytes, digest: str) -> os.stat_result | None:
@@ -322,15 +322,12 @@ def _create(target: str, data: bytes) -> os.stat_result | None:
     """Write a file where there is none yet, the common case in a staging folder, in the
     fewest system calls (a build writes one per page) -> its fstat; None, having written
     nothing, when anything is in the way (see _clear)."""
-    folder = os.path.dirname(target)
     try:
         try:
-            os.mkdir(folder)
-        except FileExistsError:
-            pass
-        except FileNotFoundError:
-            os.makedirs(folder, exist_ok=True)
-        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+            descriptor = os.open(target, _NEW_FILE, 0o666)
+        except FileNotFoundError:  # its folder is not made yet (see Staging.folders_for)
+            _mkdir(os.path.dirname(target))
+            descriptor = os.open(target, _NEW_FILE, 0o666)
     except OSError:
         return None
     try:  # os.write, not open(): no isatty, seek and stat calls for a file of one write
@@ -343,6 +340,19 @@ def _create(target: str, data: bytes) -> os.stat_result | None:
         raise
     finally:
         os.close(descriptor)
+
+
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+
+
+def _mkdir(folder: str) -> None:
+    """A folder, and those it is in if need be (os.makedirs looks before each one)."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
 
 
 def _clear(target: Path, top: Path) -> None:
