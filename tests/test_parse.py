@@ -13,6 +13,7 @@ from digest.config import DEFAULT_PROMO_PATTERNS
 from digest.read.frontmatter import split_front_matter
 from digest.read.pasted import FURNITURE_PATTERNS
 from digest.read.plaintext import (
+    _CONTROL,
     _MD_LINK,
     _MD_LIST_ITEM,
     _MD_MARKUP,
@@ -21,6 +22,7 @@ from digest.read.plaintext import (
     parse_dateline,
     parse_plain,
     promo_matchers,
+    strip_controls,
     strip_promo_markdown,
 )
 from tests.conftest import SEEDS
@@ -330,3 +332,10 @@ def test_promo_lines_leave_markdown_too() -> None:
     assert "Body text." in kept and "More body." in kept and "The end." in kept
     assert "Read also: in code stays" in kept
     assert len(dropped) == 4
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x2100)) | st.text(
+    alphabet=st.sampled_from("ab \t\n\x00\x08\x0b\x1f\x7f\x85\x9f\u200b\u202a\ufeff")))
+def test_control_characters_are_stripped_as_the_pattern_strips_them(text: str) -> None:
+    """Printable ASCII is passed over without the pattern: the same text comes out."""
+    assert strip_controls(text) == _CONTROL.sub("", text)
