@@ -2,6 +2,7 @@
 
     parse_byline(line) -> Byline | None               'By Ingrid Berg, Transport correspondent'
     parse_pasted_date(line, zone) -> PastedDate | None 'Updated: 3 Dec 2026 14:05 GMT'
+    (byline_of, pasted_date_of: the same of a line with its white space single spaces)
     FURNITURE_PATTERNS                                 page furniture, one regex a whole line
     is_furniture(line, patterns) -> bool               as promo_patterns are matched
     lists_under_lines(unit) -> units                   '- ' items right under a text line
@@ -57,7 +58,11 @@ _INITIALS = re.compile(r"(?:[A-Z]\.)+|Jr\.|Sr\.|St\.")
 
 def parse_byline(line: str) -> Byline | None:
     """'By Ingrid Berg, Transport correspondent' -> Byline(('Ingrid Berg',), 'Transport …')."""
-    line = " ".join(line.split())
+    return byline_of(" ".join(line.split()))
+
+
+def byline_of(line: str) -> Byline | None:
+    """parse_byline of a line whose white space is single spaces already."""
     match = _BY.match(line)
     if not match or len(line) > 120:
         return None
@@ -151,7 +156,11 @@ _SEPARATORS = " \t,;|·•-–—()"
 
 def parse_pasted_date(line: str, zone: tzinfo) -> PastedDate | None:
     """'Published 22 Nov 2026, updated 23 Nov 2026 09:30 GMT' -> both datetimes, aware."""
-    line = " ".join(line.split())
+    return pasted_date_of(" ".join(line.split()), zone)
+
+
+def pasted_date_of(line: str, zone: tzinfo) -> PastedDate | None:
+    """parse_pasted_date of a line whose white space is single spaces already."""
     if not 6 <= len(line) <= 140 or not any(ch.isdigit() for ch in line):
         return None
     labels = list(_LABEL.finditer(line))
