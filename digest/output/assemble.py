@@ -236,11 +236,9 @@ def _replace(output: Path, job: _RenderJob, todo: list[int], files: dict[str, by
         task = partial(_render_pages, job, paths, staging)
         done = 0
         workers = jobs if len(todo) >= PARALLEL_PAGES else 1
-        # The workers render and write the new pages (Staging.place), in folders this
-        # process made first: ext4 makes one folder at a time in a folder, and two
-        # processes making folders in articles/ at once spent two to four times the system
-        # time of one (a fifth of all CPU at 100,000 articles). Sending the pages here
-        # instead was ~4 % of a cold build's CPU (165 MB at 10,000 articles).
+        # The workers render and write the new pages (Staging.place; sending them here was
+        # ~4 % of a cold build's CPU) in folders this process made first: two processes
+        # making folders in articles/ at once spent 2-4x the system time of one (ext4).
         staging.folders_for([job.pages[index].file for index in todo])
         chunks = chunked(render_order(job.pages, todo), 50)
         # (closed at once on an error: no worker writes into a folder being removed)
@@ -350,9 +348,8 @@ _OWN_ARTICLES = ("article", "page", "day", "month", "year")
 
 def _render_pages(job: _RenderJob, paths: set[str], staging: Staging, indexes: Sequence[int],
                   ) -> tuple[dict[str, tuple[bytes, str, str, os.stat_result | None]], str]:
-    """Render some pages and place the new ones in the staging folder -> {file: (bytes,
-    or b'' when placed; hash; link problems; its lstat when placed)}, and a template
-    error message if one failed."""
+    """Render some pages, placing the new ones -> {file: (bytes, b'' once placed; hash; link
+    problems; its lstat once placed)}, and a template error message if one failed."""
     done = {}
     try:
         with parallel.collector(on=True):  # see parallel.collector

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from .files import create_file, make_folder
 from .manifest import (
     MANIFEST,
     OutputError,
@@ -101,7 +102,7 @@ class Staging:
         digest = digest or file_hash(data)
         if not self.reuse(rel, digest):
             target = f"{self.folder}/{rel}"
-            status = None if rel in self.base else _create(target, data)
+            status = None if rel in self.base else create_file(target, data)
             if status is None:
                 _clear(Path(target), self.folder)
                 try:
@@ -117,22 +118,20 @@ class Staging:
         return digest
 
     def folders_for(self, rels: Sequence[str]) -> None:
-        """Make the folders these new files go in, before render workers place them: one
-        process making the folders (see assemble._replace), in order, a parent first."""
+        """Make the folders new files go in, in order, before render workers place them
+        (one process makes the folders: see assemble._replace)."""
         made: set[str] = set()
         for rel in rels:
             folder = os.path.dirname(rel)
             if folder and folder not in made and rel not in self.base:
                 made.add(folder)
                 with contextlib.suppress(OSError):  # (a file in the way: put() clears it)
-                    _mkdir(f"{self.folder}/{folder}")
+                    make_folder(f"{self.folder}/{folder}")
                     self.made += 1
 
     def place(self, rel: str, data: bytes, digest: str) -> os.stat_result | None:
-        """Write a new file into the staging folder from a render worker -> its lstat, for
-        `placed` in the building process; None: nothing written, the file is for put()
-        (its bytes may be linked from a previous site, or something is in the way). Only
-        what put() would do for it: a file neither reused nor written over."""
+        """Write a new file from a render worker, as put() would -> its lstat (for placed());
+        None: nothing written, it is put()'s (a previous site's, or something in its way)."""
         try:
             if check_relative(rel) != rel:
                 return None
@@ -140,7 +139,7 @@ class Staging:
             return None
         if rel in self.base or self.previous.get(rel) == digest:
             return None
-        return _create(f"{self.folder}/{rel}", data)
+        return create_file(f"{self.folder}/{rel}", data)
 
     def placed(self, rel: str, status: os.stat_result, digest: str) -> None:
         """What put() notes of a file it writes, for one a worker placed."""
@@ -257,8 +256,7 @@ class Staging:
         is renamed, as a leftover the next build would remove too, and deleted by a process
         of its own while this one exits."""
         folder = self.folder
-        # (a small one goes at once: the folders made for the pages are most of it, see
-        # folders_for, and a stopped build would otherwise leave them for a moment)
+        # (a small one goes at once, or its folders (folders_for) outlive the build a moment)
         if stopped and self.written + self.made >= SMALL_ABORT:
             with contextlib.suppress(OSError):
                 gone = folder.with_name(f"{folder.name}-stopped")
@@ -271,9 +269,7 @@ class Staging:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-# Below this many files and folders written, an aborted site is deleted at once (under
-# a second on a busy disk, see Staging.abort).
-SMALL_ABORT = 1000
+SMALL_ABORT = 1000  # files and folders: a stopped build deletes fewer at once (Staging.abort)
 _DELETE = ["rm", "-rf", "--"] if os.name == "posix" else [
     sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)"]
 
@@ -316,43 +312,6 @@ def _take_spare(spare: Path, folder: Path, record: Path, warnings: list[str]
         elif not stat.S_ISDIR(status.st_mode):
             os.unlink(path)  # a symlink: nothing is written or read through it
     return present, found
-
-
-def _create(target: str, data: bytes) -> os.stat_result | None:
-    """Write a file where there is none yet, the common case in a staging folder, in the
-    fewest system calls (a build writes one per page) -> its fstat; None, having written
-    nothing, when anything is in the way (see _clear)."""
-    try:
-        try:
-            descriptor = os.open(target, _NEW_FILE, 0o666)
-        except FileNotFoundError:  # its folder is not made yet (see Staging.folders_for)
-            _mkdir(os.path.dirname(target))
-            descriptor = os.open(target, _NEW_FILE, 0o666)
-    except OSError:
-        return None
-    try:  # os.write, not open(): no isatty, seek and stat calls for a file of one write
-        view = memoryview(data)
-        while view:
-            view = view[os.write(descriptor, view):]
-        return os.fstat(descriptor)
-    except OSError as err:  # the disk is full: say which file
-        err.filename = err.filename or target
-        raise
-    finally:
-        os.close(descriptor)
-
-
-_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
-
-
-def _mkdir(folder: str) -> None:
-    """A folder, and those it is in if need be (os.makedirs looks before each one)."""
-    try:
-        os.mkdir(folder)
-    except FileExistsError:
-        pass
-    except FileNotFoundError:
-        os.makedirs(folder, exist_ok=True)
 
 
 def _clear(target: Path, top: Path) -> None:
