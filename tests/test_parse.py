@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -10,7 +11,9 @@ from hypothesis import strategies as st
 
 from digest.config import DEFAULT_PROMO_PATTERNS
 from digest.read.frontmatter import split_front_matter
+from digest.read.pasted import FURNITURE_PATTERNS
 from digest.read.plaintext import (
+    _CONTROL,
     _MD_LINK,
     _MD_LIST_ITEM,
     _MD_MARKUP,
@@ -19,6 +22,7 @@ from digest.read.plaintext import (
     parse_dateline,
     parse_plain,
     promo_matchers,
+    strip_controls,
     strip_promo_markdown,
 )
 from tests.conftest import SEEDS
@@ -288,6 +292,31 @@ def test_promo_markdown_is_read_line_by_line(text: str) -> None:
         text, DEFAULT_PROMO_PATTERNS)
 
 
+_PROMO_PARTS = ["Body text", ".", " ", ":", "[", "]", "email protected", "Photograph",
+               "Write to ", "Share", "Advertisement", "PHOTO", " \u0131mage", "\n", "é", "x"]
+
+
+@given(st.lists(st.sampled_from(_PROMO_PARTS), max_size=14).map("".join)
+       | st.text(alphabet=st.sampled_from(".:[] eimagPhotxs\n"), max_size=30))
+def test_promo_matchers_match_as_one_pattern_of_them_all(line: str) -> None:
+    """The patterns that scan a whole line, tried only on lines with the character they
+    need: the same lines match as with the one expression of all the patterns."""
+    patterns = DEFAULT_PROMO_PATTERNS + FURNITURE_PATTERNS
+    either = "|".join(f"(?:{p})" for p in patterns)
+    one = re.compile(rf"^\s*(?:{either})\s*$", re.IGNORECASE)
+    assert any(m.match(line) for m in promo_matchers(patterns)) == bool(one.match(line))
+    assert len(promo_matchers(patterns)) == 3
+
+
+def test_promo_matchers_find_captions_and_hidden_addresses() -> None:
+    patterns = DEFAULT_PROMO_PATTERNS + FURNITURE_PATTERNS
+    for line in ("The port reopened on Monday. Photograph: Ana Ruiz/Reuters",
+                 "Write to Ana at [email protected]", "Contact: [email\u00a0protected]"):
+        assert any(m.match(line) for m in promo_matchers(patterns)), line
+    assert not any(m.match("The port reopened: Photograph on Monday.")
+                   for m in promo_matchers(patterns))
+
+
 @given(st.text())
 def test_markup_is_stripped_as_the_pattern_strips_it(text: str) -> None:
     assert _strip_markup(text) == _MD_MARKUP.sub("", text)
@@ -303,3 +332,10 @@ def test_promo_lines_leave_markdown_too() -> None:
     assert "Body text." in kept and "More body." in kept and "The end." in kept
     assert "Read also: in code stays" in kept
     assert len(dropped) == 4
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x2100)) | st.text(
+    alphabet=st.sampled_from("ab \t\n\x00\x08\x0b\x1f\x7f\x85\x9f\u200b\u202a\ufeff")))
+def test_control_characters_are_stripped_as_the_pattern_strips_them(text: str) -> None:
+    """Printable ASCII is passed over without the pattern: the same text comes out."""
+    assert strip_controls(text) == _CONTROL.sub("", text)

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from digest.output import manifest, records, staging, write
 from digest.output.manifest import MANIFEST, OutputError, check_relative, file_hash, read_manifest
 from digest.output.records import intact
+from digest.output.staging import Staging
 from digest.output.write import patch_site, write_site
 
 
@@ -177,6 +178,57 @@ def test_any_sequence_of_sites_is_written_exactly(tmp_path_factory: pytest.TempP
         write_site(files, out, spare)
         assert tree(out) == files
         assert read_manifest(out) == {k: file_hash(v) for k, v in files.items()}
+
+
+def _placed_by_workers(files: dict[str, bytes], out: Path, spare: Path) -> None:
+    """write_site as assemble._replace writes rendered pages: folders made first, each
+    page placed as a render worker places it, or put() when place() leaves it."""
+    staging = Staging(out.absolute(), spare)
+    staging.folders_for(sorted(files))
+    hashes = {}
+    for path in sorted(files):
+        digest = file_hash(files[path])
+        status = staging.place(path, files[path], digest)
+        if status is None:
+            staging.put(path, files[path], digest)
+        else:
+            staging.placed(path, status, digest)
+        hashes[path] = digest
+    staging.commit(hashes)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.dictionaries(
+    st.sampled_from(["a.html", "b", "b/index.html", "b/c/index.html", "d", "d/index.html",
+                     "d/e/f.html"]), st.sampled_from([b"1", b"2", b"3"]), max_size=5),
+    st.booleans()), min_size=1, max_size=6))
+def test_pages_placed_by_workers_are_written_exactly(
+        tmp_path_factory: pytest.TempPathFactory, sites: list[tuple[dict[str, bytes], bool]],
+) -> None:
+    """Placed in the staging folder (new files) or put (reused, or in the way): the site,
+    its manifest, and the spare's links to unchanged files are as write_site makes them."""
+    root = tmp_path_factory.mktemp("placed")
+    out, spare = root / "site", root / "spare"
+    for files, by_workers in sites:
+        files = {k: v for k, v in files.items()
+                 if not any(other.startswith(k + "/") for other in files)}
+        if by_workers:
+            _placed_by_workers(files, out, spare)
+        else:
+            write_site(files, out, spare)
+        assert tree(out) == files
+        assert read_manifest(out) == {k: file_hash(v) for k, v in files.items()}
+
+
+def test_a_page_the_previous_site_has_is_left_to_put(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"a/index.html": b"same"}, out)
+    staging = Staging(out)
+    assert staging.place("a/index.html", b"same", file_hash(b"same")) is None  # linked
+    assert staging.place("a/../x.html", b"x", file_hash(b"x")) is None  # put() refuses it
+    status = staging.place("b/index.html", b"new", file_hash(b"new"))
+    assert status is not None and status.st_size == 3
+    staging.abort()
 
 
 # The record of folders (records.FolderRecord): a folder whose ctime and inode are as

@@ -5,6 +5,7 @@ write.py, which swaps them in at once (or, in the live preview, patches a few in
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import traceback
@@ -34,12 +35,7 @@ from ..passes import Edit
 from ..site.images import LocalImage, ShownImage, shown_images, shown_images_kept
 from ..site.meta import NOT_FOUND
 from ..site.publish import Publication, feed_links
-from ..site.render import (
-    Page,
-    render_page,
-    shared_environment,
-    site_context,
-)
+from ..site.render import Page, render_page, shared_environment, site_context
 from ..site.render import pages as site_pages
 from .check import LinkProblem, check_site
 from .manifest import WriteResult, file_hash, read_manifest
@@ -208,8 +204,7 @@ def _patch(output: Path, job: _RenderJob, todo: list[int], files: dict[str, byte
         except TemplateError as err:
             raise BuildError(_template_error(err)) from err
         hashes[page.file] = file_hash(data)
-        links[page.file] = _link_problems(page.file, data, job.config, paths,
-                                          hashes[page.file])
+        links[page.file] = _link_problems(page.file, data, job.config, paths, hashes[page.file])
         if previous.get(page.file) != hashes[page.file]:
             changed[page.file] = data
     prefix = str(output) + os.sep
@@ -238,30 +233,35 @@ def _replace(output: Path, job: _RenderJob, todo: list[int], files: dict[str, by
                 del hashes[page.file]
                 todo.append(index)
         todo[:] = sorted(set(todo))
-        task = partial(_render_pages, job, paths)
+        task = partial(_render_pages, job, paths, staging)
         done = 0
         workers = jobs if len(todo) >= PARALLEL_PAGES else 1
-        # The workers render; this process writes. ext4 makes one folder at a time in a
-        # folder, and two processes making folders in articles/ at once spent two to four
-        # times the system time of one (a fifth of all CPU at 100,000 articles).
-        for chunk, error in parallel.run(task, chunked(render_order(job.pages, todo), 50), workers):
-            if error:
-                raise BuildError(error)
-            for index, data, digest, problems in chunk:
-                path = job.pages[index].file  # (the parent's string, not the worker's copy)
-                staging.put(path, data, digest)
-                hashes[path], links[path] = digest, problems or _NO_PROBLEMS
-            done += len(chunk)
-            if progress is not None:
-                progress("writing", done, len(todo))
+        # Workers render and write new pages (Staging.place; sending them here cost ~4 % of the
+        # CPU) in folders made here first: two processes making folders at once cost 2-4x (ext4).
+        staging.folders_for([job.pages[index].file for index in todo])
+        chunks = chunked(render_order(job.pages, todo), 50)
+        # (closed at once on an error: no worker writes into a folder being removed)
+        with contextlib.closing(parallel.run(task, chunks, workers)) as rendered:
+            for chunk, error in rendered:
+                if error:
+                    raise BuildError(error)
+                for index, data, digest, problems, status in chunk:
+                    path = job.pages[index].file  # (the parent's string, not the worker's copy)
+                    if status is None:
+                        staging.put(path, data, digest)
+                    else:
+                        staging.placed(path, status, digest)
+                    hashes[path], links[path] = digest, problems or _NO_PROBLEMS
+                done += len(chunk)
+                if progress is not None:
+                    progress("writing", done, len(todo))
         staging.prune(lambda rel: rel in hashes or rel in paths or rel.startswith(BUNDLE))
         folder = staging.folder  # the pages are there
 
         def read(rel: str) -> bytes:
             return (folder / rel).read_bytes()
 
-        bundle = _search_bundle(output, job, hashes, staging.previous, warnings,
-                                read, jobs)
+        bundle = _search_bundle(output, job, hashes, staging.previous, warnings, read, jobs)
         for rel, data in bundle.items():
             hashes[rel] = staging.put(rel, data)
         kept = [rel for rel in hashes if rel.startswith(BUNDLE) and rel not in bundle]
@@ -271,8 +271,7 @@ def _replace(output: Path, job: _RenderJob, todo: list[int], files: dict[str, by
                 del hashes[rel]
             for rel in reused:
                 staging.drop(rel)
-            bundle = _search_bundle(output, job, hashes, {}, warnings,
-                                    read, jobs)
+            bundle = _search_bundle(output, job, hashes, {}, warnings, read, jobs)
             for rel, data in bundle.items():
                 hashes[rel] = staging.put(rel, data)
         return staging.commit(hashes)
@@ -345,10 +344,10 @@ def _page_keys(digest: Digest, env: Environment, templates: str, site: dict[str,
 _OWN_ARTICLES = ("article", "page", "day", "month", "year")
 
 
-def _render_pages(job: _RenderJob, paths: set[str], indexes: Sequence[int],
-                  ) -> tuple[list[tuple[int, bytes, str, str]], str]:
-    """Render some pages -> (index, bytes, hash, link problems or '' for none) each, and
-    a template error message if one failed."""
+def _render_pages(job: _RenderJob, paths: set[str], staging: Staging, indexes: Sequence[int],
+                  ) -> tuple[list[tuple[int, bytes, str, str, os.stat_result | None]], str]:
+    """Render some pages, placing the new ones -> (index, bytes or b'' once placed, hash, link
+    problems or '' for none, its lstat once placed) each, and a template error if one failed."""
     done = []
     try:
         with parallel.collector(on=True):  # see parallel.collector
@@ -357,8 +356,9 @@ def _render_pages(job: _RenderJob, paths: set[str], indexes: Sequence[int],
                 data = job.render(index)
                 digest = file_hash(data)
                 problems = _link_problems(page.file, data, job.config, paths, digest)
-                done.append((index, data, digest,
-                             "" if problems == _NO_PROBLEMS else problems))
+                status = staging.place(page.file, data, digest)
+                done.append((index, b"" if status is not None else data, digest,
+                             "" if problems == _NO_PROBLEMS else problems, status))
     except TemplateError as err:
         return done, _template_error(err)
     return done, ""

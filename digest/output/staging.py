@@ -10,10 +10,11 @@ import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from .files import create_file, make_folder
 from .manifest import (
     MANIFEST,
     OutputError,
@@ -96,6 +97,7 @@ class Staging:
         self.retired: dict[str, Stamp] = {}  # of the live site's files linked into it
         self.written = 0
         self.unchanged = 0
+        self.made = 0  # folders made by folders_for
 
     def put(self, path: str, data: bytes, digest: str | None = None) -> str:
         """Write one file (or link the previous one when the bytes are the same) -> its
@@ -105,7 +107,7 @@ class Staging:
         digest = digest or file_hash(data)
         if not self.reuse(rel, digest):
             target = f"{self.folder}/{rel}"
-            status = None if rel in self.base else _create(target, data)
+            status = None if rel in self.base else create_file(target, data)
             if status is None:
                 _clear(Path(target), self.folder)
                 try:
@@ -120,6 +122,36 @@ class Staging:
             self.written += 1
             self.placed.add(rel)
         return digest
+
+    def folders_for(self, rels: Sequence[str]) -> None:
+        """Make the folders new files go in, in order, before render workers place them
+        (one process makes the folders: see assemble._replace)."""
+        made: set[str] = set()
+        for rel in rels:
+            folder = os.path.dirname(rel)
+            if folder and folder not in made and rel not in self.base:
+                made.add(folder)
+                with contextlib.suppress(OSError):  # (a file in the way: put() clears it)
+                    make_folder(f"{self.folder}/{folder}")
+                    self.made += 1
+
+    def place(self, rel: str, data: bytes, digest: str) -> os.stat_result | None:
+        """Write a new file from a render worker, as put() would -> its lstat (for placed());
+        None: nothing written, it is put()'s (a previous site's, or something in its way)."""
+        try:
+            if check_relative(rel) != rel:
+                return None
+        except OutputError:  # (put() raises it in the building process)
+            return None
+        if rel in self.base or self.previous.get(rel) == digest:
+            return None
+        return create_file(f"{self.folder}/{rel}", data)
+
+    def placed(self, rel: str, status: os.stat_result, digest: str) -> None:
+        """What put() notes of a file it writes, for one a worker placed."""
+        self.stamps[rel] = _stamp(status, digest)
+        self.written += 1
+        self.done.add(rel)
 
     def reuse(self, rel: str, digest: str) -> bool:
         """Keep the file the staging folder already has, or link the previous site's, when
@@ -232,7 +264,8 @@ class Staging:
         is renamed, as a leftover the next build would remove too, and deleted by a process
         of its own while this one exits."""
         folder = self.folder
-        if stopped:
+        # (a small one goes at once, or its folders (folders_for) outlive the build a moment)
+        if stopped and self.written + self.made >= SMALL_ABORT:
             with contextlib.suppress(OSError):
                 gone = folder.with_name(f"{folder.name}-stopped")
                 os.rename(folder, gone)
@@ -244,6 +277,7 @@ class Staging:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+SMALL_ABORT = 1000  # files and folders: a stopped build deletes fewer at once (Staging.abort)
 _DELETE = ["rm", "-rf", "--"] if os.name == "posix" else [
     sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)"]
 
@@ -286,33 +320,6 @@ def _take_spare(spare: Path, folder: Path, record: Path, warnings: list[str]
         elif not stat.S_ISDIR(status.st_mode):
             os.unlink(path)  # a symlink: nothing is written or read through it
     return present, found
-
-
-def _create(target: str, data: bytes) -> os.stat_result | None:
-    """Write a file where there is none yet, the common case in a staging folder, in the
-    fewest system calls (a build writes one per page) -> its fstat; None, having written
-    nothing, when anything is in the way (see _clear)."""
-    folder = os.path.dirname(target)
-    try:
-        try:
-            os.mkdir(folder)
-        except FileExistsError:
-            pass
-        except FileNotFoundError:
-            os.makedirs(folder, exist_ok=True)
-        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
-    except OSError:
-        return None
-    try:  # os.write, not open(): no isatty, seek and stat calls for a file of one write
-        view = memoryview(data)
-        while view:
-            view = view[os.write(descriptor, view):]
-        return os.fstat(descriptor)
-    except OSError as err:  # the disk is full: say which file
-        err.filename = err.filename or target
-        raise
-    finally:
-        os.close(descriptor)
 
 
 def _clear(target: Path, top: Path) -> None:

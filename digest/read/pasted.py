@@ -2,6 +2,7 @@
 
     parse_byline(line) -> Byline | None               'By Ingrid Berg, Transport correspondent'
     parse_pasted_date(line, zone) -> PastedDate | None 'Updated: 3 Dec 2026 14:05 GMT'
+    (byline_of, pasted_date_of: the same of a line with its white space single spaces)
     FURNITURE_PATTERNS                                 page furniture, one regex a whole line
     is_furniture(line, patterns) -> bool               as promo_patterns are matched
     lists_under_lines(unit) -> units                   '- ' items right under a text line
@@ -57,7 +58,11 @@ _INITIALS = re.compile(r"(?:[A-Z]\.)+|Jr\.|Sr\.|St\.")
 
 def parse_byline(line: str) -> Byline | None:
     """'By Ingrid Berg, Transport correspondent' -> Byline(('Ingrid Berg',), 'Transport …')."""
-    line = " ".join(line.split())
+    return byline_of(" ".join(line.split()))
+
+
+def byline_of(line: str) -> Byline | None:
+    """parse_byline of a line whose white space is single spaces already."""
     match = _BY.match(line)
     if not match or len(line) > 120:
         return None
@@ -151,7 +156,11 @@ _SEPARATORS = " \t,;|·•-–—()"
 
 def parse_pasted_date(line: str, zone: tzinfo) -> PastedDate | None:
     """'Published 22 Nov 2026, updated 23 Nov 2026 09:30 GMT' -> both datetimes, aware."""
-    line = " ".join(line.split())
+    return pasted_date_of(" ".join(line.split()), zone)
+
+
+def pasted_date_of(line: str, zone: tzinfo) -> PastedDate | None:
+    """parse_pasted_date of a line whose white space is single spaces already."""
     if not 6 <= len(line) <= 140 or not any(ch.isdigit() for ch in line):
         return None
     labels = list(_LABEL.finditer(line))
@@ -235,6 +244,10 @@ _NETWORKS = r"(?:facebook|twitter|x|linkedin|whatsapp|e-?mail|reddit|pinterest|t
 # one way only to read the space between two buttons: nested optional spaces backtrack
 _BETWEEN = r"(?:\s*[,/|•·]\s*|\s+(?:or\s+|and\s+)?)"
 
+# A caption after the text ('… on Monday. Photograph: Ana Ruiz'); it scans the line from
+# its start (plaintext.promo_matchers tries it only on lines with a colon)
+CAPTION = r".{1,300}[.!?)’”]\s+(?:photograph|photo|image|illustration|composite):\s*[^.]{1,80}"
+
 # Each is matched, case-insensitively, against a whole line, as promo_patterns are.
 # Those in FURNITURE_HEADERS introduce a list of links, which goes with them.
 FURNITURE_HEADERS: tuple[str, ...] = (
@@ -267,7 +280,7 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"(?:photo(?:graph)?|image|picture|pic|credit|illustration|video|main image|top image"
     r"|header image|caption|photo credit|image credit)s?\s*:.{1,150}",
     r"(?:photo|image|illustration|picture)s? (?:by|courtesy of|via) (?=.{1,100}$).*",
-    r".{1,300}[.!?)’”]\s+(?:photograph|photo|image|illustration|composite):\s*[^.]{1,80}",
+    CAPTION,
     r"listen to (?:this|the) (?:article|story)\b(?=.{0,60}$).*",
     r"skip to (?:main |the )?(?:content|navigation|main|footer|search)\b.{0,30}",
     r"(?:we use cookies|this (?:site|website) uses cookies"

@@ -7,8 +7,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
+from typing import Protocol
 
 from .pasted import (
+    CAPTION,
     FURNITURE_HEADERS,
     FURNITURE_PATTERNS,
     is_furniture,
@@ -59,13 +61,44 @@ _FINAL_PUNCTUATION = ".,;:!?…"
 _CLOSERS = "\"'”’»)]"
 
 
+class Matcher(Protocol):
+    def match(self, line: str) -> object: ...  # truthy: the line is a promo line
+
+
+@dataclass(frozen=True)
+class _Needing:
+    """A whole-line pattern tried only on lines with `char` in them: it matches no other."""
+
+    char: str
+    pattern: re.Pattern[str]
+
+    def match(self, line: str) -> object:
+        return self.char in line and self.pattern.match(line)
+
+
+# Patterns that scan the whole line from its start (most lines are no promo, and they
+# cost most of the matching: the caption 0.53 s of 0.93 over the 10,000 bench articles'
+# lines), each with a character it needs, which has no other case (the match ignores
+# case). They have no groups, so the others' group numbers are as they were.
+_NEEDS = {CAPTION: ":", r".*\[email\s*protected\]": "["}
+
+
 @lru_cache(maxsize=16)
-def promo_matchers(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
-    """The patterns as one expression (one match a line instead of one per pattern)."""
-    if not patterns:
-        return []
+def promo_matchers(patterns: tuple[str, ...]) -> list[Matcher]:
+    """The patterns as few expressions (one match a line instead of one per pattern): a
+    line is a promo line when one of them matches it."""
+    matchers: list[Matcher] = []
+    if rest := tuple(p for p in patterns if p not in _NEEDS):
+        matchers.append(_whole_line(rest))
+    for char in dict.fromkeys(_NEEDS[p] for p in patterns if p in _NEEDS):
+        matchers.append(_Needing(char, _whole_line(
+            tuple(p for p in patterns if _NEEDS.get(p) == char))))
+    return matchers
+
+
+def _whole_line(patterns: tuple[str, ...]) -> re.Pattern[str]:
     either = "|".join(f"(?:{p})" for p in patterns)
-    return [re.compile(rf"^\s*(?:{either})\s*$", re.IGNORECASE)]
+    return re.compile(rf"^\s*(?:{either})\s*$", re.IGNORECASE)
 
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -310,4 +343,7 @@ def _clean_inline(text: str) -> str:
 
 
 def strip_controls(text: str) -> str:
+    # printable ASCII has none of them: most text, told at 0.3 µs a line instead of 0.7
+    if text.isascii() and text.isprintable():
+        return text
     return _CONTROL.sub("", text)

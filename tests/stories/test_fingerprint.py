@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 
 import numpy as np
 from hypothesis import given
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from digest.stories.fingerprint import (
     _TERM,
+    _shingle_hashes,
     fingerprint,
     key_terms,
     normalised_hash,
@@ -65,3 +67,16 @@ def test_key_term_pattern_finds_what_it_was_written_to_find(text: str) -> None:
         return [(m.start(), m.group()) for m in pattern.finditer(text)]
 
     assert found(_TERM) == found(_TERM_AS_WRITTEN)
+
+
+@given(st.lists(st.text(max_size=6), max_size=12))
+def test_shingle_hashes_are_each_words_crc32_mixed(tokens: list[str]) -> None:
+    """The words' hashes, looked up once worked out, are their CRC-32s."""
+    hashed = np.array([zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in tokens],
+                      dtype=np.uint64)
+    if len(hashed) >= 3:
+        hashed = hashed[:-2] * np.uint64(0x9E3779B1) + hashed[1:-1] * np.uint64(0x85EBCA77) \
+            + hashed[2:]
+        hashed = hashed ^ (hashed >> np.uint64(32))
+    assert _shingle_hashes(tokens).tolist() == hashed.astype(np.uint32).tolist()
+    assert _shingle_hashes(tokens).tolist() == hashed.astype(np.uint32).tolist()
