@@ -192,7 +192,7 @@ def _placed_by_workers(files: dict[str, bytes], out: Path, spare: Path) -> None:
         if status is None:
             staging.put(path, files[path], digest)
         else:
-            staging.placed(path, status, digest)
+            staging.note(path, status, digest)
         hashes[path] = digest
     staging.commit(hashes)
 

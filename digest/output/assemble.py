@@ -250,7 +250,7 @@ def _replace(output: Path, job: _RenderJob, todo: list[int], files: dict[str, by
                     if status is None:
                         staging.put(path, data, digest)
                     else:
-                        staging.placed(path, status, digest)
+                        staging.note(path, status, digest)
                     hashes[path], links[path] = digest, problems or _NO_PROBLEMS
                 done += len(chunk)
                 if progress is not None:

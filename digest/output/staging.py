@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import os
 import shutil
 import stat
@@ -36,6 +34,7 @@ from .records import (
     _stamp,
     _stamp_records,
 )
+from .swap import swap
 
 
 class Staging:
@@ -50,7 +49,8 @@ class Staging:
 
     The caller holds the output's lock (see hold): folders that an interrupted build left
     beside the output are then a dead build's, and are removed.
-    One process writes: see assemble._replace for why.
+    New pages are written by the render workers (place) in folders this process made
+    first (folders_for): see assemble._replace for why.
     """
 
     def __init__(self, output: Path, spare: Path | None = None) -> None:
@@ -136,7 +136,7 @@ class Staging:
                     self.made += 1
 
     def place(self, rel: str, data: bytes, digest: str) -> os.stat_result | None:
-        """Write a new file from a render worker, as put() would -> its lstat (for placed());
+        """Write a new file from a render worker, as put() would -> its lstat (for note());
         None: nothing written, it is put()'s (a previous site's, or something in its way)."""
         try:
             if check_relative(rel) != rel:
@@ -147,11 +147,12 @@ class Staging:
             return None
         return create_file(f"{self.folder}/{rel}", data)
 
-    def placed(self, rel: str, status: os.stat_result, digest: str) -> None:
+    def note(self, rel: str, status: os.stat_result, digest: str) -> None:
         """What put() notes of a file it writes, for one a worker placed."""
-        self.stamps[rel] = _stamp(status, digest)
+        if self.recording:
+            self.stamps[rel] = _stamp(status, digest)
         self.written += 1
-        self.done.add(rel)
+        self.placed.add(rel)
 
     def reuse(self, rel: str, digest: str) -> bool:
         """Keep the file the staging folder already has, or link the previous site's, when
@@ -233,7 +234,7 @@ class Staging:
         manifest = _write_manifest(self.folder, hashes)
         clock = _clock(self.folder) if self.stamp_records is not None else 0
         # the site being replaced is worth keeping only if it is one we wrote
-        _swap(self.folder, output, self.spare if self.previous else None)
+        swap(self.folder, output, self.spare if self.previous else None)
         if self.records is not None and folders is not None:
             live, spare = self.records
             with contextlib.suppress(OSError):  # the live site's record goes with it
@@ -360,48 +361,3 @@ def _remove_leftovers(output: Path) -> None:
         for leftover in output.parent.glob(prefix + "*"):
             if leftover.is_dir() and not leftover.is_symlink():
                 shutil.rmtree(leftover, ignore_errors=True)
-
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _swap(staging: Path, output: Path, spare: Path | None = None) -> None:
-    """Put staging where output is, in one step when the kernel can (renameat2 EXCHANGE);
-    the previous site goes to `spare` for the next build, or is deleted."""
-    if not output.exists():
-        os.rename(staging, output)
-        return
-    if _exchange(staging, output):
-        _retire(staging, spare)  # staging now holds the previous site
-        return
-    old = output.parent / f".{output.name}.old-{os.getpid()}"
-    os.rename(output, old)
-    try:
-        os.rename(staging, output)
-    except OSError:
-        os.rename(old, output)  # the previous site goes back where it was
-        raise
-    _retire(old, spare)
-
-
-def _retire(previous: Path, spare: Path | None) -> None:
-    if spare is not None:
-        shutil.rmtree(spare, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            spare.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(previous, spare)
-            return
-    shutil.rmtree(previous, ignore_errors=True)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(libc_name, use_errno=True)
-        result = libc.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b),
-                                _RENAME_EXCHANGE)
-        return result == 0
-    return False
